@@ -1,0 +1,30 @@
+// Paliscope's command line: the same engine the app uses, without Electron.
+// Each subcommand lives beside its subsystem and exports `run(argv): Promise<number>` (the exit code);
+// this file only dispatches, so subsystems never edit each other's code.
+type Subcommand = { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> };
+
+const subcommands: Record<string, Subcommand> = {
+  ocr: { summary: 'read text with boxes from images, TIFF and PDF (built-in PP-OCR)', load: () => import('./ocr/cli') },
+  convert: { summary: 'convert a PaliGemma checkpoint to ONNX', load: () => import('./onnx/cli-convert') },
+  fixture: { summary: 'write a random-weight PaliGemma checkpoint for tests and benchmarks', load: () => import('./onnx/cli-fixture') },
+};
+
+function usage(): string {
+  const rows = Object.entries(subcommands).map(([name, s]) => `  ${name.padEnd(10)}${s.summary}`);
+  return ['usage: paliscope <command> [options]', '', 'commands:', ...rows, '', 'Run `paliscope <command> --help` for its options.'].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    process.stdout.write(usage() + '\n');
+    return name ? 0 : 2;
+  }
+  const sub = subcommands[name];
+  if (!sub) {
+    process.stderr.write(`paliscope: unknown command "${name}"\n\n${usage()}\n`);
+    return 2;
+  }
+  const mod = await sub.load();
+  return mod.run(rest);
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+
+// Unit tests live beside the code they test (x.ts ↔ x.test.ts).
+export default defineConfig({
+  plugins: [svelte({ hot: false })],
+  test: {
+    include: ['{main,preload,models,renderer,scripts}/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
