@@ -1,0 +1,329 @@
+// The OCR engine: one set of ONNX sessions (detector, orientation classifier, recognizer) reused
+// for every page. Pure Node: directories, threads, logger and cancellation are passed in.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { ctcGreedyDecode, parseDictionary, type DecodedChar } from './ctc';
+import { DEFAULT_DETECTION, dbPostprocess, quadSides } from './db-postprocess';
+import { detectionInput, detectionSize } from './detect-input';
+import { dist, rotateQuadLabels, subQuad } from './geometry';
+import { readingOrder } from './layout';
+import { MODEL_FILES, defaultOcrModelDir } from './model-dir';
+import type { DetectionOptions, EngineOptions, OcrEngine, OcrLine, OcrOptions, OcrPage, OcrWord, Point, Quad, RawImage } from './types';
+import { warpQuad, writeBgrHalfNorm } from './warp';
+
+const REC_H = 48;
+/** PP-OCR pads recognizer batches to at least 320 px (its training width). */
+const REC_MIN_W = 320;
+/** Lines longer than this aspect ratio are recognised in pieces (attention cost grows with width). */
+const REC_MAX_RATIO = 40;
+const CLS_H = 48;
+const CLS_W = 192;
+const CLS_BATCH = 16;
+/** Crops this much taller than wide are assumed to be vertical text and turned 90°. */
+const TALL_RATIO = 1.5;
+
+export class OcrAbortError extends Error {
+  constructor() {
+    super('OCR cancelled');
+    this.name = 'AbortError';
+  }
+}
+
+function checkAbort(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new OcrAbortError();
+}
+
+async function loadSession(file: string, threads: number): Promise<ort.InferenceSession> {
+  try {
+    return await ort.InferenceSession.create(file, {
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+    });
+  } catch (err) {
+    throw new Error(`cannot load OCR model ${file}: ${(err as Error).message}`);
+  }
+}
+
+interface Region {
+  /** Detected quad, original pixels, clockwise from geometric top-left. */
+  quad: Quad;
+  /** Same corners relabelled so the text reads from corner 0 to corner 1. */
+  oriented: Quad;
+  tall: boolean;
+  flipped: boolean;
+  detScore: number;
+}
+
+interface RecPiece {
+  region: number;
+  /** Horizontal fraction range of the region this piece covers. */
+  u0: number;
+  u1: number;
+  quad: Quad;
+  width: number;
+  chars: DecodedChar[];
+  /** Time steps per input pixel column. */
+  stride: number;
+}
+
+export async function createOcrEngine(options: EngineOptions = {}): Promise<OcrEngine> {
+  const modelDir = options.modelDir ?? defaultOcrModelDir();
+  const threads = Math.max(1, options.threads ?? 2);
+  const det: DetectionOptions = { ...DEFAULT_DETECTION, ...options.detection };
+  const clsThresh = options.clsThresh ?? 0.9;
+  const recBatch = Math.max(1, options.recBatch ?? 8);
+  const log = options.logger;
+  const recModel = options.recognizer?.model ?? path.join(modelDir, MODEL_FILES.rec);
+  const dictFile = options.recognizer?.dictionary ?? path.join(modelDir, MODEL_FILES.dict);
+
+  let dictText: string;
+  try {
+    dictText = await readFile(dictFile, 'utf8');
+  } catch (err) {
+    throw new Error(`cannot read OCR dictionary ${dictFile}: ${(err as Error).message}`);
+  }
+  const dictionary = parseDictionary(dictText);
+  const [detS, clsS, recS] = await Promise.all([
+    loadSession(path.join(modelDir, MODEL_FILES.det), threads),
+    loadSession(path.join(modelDir, MODEL_FILES.cls), threads),
+    loadSession(recModel, threads),
+  ]);
+  let disposed = false;
+
+  async function detect(img: RawImage): Promise<{ quad: Quad; score: number }[]> {
+    const size = detectionSize(img.width, img.height, det);
+    const input = await detectionInput(img, size);
+    const feeds = { [detS.inputNames[0]!]: new ort.Tensor('float32', input, [1, 3, size.height, size.width]) };
+    const out = await detS.run(feeds);
+    const prob = out[detS.outputNames[0]!]!;
+    const [, , mh, mw] = prob.dims as number[];
+    const boxes = dbPostprocess({ data: prob.data as Float32Array, width: mw!, height: mh! }, det);
+    const sx = img.width / mw!, sy = img.height / mh!;
+    const clampX = (x: number) => Math.min(img.width, Math.max(0, x));
+    const clampY = (y: number) => Math.min(img.height, Math.max(0, y));
+    return boxes.map((b) => ({
+      // The map's pixel centres sit at integer + 0.5 in continuous image coordinates.
+      quad: b.quad.map((p): Point => [clampX((p[0] + 0.5) * sx), clampY((p[1] + 0.5) * sy)]) as Quad,
+      score: b.score,
+    }));
+  }
+
+  async function classify(img: RawImage, regions: Region[], opts: OcrOptions): Promise<void> {
+    const total = regions.length;
+    for (let start = 0; start < total; start += CLS_BATCH) {
+      checkAbort(opts.signal);
+      const batch = regions.slice(start, start + CLS_BATCH);
+      const data = new Float32Array(batch.length * 3 * CLS_H * CLS_W);
+      batch.forEach((r, i) => {
+        const { w, h } = edgeLengths(r.oriented);
+        const cw = Math.max(1, Math.min(CLS_W, Math.ceil((CLS_H * w) / Math.max(h, 1))));
+        const crop = warpQuad(img, r.oriented, cw, CLS_H);
+        writeBgrHalfNorm(data, i * 3 * CLS_H * CLS_W, CLS_W, CLS_H, crop, cw);
+      });
+      const out = await clsS.run({ [clsS.inputNames[0]!]: new ort.Tensor('float32', data, [batch.length, 3, CLS_H, CLS_W]) });
+      const probs = out[clsS.outputNames[0]!]!.data as Float32Array;
+      batch.forEach((r, i) => {
+        const p180 = probs[i * 2 + 1]!;
+        if (p180 > probs[i * 2]! && p180 > clsThresh) {
+          r.oriented = rotateQuadLabels(r.oriented, 2);
+          r.flipped = true;
+        }
+      });
+      opts.onProgress?.({ stage: 'classify', done: Math.min(total, start + batch.length), total });
+    }
+  }
+
+  async function recognizePieces(img: RawImage, pieces: RecPiece[], opts: OcrOptions): Promise<void> {
+    // Similar widths share a batch so little compute goes into padding.
+    const order = pieces.map((_, i) => i).sort((a, b) => pieces[a]!.width - pieces[b]!.width);
+    const total = pieces.length;
+    let done = 0;
+    for (let start = 0; start < order.length; ) {
+      checkAbort(opts.signal);
+      let end = start + 1;
+      // Cap batch size and the padded pixel count, so one very long line does not drag a batch.
+      while (end < order.length && end - start < recBatch && pieces[order[end]!]!.width * (end - start + 1) <= 8 * 1600) end++;
+      const idx = order.slice(start, end);
+      const tensorW = Math.max(REC_MIN_W, ...idx.map((i) => pieces[i]!.width));
+      const data = new Float32Array(idx.length * 3 * REC_H * tensorW);
+      idx.forEach((pi, b) => {
+        const p = pieces[pi]!;
+        const crop = warpQuad(img, p.quad, p.width, REC_H);
+        writeBgrHalfNorm(data, b * 3 * REC_H * tensorW, tensorW, REC_H, crop, p.width);
+      });
+      const out = await recS.run({ [recS.inputNames[0]!]: new ort.Tensor('float32', data, [idx.length, 3, REC_H, tensorW]) });
+      const t = out[recS.outputNames[0]!]!;
+      const [, steps, classes] = t.dims as number[];
+      if (classes !== dictionary.length + 1) {
+        throw new Error(`recognizer ${recModel} has ${classes} classes but dictionary ${dictFile} gives ${dictionary.length + 1} (entries + space + blank)`);
+      }
+      const probs = t.data as Float32Array;
+      idx.forEach((pi, b) => {
+        const p = pieces[pi]!;
+        p.stride = steps! / tensorW;
+        const valid = Math.ceil(p.width * p.stride);
+        p.chars = ctcGreedyDecode(probs, b * steps! * classes!, steps!, classes!, dictionary, valid);
+      });
+      done += idx.length;
+      opts.onProgress?.({ stage: 'recognize', done, total });
+      start = end;
+    }
+  }
+
+  async function recognize(image: RawImage, opts: OcrOptions = {}): Promise<OcrPage> {
+    if (disposed) throw new Error('OCR engine was disposed');
+    validateImage(image);
+    const timings: Record<string, number> = {};
+    const t0 = performance.now();
+    let mark = t0;
+    const lap = (name: string) => {
+      const now = performance.now();
+      timings[name] = now - mark;
+      mark = now;
+    };
+    checkAbort(opts.signal);
+    opts.onProgress?.({ stage: 'detect', done: 0, total: 1 });
+    const boxes = await detect(image);
+    opts.onProgress?.({ stage: 'detect', done: 1, total: 1 });
+    lap('detect');
+    log?.debug?.(`ocr: ${boxes.length} text regions`);
+
+    const regions: Region[] = boxes.map((b) => {
+      const { w, h } = quadSides(b.quad);
+      const tall = h / Math.max(w, 1e-6) >= TALL_RATIO;
+      // Vertical crops are turned 90° counter-clockwise, as PP-OCR does (np.rot90).
+      return { quad: b.quad, oriented: tall ? rotateQuadLabels(b.quad, 1) : b.quad, tall, flipped: false, detScore: b.score };
+    });
+    checkAbort(opts.signal);
+    await classify(image, regions, opts);
+    lap('classify');
+
+    const pieces: RecPiece[] = [];
+    regions.forEach((r, ri) => {
+      const { w, h } = edgeLengths(r.oriented);
+      const ratio = w / Math.max(h, 1e-6);
+      const n = Math.max(1, Math.ceil(ratio / REC_MAX_RATIO));
+      for (let k = 0; k < n; k++) {
+        const quad = subQuad(r.oriented, k / n, (k + 1) / n);
+        const width = Math.max(8, Math.min(Math.ceil(REC_H * (ratio / n)), Math.ceil(REC_H * REC_MAX_RATIO)));
+        pieces.push({ region: ri, u0: k / n, u1: (k + 1) / n, quad, width, chars: [], stride: 1 });
+      }
+    });
+    await recognizePieces(image, pieces, opts);
+    lap('recognize');
+
+    const lines: (Omit<OcrLine, 'block'> & { tall: boolean; flipped: boolean })[] = [];
+    regions.forEach((r, ri) => {
+      const own = pieces.filter((p) => p.region === ri);
+      const line = buildLine(r, own);
+      if (line) lines.push({ ...line, tall: r.tall, flipped: r.flipped });
+    });
+
+    const rotationHint = guessRotation(lines);
+    const toUpright = uprightTransform(rotationHint ?? 0, image.width, image.height);
+    const { order, blocks } = readingOrder(lines, toUpright);
+    const ordered: OcrLine[] = order.map((i, k) => {
+      const { tall: _t, flipped: _f, ...l } = lines[i]!;
+      return { ...l, block: blocks[k]! };
+    });
+    lap('layout');
+    timings.total = performance.now() - t0;
+    const page: OcrPage = { width: image.width, height: image.height, lines: ordered, timings };
+    if (rotationHint !== undefined) page.rotationHint = rotationHint;
+    return page;
+  }
+
+  return {
+    recognize,
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      await Promise.all([detS.release(), clsS.release(), recS.release()]);
+    },
+  };
+}
+
+function validateImage(image: RawImage): void {
+  const { width, height, data } = image;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    throw new Error(`OCR input has invalid size ${width}×${height}`);
+  }
+  if (image.channels !== 3 || data.length !== width * height * 3) {
+    throw new Error(`OCR input must be RGB (3 channels): ${width}×${height} needs ${width * height * 3} bytes, got ${data.length}`);
+  }
+}
+
+/** Length of the reading-direction edge (w) and the across edge (h) of an oriented quad. */
+function edgeLengths(q: Quad): { w: number; h: number } {
+  return { w: Math.max(dist(q[0], q[1]), dist(q[3], q[2])), h: Math.max(dist(q[0], q[3]), dist(q[1], q[2])) };
+}
+
+/** Joins a region's recognised pieces into a line and splits it into words with their own boxes. */
+function buildLine(r: Region, pieces: RecPiece[]): Omit<OcrLine, 'block'> | null {
+  // Character positions as fractions of the whole line (0 = its reading start).
+  const chars: { char: string; confidence: number; a: number; b: number }[] = [];
+  for (const p of pieces.sort((x, y) => x.u0 - y.u0)) {
+    const span = p.u1 - p.u0;
+    const toU = (step: number) => p.u0 + span * Math.min(1, Math.max(0, step / p.stride / p.width));
+    for (const c of p.chars) {
+      // CTC emits a character on the time steps around its glyph; widen each run by half a step.
+      chars.push({ char: c.char, confidence: c.confidence, a: toU(c.start - 0.5), b: toU(c.end + 1.5) });
+    }
+  }
+  const text = chars.map((c) => c.char).join('').trim();
+  if (!text) return null;
+  const words: OcrWord[] = [];
+  let cur: typeof chars = [];
+  const flush = () => {
+    if (!cur.length) return;
+    const first = cur[0]!, last = cur[cur.length - 1]!;
+    words.push({
+      text: cur.map((c) => c.char).join(''),
+      confidence: cur.reduce((s, c) => s + c.confidence, 0) / cur.length,
+      box: subQuad(r.oriented, first.a, Math.max(last.b, first.a)),
+    });
+    cur = [];
+  };
+  for (const c of chars) {
+    if (c.char === ' ') flush();
+    else cur.push(c);
+  }
+  flush();
+  const nonSpace = chars.filter((c) => c.char !== ' ');
+  const confidence = nonSpace.reduce((s, c) => s + c.confidence, 0) / Math.max(1, nonSpace.length);
+  return { text, confidence, box: r.oriented, words };
+}
+
+/**
+ * Suggests a page rotation when most lines are vertical (the page is on its side) or most were
+ * classified upside-down. Returned as the clockwise turn that makes the page upright.
+ */
+function guessRotation(lines: { tall: boolean; flipped: boolean; box: Quad }[]): 0 | 90 | 180 | 270 | undefined {
+  if (lines.length < 3) return lines.length ? 0 : undefined;
+  const tall = lines.filter((l) => l.tall);
+  if (tall.length >= 0.6 * lines.length) {
+    const flipped = tall.filter((l) => l.flipped).length;
+    // Unflipped tall lines read top-to-bottom: the page was turned 90° clockwise, undo with 270°.
+    return flipped > tall.length / 2 ? 90 : 270;
+  }
+  const flat = lines.filter((l) => !l.tall);
+  const flipped = flat.filter((l) => l.flipped).length;
+  return flipped >= 0.6 * flat.length ? 180 : 0;
+}
+
+/** Maps image points into the frame of the page turned clockwise by `deg`. */
+function uprightTransform(deg: 0 | 90 | 180 | 270, w: number, h: number): (p: Point) => Point {
+  switch (deg) {
+    case 90:
+      return ([x, y]) => [h - y, x];
+    case 180:
+      return ([x, y]) => [w - x, h - y];
+    case 270:
+      return ([x, y]) => [y, w - x];
+    default:
+      return (p) => p;
+  }
+}

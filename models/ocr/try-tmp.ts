@@ -1,0 +1,10 @@
+import { createOcrEngine } from './index';
+import { synthPage } from './testing/synth';
+import { PROSE } from './testing/prose';
+const page = await synthPage({ paragraphs: PROSE.slice(0, 4), width: 1275, height: 1650, font: 'DejaVu Serif', size: 22, columns: 2 });
+const e = await createOcrEngine({ threads: 2 });
+const r = await e.recognize(page.image);
+console.log(r.timings, r.rotationHint);
+for (const l of r.lines) console.log(l.block, l.confidence.toFixed(2), l.text);
+console.log('---GT'); console.log(page.text);
+await e.dispose();

@@ -1,0 +1,94 @@
+// Public types of the built-in OCR engine. Coordinates are always original-image pixels.
+export type Point = [number, number];
+/** Four corners clockwise from the top-left of the text (reading direction), original-image pixels. */
+export type Quad = [Point, Point, Point, Point];
+
+export interface OcrWord {
+  text: string;
+  confidence: number;
+  box: Quad;
+}
+
+export interface OcrLine {
+  text: string;
+  confidence: number;
+  box: Quad;
+  words: OcrWord[];
+  /** Index of the layout block (column / paragraph) in reading order. */
+  block: number;
+}
+
+export interface OcrPage {
+  width: number;
+  height: number;
+  lines: OcrLine[];
+  /**
+   * Clockwise rotation (degrees) that would make the page upright, when the page looks rotated
+   * (most lines tall, or most lines classified upside-down). Absent when the page looks upright.
+   */
+  rotationHint?: 0 | 90 | 180 | 270;
+  /** Milliseconds spent per stage. */
+  timings: Record<string, number>;
+}
+
+/** RGB, row-major, 3 bytes per pixel. */
+export interface RawImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+  channels: 3;
+}
+
+export interface OcrProgress {
+  stage: 'detect' | 'classify' | 'recognize';
+  done: number;
+  total: number;
+}
+
+export interface OcrOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: OcrProgress) => void;
+}
+
+export interface DetectionOptions {
+  /** Longest side (px) the page is scaled down to before detection. */
+  limitSideLen: number;
+  /** Very thin strips are kept at least this tall (px) so their text stays legible. */
+  minShortSide: number;
+  /** Probability above which a pixel counts as text. */
+  thresh: number;
+  /** Mean probability inside a box below which the box is dropped. */
+  boxThresh: number;
+  /** How far boxes grow back out: distance = area * ratio / perimeter. */
+  unclipRatio: number;
+  /** Boxes whose short side is below this (detection-map pixels) are dropped. */
+  minSize: number;
+  maxCandidates: number;
+}
+
+export interface RecognizerSpec {
+  model: string;
+  dictionary: string;
+}
+
+export interface Logger {
+  debug?(msg: string): void;
+  warn?(msg: string): void;
+}
+
+export interface EngineOptions {
+  modelDir?: string;
+  threads?: number;
+  recognizer?: RecognizerSpec;
+  detection?: Partial<DetectionOptions>;
+  /** Orientation classifier confidence needed before a crop is flipped 180°. */
+  clsThresh?: number;
+  /** Recognizer batch size (crops per run). */
+  recBatch?: number;
+  logger?: Logger;
+}
+
+export interface OcrEngine {
+  recognize(image: RawImage, opts?: OcrOptions): Promise<OcrPage>;
+  dispose(): Promise<void>;
+}
