@@ -1,0 +1,268 @@
+/**
+ * DocumentLoader: opens files, owns the PDF worker and the memory-bounded
+ * caches, and turns every low-level failure into a DocumentError naming the
+ * file. One loader serves many documents; a failure in one never affects the
+ * others or the loader itself.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { ByteLruCache } from './cache';
+import { DocumentError, throwIfAborted, type DocumentErrorCode } from './errors';
+import { InThreadPdfBackend, PdfBackendError, WorkerPdfBackend, defaultWorkerUrl, type PdfBackend } from './pdf-client';
+import { decodeRaster, previewFromRaw, previewRaster, probeRaster, RasterError, type EncodedPreview, type RasterFormat } from './raster';
+import { sniffFormat } from './sniff';
+import type { DocumentFormat, DocumentSource, LoadedDocument, OpenOptions, PageInfo, PagePreview, PreviewFormat, RawImage } from './types';
+
+export interface DocumentLoaderOptions {
+  /**
+   * Location of the compiled PDF worker. Defaults to a pdf-worker.{js,ts}
+   * sibling of this module. Under electron-vite pass the emitted file, e.g.
+   * `import pdfWorker from '../models/documents/pdf-worker?modulePath'` and
+   * `new DocumentLoader({ workerUrl: pdfWorker })`.
+   */
+  workerUrl?: URL | string;
+  /** Render PDFs on the calling thread. Blocks it while rendering: tests only. */
+  inThreadPdf?: boolean;
+  /** Budget for cached full-resolution pages (default 512 MiB). */
+  pageCacheBytes?: number;
+  /** Budget for cached encoded previews/thumbnails (default 64 MiB). */
+  previewCacheBytes?: number;
+  /** Files larger than this are refused with TOO_LARGE (default 1 GiB). */
+  maxFileBytes?: number;
+  /** Pages with more pixels than this are refused with TOO_LARGE (default 300 Mpx). */
+  maxPixels?: number;
+}
+
+export const DEFAULT_PDF_DPI = 150;
+const MAX_PDF_DPI = 1200;
+
+/** Present a failure from any layer as a DocumentError about `file`. */
+function toDocumentError(file: string, e: unknown): unknown {
+  if (e instanceof DocumentError) return e;
+  if (e instanceof Error && e.name === 'AbortError') return e;
+  if (e instanceof RasterError) return new DocumentError(e.failure, file, e.message, { cause: e });
+  if (e instanceof PdfBackendError) {
+    const code: DocumentErrorCode =
+      e.failure === 'INTERNAL' || e.failure === 'NO_DOCUMENT' ? 'CORRUPT_FILE' : e.failure;
+    return new DocumentError(code, file, e.message, { cause: e });
+  }
+  return new DocumentError('CORRUPT_FILE', file, e instanceof Error ? e.message : String(e), { cause: e });
+}
+
+async function guard<T>(file: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw toDocumentError(file, e);
+  }
+}
+
+/** Resolve with `p` unless `signal` aborts first; the work itself may finish
+ *  in the background (PDFium and libvips calls cannot be interrupted). */
+function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return p;
+  throwIfAborted(signal);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason instanceof Error ? signal.reason : new DOMException('Aborted', 'AbortError'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+let nextDocumentKey = 1;
+
+export class DocumentLoader {
+  private readonly pageCache: ByteLruCache<RawImage>;
+  private readonly previewCache: ByteLruCache<EncodedPreview>;
+  private pdfBackend: PdfBackend | null = null;
+  private readonly open = new Set<LoadedDocument>();
+  private readonly maxFileBytes: number;
+  private readonly maxPixels: number;
+
+  constructor(private readonly options: DocumentLoaderOptions = {}) {
+    this.pageCache = new ByteLruCache(options.pageCacheBytes ?? 512 * 2 ** 20);
+    this.previewCache = new ByteLruCache(options.previewCacheBytes ?? 64 * 2 ** 20);
+    this.maxFileBytes = options.maxFileBytes ?? 2 ** 30;
+    this.maxPixels = options.maxPixels ?? 300_000_000;
+  }
+
+  /** Number of documents opened and not yet closed. */
+  get openCount(): number {
+    return this.open.size;
+  }
+
+  /** The PDF backend, created on first PDF so image-only use never starts a worker. */
+  get pdf(): PdfBackend {
+    if (!this.pdfBackend) {
+      if (this.options.inThreadPdf) {
+        this.pdfBackend = new InThreadPdfBackend();
+      } else {
+        const url = this.options.workerUrl ?? defaultWorkerUrl();
+        if (!url) throw new Error('PDF worker script not found next to the document loader; pass DocumentLoaderOptions.workerUrl');
+        this.pdfBackend = new WorkerPdfBackend(url);
+      }
+    }
+    return this.pdfBackend;
+  }
+
+  async openDocument(source: DocumentSource, opts: OpenOptions = {}): Promise<LoadedDocument> {
+    const file = 'path' in source ? source.path : source.name;
+    const name = 'path' in source ? basename(source.path) : source.name;
+    throwIfAborted(opts.signal);
+    const bytes = 'path' in source ? await this.readSource(source.path) : source.bytes;
+    throwIfAborted(opts.signal);
+    if (bytes.length === 0) throw new DocumentError('EMPTY_FILE', file, 'the file is empty (0 bytes)');
+    if (bytes.length > this.maxFileBytes) {
+      throw new DocumentError('TOO_LARGE', file, `the file is ${bytes.length} bytes, more than the ${this.maxFileBytes}-byte limit`);
+    }
+    const format = sniffFormat(bytes);
+    if (!format) {
+      throw new DocumentError('UNSUPPORTED_FORMAT', file, 'the content is not a PNG, JPEG, WebP, BMP, GIF, TIFF or PDF file');
+    }
+    const doc = await guard(file, () =>
+      abortable(format === 'pdf' ? this.openPdf(file, name, bytes, opts) : this.openRaster(file, name, format, bytes), opts.signal),
+    );
+    this.open.add(doc);
+    return doc;
+  }
+
+  private async readSource(path: string): Promise<Uint8Array> {
+    try {
+      const s = await stat(path);
+      if (!s.isFile()) throw new DocumentError('NOT_FOUND', path, 'is not a regular file');
+      if (s.size > this.maxFileBytes) {
+        throw new DocumentError('TOO_LARGE', path, `the file is ${s.size} bytes, more than the ${this.maxFileBytes}-byte limit`);
+      }
+      const buf = await readFile(path);
+      return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    } catch (e) {
+      if (e instanceof DocumentError) throw e;
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') throw new DocumentError('NOT_FOUND', path, 'the file does not exist', { cause: e });
+      throw new DocumentError('NOT_FOUND', path, `the file could not be read (${code ?? String(e)})`, { cause: e });
+    }
+  }
+
+  private async openRaster(file: string, name: string, format: RasterFormat, bytes: Uint8Array): Promise<LoadedDocument> {
+    const sizes = await probeRaster(format, bytes, this.maxPixels);
+    const pages = sizes.map((s, index) => ({ index, ...s }));
+    return this.makeDocument(file, name, format, pages, {
+      render: (index) => decodeRaster(format, bytes, index),
+      preview: (index, maxSide, out) => previewRaster(format, bytes, index, maxSide, out),
+      close: async () => {},
+    });
+  }
+
+  private async openPdf(file: string, name: string, bytes: Uint8Array, opts: OpenOptions): Promise<LoadedDocument> {
+    const dpi = opts.pdfDpi ?? DEFAULT_PDF_DPI;
+    if (!(dpi > 0 && dpi <= MAX_PDF_DPI)) throw new DocumentError('TOO_LARGE', file, `a PDF DPI of ${dpi} is outside 1–${MAX_PDF_DPI}`);
+    const backend = this.pdf;
+    const { docId, pages: sizes } = await backend.open(bytes, opts.password);
+    const px = (pt: number, scale: number): number => Math.max(1, Math.round(((pt * dpi) / 72) * scale));
+    const pages = sizes.map((s, index) => ({ index, width: px(s.widthPt, 1), height: px(s.heightPt, 1) }));
+    const rgb = (data: Uint8Array, width: number, height: number): RawImage => ({ data, width, height, channels: 3 });
+    return this.makeDocument(file, name, 'pdf', pages, {
+      render: async (index) => {
+        const p = pages[index]!;
+        return rgb(await backend.render(docId, index, p.width, p.height), p.width, p.height);
+      },
+      // Render previews at preview size: far cheaper than full DPI plus a downscale.
+      preview: async (index, maxSide, out) => {
+        const p = pages[index]!;
+        const scale = Math.min(1, maxSide / Math.max(p.width, p.height));
+        const w = Math.max(1, Math.round(p.width * scale));
+        const h = Math.max(1, Math.round(p.height * scale));
+        return previewFromRaw(rgb(await backend.render(docId, index, w, h), w, h), maxSide, out);
+      },
+      close: () => backend.close(docId),
+    });
+  }
+
+  private makeDocument(
+    file: string,
+    name: string,
+    format: DocumentFormat,
+    pages: PageInfo[],
+    impl: {
+      render(index: number): Promise<RawImage>;
+      preview(index: number, maxSide: number, format: PreviewFormat): Promise<EncodedPreview>;
+      close(): Promise<void>;
+    },
+  ): LoadedDocument {
+    const key = `${nextDocumentKey++}:`;
+    let closed = false;
+    const inflight = new Map<string, Promise<unknown>>();
+    const check = (index: number): void => {
+      if (closed) throw new DocumentError('CLOSED', file, 'the document has been closed');
+      if (!Number.isInteger(index) || index < 0 || index >= pages.length) {
+        throw new DocumentError('PAGE_OUT_OF_RANGE', file, `page index ${index} is outside 0–${pages.length - 1}`);
+      }
+    };
+    // Concurrent requests for the same page share one decode.
+    const once = <T>(k: string, fn: () => Promise<T>): Promise<T> => {
+      const existing = inflight.get(k) as Promise<T> | undefined;
+      if (existing) return existing;
+      const p = fn().finally(() => inflight.delete(k));
+      inflight.set(k, p);
+      return p;
+    };
+    const doc: LoadedDocument = {
+      name,
+      format,
+      pages,
+      renderPage: async (index, o) => {
+        check(index);
+        throwIfAborted(o?.signal);
+        const ck = `${key}page:${index}`;
+        const hit = this.pageCache.get(ck);
+        if (hit) return hit;
+        const work = once(ck, () =>
+          guard(file, async () => {
+            const img = await impl.render(index);
+            if (!closed) this.pageCache.set(ck, img, img.data.byteLength);
+            return img;
+          }),
+        );
+        return abortable(work, o?.signal);
+      },
+      pagePreview: async (index, o) => {
+        check(index);
+        throwIfAborted(o.signal);
+        if (!(o.maxSide >= 1)) throw new RangeError(`maxSide must be at least 1, got ${o.maxSide}`);
+        const out = o.format ?? 'webp';
+        const maxSide = Math.round(o.maxSide);
+        const ck = `${key}preview:${index}:${maxSide}:${out}`;
+        const hit = this.previewCache.get(ck);
+        if (hit) return hit as PagePreview;
+        const work = once(ck, () =>
+          guard(file, async () => {
+            // A full render already in memory beats decoding the file again.
+            const raw = this.pageCache.get(`${key}page:${index}`);
+            const prev = raw ? await previewFromRaw(raw, maxSide, out) : await impl.preview(index, maxSide, out);
+            if (!closed) this.previewCache.set(ck, prev, prev.bytes.byteLength);
+            return prev;
+          }),
+        );
+        return abortable(work, o.signal);
+      },
+      close: async () => {
+        if (closed) return;
+        closed = true;
+        this.open.delete(doc);
+        this.pageCache.deletePrefix(key);
+        this.previewCache.deletePrefix(key);
+        await impl.close().catch(() => {});
+      },
+    };
+    return doc;
+  }
+
+  /** Close every document and stop the PDF worker. The loader can be reused
+   *  afterwards; a new worker starts on the next PDF. */
+  async dispose(): Promise<void> {
+    await Promise.all([...this.open].map((d) => d.close()));
+    const b = this.pdfBackend;
+    this.pdfBackend = null;
+    await b?.dispose();
+  }
+}
