@@ -3,7 +3,8 @@
  * thread (the production path); InThreadPdfBackend runs it on the calling
  * thread and exists for tests and environments without worker support.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -78,12 +79,23 @@ function toUrl(spec: URL | string): URL {
   return /^[a-z]+:\/\//i.test(spec) ? new URL(spec) : pathToFileURL(spec);
 }
 
+/** Path of tsx's ESM API. require.resolve would pick the CommonJS build,
+ *  whose dynamic import of the ESM half fails from an eval'd worker, so the
+ *  "import" condition is read from tsx's package.json exports instead. */
+function resolveTsxEsmApi(): string {
+  const require = createRequire(import.meta.url);
+  const pkgPath = require.resolve('tsx/package.json');
+  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports?: Record<string, { import?: { default?: string } }> };
+  const rel = pkg.exports?.['./esm/api']?.import?.default;
+  if (!rel) throw new Error(`tsx at ${pkgPath} has no ESM API export`);
+  return join(dirname(pkgPath), rel);
+}
+
 /** Node cannot execute .ts worker scripts itself; when handed one (tests run
  *  from source) boot it through tsx, a dev dependency that is then present. */
 function spawnWorker(url: URL): Worker {
   if (!url.pathname.endsWith('.ts')) return new Worker(url);
-  const require = createRequire(import.meta.url);
-  const tsxApi = pathToFileURL(require.resolve('tsx/esm/api')).href;
+  const tsxApi = pathToFileURL(resolveTsxEsmApi()).href;
   const boot = `import(${JSON.stringify(tsxApi)}).then((api) => api.tsImport(${JSON.stringify(url.href)}, ${JSON.stringify(url.href)}))`;
   return new Worker(boot, { eval: true });
 }

@@ -36,13 +36,13 @@ function checkComplete(format: RasterFormat, bytes: Uint8Array): void {
     }
     return false;
   };
-  if (format === 'png' && !has([0x49, 0x45, 0x4e, 0x44])) throw new RasterError('CORRUPT_FILE', 'the PNG is truncated (no IEND chunk)');
-  if (format === 'jpeg' && !has([0xff, 0xd9])) throw new RasterError('CORRUPT_FILE', 'the JPEG is truncated (no end-of-image marker)');
+  if (format === 'png' && !has([0x49, 0x45, 0x4e, 0x44])) throw new RasterError('CORRUPT_FILE', 'the PNG is incomplete: it ends before its IEND chunk (truncated download or copy?)');
+  if (format === 'jpeg' && !has([0xff, 0xd9])) throw new RasterError('CORRUPT_FILE', 'the JPEG is incomplete: it ends before its end-of-image marker (truncated download or copy?)');
 }
 
 function describe(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
-  return msg.split('\n')[0]!.trim();
+  return msg.split('\n')[0]!.trim().replace(/:$/, '');
 }
 
 /** Orientations 5–8 rotate by 90°, swapping the displayed width and height. */
@@ -51,7 +51,6 @@ function oriented(width: number, height: number, orientation: number | undefined
 }
 
 export async function probeRaster(format: RasterFormat, bytes: Uint8Array, maxPixels: number): Promise<RasterPageSize[]> {
-  checkComplete(format, bytes);
   let sizes: RasterPageSize[];
   if (format === 'bmp') {
     try {
@@ -79,6 +78,9 @@ export async function probeRaster(format: RasterFormat, bytes: Uint8Array, maxPi
       throw new RasterError('CORRUPT_FILE', `the ${format.toUpperCase()} could not be read: ${describe(e)}`);
     }
   }
+  // After the header parse, so a garbled header is reported as such rather
+  // than as a missing trailer.
+  checkComplete(format, bytes);
   for (const [i, s] of sizes.entries()) {
     if (s.width * s.height > maxPixels) {
       throw new RasterError('TOO_LARGE', `page ${i + 1} is ${s.width}×${s.height}, more than the ${maxPixels}-pixel limit`);
