@@ -1,0 +1,157 @@
+import sharp from 'sharp';
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DocumentLoader } from './loader';
+import { darkPixelShare, fixtures, pixel } from './test-helpers';
+
+let fx: Awaited<ReturnType<typeof fixtures>>;
+const loader = new DocumentLoader();
+
+beforeAll(async () => {
+  fx = await fixtures();
+});
+afterAll(() => loader.dispose());
+
+const near = (actual: number[], expected: number[], tolerance: number): void => {
+  actual.forEach((v, i) => expect(Math.abs(v - expected[i]!), `channel ${i}: ${v} vs ${expected[i]}`).toBeLessThanOrEqual(tolerance));
+};
+
+describe('image formats', () => {
+  it.each([
+    ['page.png', 'png', 1275, 1650],
+    ['scan.webp', 'webp', 1275, 1650],
+    ['scan.bmp', 'bmp', 850, 1100],
+    ['anim.gif', 'gif', 120, 80],
+    ['palette.png', 'png', 40, 40],
+    ['cmyk.jpg', 'jpeg', 60, 40],
+  ] as const)('%s opens as %s with one %i×%i page and renders RGB', async (name, format, w, h) => {
+    const doc = await loader.openDocument({ path: fx[name] });
+    expect(doc.name).toBe(name);
+    expect(doc.format).toBe(format);
+    expect(doc.pages).toEqual([{ index: 0, width: w, height: h }]);
+    const img = await doc.renderPage(0);
+    expect(img.channels).toBe(3);
+    expect([img.width, img.height]).toEqual([w, h]);
+    expect(img.data.length).toBe(w * h * 3);
+    await doc.close();
+  });
+
+  it('scanned pages carry visible text (not a blank render)', async () => {
+    for (const name of ['page.png', 'scan.webp', 'scan.bmp'] as const) {
+      const img = await (await loader.openDocument({ path: fx[name] })).renderPage(0);
+      const share = darkPixelShare(img);
+      expect(share, name).toBeGreaterThan(0.005);
+      expect(share, name).toBeLessThan(0.3);
+    }
+  });
+
+  it('applies EXIF orientation 6 (stored 300×200, shown 200×300, red corner moves to top-right)', async () => {
+    expect((await sharp(fx['photo-exif.jpg']).metadata()).orientation).toBe(6);
+    const doc = await loader.openDocument({ path: fx['photo-exif.jpg'] });
+    expect(doc.pages[0]).toMatchObject({ width: 200, height: 300 });
+    const img = await doc.renderPage(0);
+    expect([img.width, img.height]).toEqual([200, 300]);
+    near(pixel(img, 150, 50), [224, 0, 0], 24);
+    near(pixel(img, 50, 50), [255, 255, 255], 8);
+    near(pixel(img, 50, 250), [255, 255, 255], 8);
+    const preview = await doc.pagePreview(0, { maxSide: 150, format: 'png' });
+    expect([preview.width, preview.height]).toEqual([100, 150]);
+  });
+
+  it('converts 16-bit greyscale to 8-bit RGB', async () => {
+    const meta = await sharp(fx['grey16.png']).metadata();
+    expect([meta.depth, meta.channels]).toEqual(['ushort', 1]);
+    const img = await (await loader.openDocument({ path: fx['grey16.png'] })).renderPage(0);
+    near(pixel(img, 5, 5), [64, 64, 64], 1);
+    near(pixel(img, 60, 20), [192, 192, 192], 1);
+  });
+
+  it('expands palette PNG to exact RGB', async () => {
+    expect((await sharp(fx['palette.png']).metadata()).isPalette).toBe(true);
+    const img = await (await loader.openDocument({ path: fx['palette.png'] })).renderPage(0);
+    expect(pixel(img, 5, 5)).toEqual([255, 0, 0]);
+    expect(pixel(img, 35, 5)).toEqual([0, 0, 255]);
+    expect(pixel(img, 5, 35)).toEqual([0, 255, 0]);
+    expect(pixel(img, 35, 35)).toEqual([255, 255, 255]);
+  });
+
+  it('converts CMYK JPEG to sRGB', async () => {
+    expect((await sharp(fx['cmyk.jpg']).metadata()).space).toBe('cmyk');
+    const img = await (await loader.openDocument({ path: fx['cmyk.jpg'] })).renderPage(0);
+    // Source colours were #b04030 and #406090; a CMYK round trip is close, not exact.
+    near(pixel(img, 10, 20), [0xb0, 0x40, 0x30], 30);
+    near(pixel(img, 50, 20), [0x40, 0x60, 0x90], 30);
+  });
+
+  it('GIF yields only its first frame', async () => {
+    const doc = await loader.openDocument({ path: fx['anim.gif'] });
+    expect(doc.pages).toHaveLength(1);
+    near(pixel(await doc.renderPage(0), 2, 2), [0x10, 0x40, 0xc0], 6);
+  });
+
+  it('multi-page TIFF exposes three pages with different content', async () => {
+    const doc = await loader.openDocument({ path: fx['multipage.tiff'] });
+    expect(doc.format).toBe('tiff');
+    expect(doc.pages.map((p) => [p.index, p.width, p.height])).toEqual([
+      [0, 425, 550],
+      [1, 425, 550],
+      [2, 425, 550],
+    ]);
+    const corners = await Promise.all([0, 1, 2].map(async (i) => pixel(await doc.renderPage(i), 3, 3)));
+    expect(corners).toEqual([
+      [0xff, 0xff, 0xff],
+      [0xff, 0xf3, 0xc4],
+      [0xd8, 0xec, 0xff],
+    ]);
+  });
+
+  it('opens from bytes and identifies content regardless of the name', async () => {
+    const bytes = new Uint8Array(await readFile(fx['png-named.pdf']));
+    const doc = await loader.openDocument({ name: 'png-named.pdf', bytes });
+    expect(doc.name).toBe('png-named.pdf');
+    expect(doc.format).toBe('png');
+    expect(pixel(await doc.renderPage(0), 5, 5)).toEqual([255, 0, 0]);
+  });
+});
+
+describe('large scans and previews', () => {
+  it('opens a 12000×9000 PNG from metadata and previews it downscaled', async () => {
+    const t0 = performance.now();
+    const doc = await loader.openDocument({ path: fx['big-scan.png'] });
+    const openMs = performance.now() - t0;
+    expect(doc.pages[0]).toMatchObject({ width: 12000, height: 9000 });
+    expect(openMs).toBeLessThan(1000);
+
+    const t1 = performance.now();
+    const preview = await doc.pagePreview(0, { maxSide: 1600 });
+    const previewMs = performance.now() - t1;
+    console.info(`big-scan.png: open ${openMs.toFixed(0)} ms, 1600px WebP preview ${previewMs.toFixed(0)} ms`);
+    expect(preview.mime).toBe('image/webp');
+    expect([preview.width, preview.height]).toEqual([1600, 1200]);
+    const meta = await sharp(preview.bytes).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['webp', 1600, 1200]);
+
+    // Second request for the same preview is served from the cache.
+    const t2 = performance.now();
+    expect(await doc.pagePreview(0, { maxSide: 1600 })).toBe(preview);
+    expect(performance.now() - t2).toBeLessThan(50);
+
+    const thumb = await doc.pagePreview(0, { maxSide: 200, format: 'jpeg' });
+    expect([thumb.mime, thumb.width, thumb.height]).toEqual(['image/jpeg', 200, 150]);
+    await doc.close();
+  });
+
+  it('never enlarges a preview beyond the page', async () => {
+    const doc = await loader.openDocument({ path: fx['palette.png'] });
+    const p = await doc.pagePreview(0, { maxSide: 1000, format: 'png' });
+    expect([p.width, p.height, p.mime]).toEqual([40, 40, 'image/png']);
+  });
+
+  it('reuses a cached full render and shares concurrent decodes', async () => {
+    const doc = await loader.openDocument({ path: fx['page.png'] });
+    const [a, b] = await Promise.all([doc.renderPage(0), doc.renderPage(0)]);
+    expect(a).toBe(b);
+    expect(await doc.renderPage(0)).toBe(a);
+    await doc.close();
+  });
+});
