@@ -3,7 +3,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 // Unit tests live beside the code they test (x.ts ↔ x.test.ts).
 export default defineConfig({
-  plugins: [svelte({ hot: false })],
+  plugins: [svelte()],
   test: {
     include: ['{main,preload,models,renderer,scripts}/**/*.test.ts'],
     testTimeout: 60_000,

@@ -1,0 +1,63 @@
+// The `test` every spec uses: `appPage` is the Paliscope window, served by the headless host to
+// Chromium or opened by Electron, depending on the project. Specs never know which.
+import { test as base, _electron, type ElectronApplication, type Page } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startHeadlessHost, type RunningHost } from './headless-host';
+import { electronUnavailableReason } from './electron';
+import { FIXTURE_DIR } from './global-setup';
+
+export type HostKind = 'headless' | 'electron';
+
+export interface AppHandle {
+  kind: HostKind;
+  /** The headless host (only for kind 'headless'). */
+  headless: RunningHost | null;
+  /** The desktop app (only for kind 'electron'). */
+  electron: ElectronApplication | null;
+}
+
+export const test = base.extend<{ hostKind: HostKind; app: AppHandle; appPage: Page; fixtures: string }, { headlessPool: { get(): Promise<RunningHost> } }>({
+  hostKind: ['headless', { option: true }],
+  fixtures: FIXTURE_DIR,
+
+  // One headless host per worker, started only if a headless test asks for it.
+  headlessPool: [
+    async ({}, use) => {
+      let host: Promise<RunningHost> | null = null;
+      await use({ get: () => (host ??= startHeadlessHost()) });
+      if (host) await (await host).stop();
+    },
+    { scope: 'worker' },
+  ],
+
+  app: async ({ hostKind, headlessPool }, use) => {
+    if (hostKind === 'electron') {
+      const reason = electronUnavailableReason();
+      test.skip(reason !== null, `electron: ${reason}`);
+      const electron = await _electron.launch({
+        args: [join(import.meta.dirname, '../..')],
+        env: { ...process.env, PALISCOPE_USER_DATA: mkdtempSync(join(tmpdir(), 'paliscope-e2e-')) },
+      });
+      await use({ kind: 'electron', headless: null, electron });
+      await electron.close();
+      return;
+    }
+    await use({ kind: 'headless', headless: await headlessPool.get(), electron: null });
+  },
+
+  appPage: async ({ app, page }, use) => {
+    if (app.electron) {
+      const win = await app.electron.firstWindow();
+      await win.waitForSelector('[data-testid="app-ready"]');
+      await use(win);
+      return;
+    }
+    await page.goto(app.headless!.url);
+    await page.waitForSelector('[data-testid="app-ready"]');
+    await use(page);
+  },
+});
+
+export { expect } from '@playwright/test';

@@ -1,0 +1,50 @@
+// Starts the built headless host (out/main/headless.js) as a real process with its own temporary
+// user-data folder, and waits for the line that prints its URL — an app event, not a sleep.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface RunningHost {
+  url: string;
+  origin: string;
+  token: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+const ROOT = join(import.meta.dirname, '../..');
+
+export async function startHeadlessHost(): Promise<RunningHost> {
+  const userData = mkdtempSync(join(tmpdir(), 'paliscope-e2e-'));
+  const child = spawn(process.execPath, [join(ROOT, 'out/main/headless.js')], {
+    env: { ...process.env, PALISCOPE_USER_DATA: userData },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (d: Buffer): void => {
+      log += d.toString();
+      const m = /Paliscope headless host: (\S+)/.exec(log);
+      if (m) resolve(m[1]!);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+    child.once('exit', (code) => reject(new Error(`headless host exited with ${code} before printing its URL:\n${log}`)));
+  });
+  const parsed = new URL(url);
+  return {
+    url,
+    origin: parsed.origin,
+    token: parsed.searchParams.get('token')!,
+    process: child,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(userData, { recursive: true, force: true });
+    },
+  };
+}

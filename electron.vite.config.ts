@@ -1,0 +1,44 @@
+// One build for the three runtimes: main (Electron main, the headless host, the engine host, the
+// CLI — all Node), preload (sandboxed, so CommonJS with its few dependencies bundled in) and the
+// Svelte renderer.
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+
+const root = import.meta.dirname;
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      rollupOptions: {
+        input: {
+          app: resolve(root, 'main/app.ts'),
+          headless: resolve(root, 'main/headless.ts'),
+          'engine-host': resolve(root, 'main/engine/host.ts'),
+          'pdf-worker': resolve(root, 'models/documents/pdf-worker.ts'),
+          cli: resolve(root, 'models/cli.ts'),
+        },
+        output: { format: 'es', entryFileNames: '[name].js' },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      externalizeDeps: false,
+      rollupOptions: {
+        input: { index: resolve(root, 'preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(root, 'renderer'),
+    plugins: [svelte()],
+    build: {
+      outDir: resolve(root, 'out/renderer'),
+      rollupOptions: { input: resolve(root, 'renderer/index.html') },
+    },
+  },
+});

@@ -1,0 +1,61 @@
+// Lint keeps the boundaries of the house (see the foundation issue):
+// models/ never imports electron or the app; the renderer imports no Node builtins, no electron,
+// and only types from the contract; the contract imports only zod.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import svelte from 'eslint-plugin-svelte';
+import globals from 'globals';
+import { builtinModules } from 'node:module';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.cache/**', 'models/ocr/*-tmp.ts'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  ...svelte.configs['flat/recommended'],
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-empty-pattern': 'off',
+    },
+  },
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
+  },
+  {
+    files: ['models/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [{ name: 'electron', message: 'models/ is pure Node: it runs in the CLI, tests and the engine host.' }],
+        patterns: [{ group: ['**/main/**', '**/renderer/**', '**/preload/**'], message: 'models/ must not depend on the app.' }],
+      }],
+    },
+  },
+  {
+    files: ['renderer/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [
+          { name: 'electron', message: 'The renderer is untrusted web content: talk to main through lib/api.ts.' },
+          ...nodeBuiltins.map((name) => ({ name, message: 'The renderer runs in a sandbox without Node.' })),
+        ],
+        patterns: [
+          { group: ['**/main/**', '**/models/**'], message: 'The renderer reaches main only through the contract.' },
+          { regex: 'preload/(contract(/(index|define))?|bridge)$', allowTypeImports: true, message: 'Import only types from the contract (runtime helpers: page-image, wire).' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['preload/contract/**'],
+    ignores: ['preload/contract/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^(?!zod$|\\./)', message: 'The contract imports only zod.' }] }],
+    },
+  },
+);

@@ -1,0 +1,139 @@
+// The Electron main process: one locked-down window, the app protocol, IPC bound from the
+// contract, and the engine host in a utilityProcess. Everything else lives in services shared with
+// the headless host.
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell, utilityProcess } from 'electron';
+import { readFile } from 'node:fs/promises';
+import { dirname, extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { composeServices, type Services } from './compose';
+import { bindIpc, type IpcEventLike } from './ipc/electron-ipc';
+import { toAppError } from './ipc/dispatcher';
+import { parsePageImagePath } from '../preload/contract/page-image';
+import { CONTENT_SECURITY_POLICY } from './security';
+import { openDocument } from '../models/documents';
+import { APP_VERSION } from './version';
+import type { EngineProcess } from './engine/client';
+import type { EngineReply } from './engine/protocol';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const rendererDir = join(here, '../renderer');
+const APP_ORIGIN = 'paliscope://app';
+const DOCUMENT_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'bmp', 'gif', 'tif', 'tiff', 'pdf'];
+const MIME: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2', '.wasm': 'application/wasm' };
+
+protocol.registerSchemesAsPrivileged([{ scheme: 'paliscope', privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }]);
+
+function spawnUtilityEngine(): EngineProcess {
+  const child = utilityProcess.fork(join(here, 'engine-host.js'), [], { serviceName: 'Paliscope engine', stdio: 'inherit' });
+  return {
+    get pid() {
+      return child.pid;
+    },
+    postMessage: (m) => child.postMessage(m),
+    onMessage: (l) => void child.on('message', (m: unknown) => l(m as EngineReply)),
+    onExit: (l) => void child.on('exit', (code) => l(code)),
+    kill: () => void child.kill(),
+  };
+}
+
+/** Only the app's own top-level page may call. */
+function isTrustedSender(event: IpcEventLike): boolean {
+  const frame = event.senderFrame;
+  if (!frame || frame.parent) return false;
+  try {
+    return new URL(frame.url).origin === APP_ORIGIN;
+  } catch {
+    return false;
+  }
+}
+
+async function serveApp(request: Request, services: Services): Promise<Response> {
+  const url = new URL(request.url);
+  if (url.host !== 'app') return new Response('not found', { status: 404 });
+  const page = parsePageImagePath(url.pathname, url.search);
+  if (page) {
+    try {
+      const preview = await services.documents.preview(page.documentId, page.index, page.maxSide);
+      return new Response(Buffer.from(preview.bytes), { headers: { 'content-type': preview.mime } });
+    } catch (err) {
+      return new Response(toAppError(err).message, { status: 404 });
+    }
+  }
+  const rel = url.pathname === '/' ? 'index.html' : normalize(decodeURIComponent(url.pathname)).replace(/^[/\\]+/, '');
+  const file = join(rendererDir, rel);
+  if (!file.startsWith(rendererDir + sep)) return new Response('not found', { status: 404 });
+  try {
+    const body = await readFile(file);
+    return new Response(body, { headers: { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'content-security-policy': CONTENT_SECURITY_POLICY } });
+  } catch {
+    return new Response('not found', { status: 404 });
+  }
+}
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    title: 'Paliscope',
+    show: false,
+    backgroundColor: '#1e1f22',
+    webPreferences: {
+      preload: join(here, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  void win.loadURL(`${APP_ORIGIN}/index.html`);
+  return win;
+}
+
+function lockDown(): void {
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  app.on('web-contents-created', (_e, contents) => {
+    contents.on('will-navigate', (event, url) => {
+      if (new URL(url).origin !== APP_ORIGIN) event.preventDefault();
+    });
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(({ url }) => {
+      // Links in results (e.g. a model card) open in the system browser, never in the app.
+      if (/^https:\/\//.test(url)) void shell.openExternal(url);
+      return { action: 'deny' };
+    });
+  });
+}
+
+async function start(): Promise<void> {
+  if (!app.requestSingleInstanceLock()) return app.quit();
+  await app.whenReady();
+  lockDown();
+  let mainWindow: BrowserWindow | null = null;
+  const services = composeServices({
+    userDataDir: app.getPath('userData'),
+    spawnEngine: spawnUtilityEngine,
+    openDocument,
+    platform: {
+      host: 'electron',
+      version: APP_VERSION,
+      showOpenDialog: async () => {
+        const options = { properties: ['openFile', 'multiSelections'] as Array<'openFile' | 'multiSelections'>, filters: [{ name: 'Scans and documents', extensions: DOCUMENT_EXTENSIONS }] };
+        const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+        return result.canceled ? [] : result.filePaths;
+      },
+    },
+    log: console,
+  });
+  protocol.handle('paliscope', (request) => serveApp(request, services));
+  bindIpc(ipcMain, services.dispatcher, isTrustedSender);
+  if (process.platform !== 'darwin') Menu.setApplicationMenu(null);
+  mainWindow = createWindow();
+  app.on('second-instance', () => mainWindow?.focus());
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', () => void services.shutdown());
+}
+
+void start();

@@ -1,0 +1,47 @@
+// Builds main's services the same way for both hosts; each host passes what only it can make
+// (how to spawn the engine host, where user data lives, which dialogs exist).
+import { join } from 'node:path';
+import { contract, type Contract } from '../preload/contract';
+import { Dispatcher, type Logger } from './ipc/dispatcher';
+import { EngineClient, type SpawnEngine } from './engine/client';
+import { DocumentService, type OpenDocument } from './services/documents';
+import { OcrService } from './services/ocr';
+import { RecentFiles } from './services/recent-files';
+import { createHandlers, type HostPlatform } from './services/handlers';
+
+export interface ComposeOptions {
+  userDataDir: string;
+  spawnEngine: SpawnEngine;
+  openDocument: OpenDocument;
+  platform: HostPlatform;
+  log?: Logger;
+}
+
+export interface Services {
+  dispatcher: Dispatcher<Contract>;
+  documents: DocumentService;
+  engine: EngineClient;
+  ocr: OcrService;
+  shutdown(): Promise<void>;
+}
+
+export function composeServices(opts: ComposeOptions): Services {
+  // The engine reports status through the dispatcher, which needs the handlers, which need the
+  // engine: break the cycle with a late-bound emitter.
+  let dispatcher: Dispatcher<Contract> | null = null;
+  const engine = new EngineClient(opts.spawnEngine, { onStatus: (status) => dispatcher?.emit('engine.status', status) });
+  const documents = new DocumentService({ open: opts.openDocument, recent: new RecentFiles(join(opts.userDataDir, 'recent-files.json')) });
+  const ocr = new OcrService({ documents, engine });
+  dispatcher = new Dispatcher(contract, createHandlers({ documents, ocr, engine, platform: opts.platform }), opts.log);
+  void engine.start().catch((err: unknown) => opts.log?.error(`engine host did not start: ${String(err)}`));
+  return {
+    dispatcher,
+    documents,
+    engine,
+    ocr,
+    async shutdown() {
+      await engine.stop();
+      await documents.closeAll();
+    },
+  };
+}

@@ -1,0 +1,60 @@
+// The engine host as a real child process (TypeScript source run through tsx): ping, crash
+// detection, restart, and the fate of requests in flight when it dies.
+import { describe, it, expect, afterEach } from 'vitest';
+import { join } from 'node:path';
+import type { EngineStatus } from '../../preload/contract';
+import { EngineClient } from './client';
+import { nodeEngineSpawner } from './spawn-node';
+
+const spawnTsHost = nodeEngineSpawner(join(import.meta.dirname, 'host.ts'), { execArgv: ['--import', 'tsx'] });
+
+async function until(cond: () => boolean, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('EngineClient', () => {
+  let client: EngineClient | null = null;
+  afterEach(async () => {
+    await client?.stop();
+    client = null;
+  });
+
+  it('starts the host, answers ping from another process, and reports status', async () => {
+    const statuses: EngineStatus[] = [];
+    client = new EngineClient(spawnTsHost, { onStatus: (s) => statuses.push(s) });
+    const health = await client.health();
+    expect(health.pid).not.toBe(process.pid);
+    expect(health.state).toBe('ready');
+    expect(health.rssBytes).toBeGreaterThan(0);
+    expect(statuses.map((s) => s.state)).toEqual(['starting', 'ready']);
+  });
+
+  it('restarts a killed host, rejects the request in flight with ENGINE_CRASHED, and serves again', async () => {
+    const statuses: EngineStatus[] = [];
+    client = new EngineClient(spawnTsHost, { onStatus: (s) => statuses.push(s) });
+    const first = await client.health();
+    // A request that is still waiting when the process dies: 'ocr.recognize' on a 1x1 page has
+    // to load models first, so it is still pending when we kill the host a moment later.
+    const inFlight = client.request('ocr.recognize', { image: { data: new Uint8Array(3), width: 1, height: 1, channels: 3 } });
+    process.kill(first.pid!, 'SIGKILL');
+    await expect(inFlight).rejects.toMatchObject({ code: 'ENGINE_CRASHED' });
+    await until(() => statuses.at(-1)?.state === 'ready' && statuses.at(-1)!.restarts === 1);
+    expect(statuses.map((s) => s.state)).toEqual(['starting', 'ready', 'crashed', 'restarting', 'ready']);
+    const second = await client.health();
+    expect(second.pid).not.toBe(first.pid);
+    expect(second.restarts).toBe(1);
+  });
+
+  it('gives up after repeated crashes at start and says so', async () => {
+    const statuses: EngineStatus[] = [];
+    const crashing = nodeEngineSpawner(join(import.meta.dirname, 'host.ts'), { execArgv: ['--import', 'tsx'], env: { ...process.env, NODE_OPTIONS: '--invalid-flag-to-crash' } });
+    client = new EngineClient(crashing, { onStatus: (s) => statuses.push(s), maxRapidCrashes: 2 });
+    await expect(client.start()).rejects.toMatchObject({ code: 'ENGINE_CRASHED' });
+    await until(() => statuses.at(-1)?.state === 'stopped');
+    expect(statuses.at(-1)!.message).toMatch(/crashed 3 times in a row/);
+  });
+});

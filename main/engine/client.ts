@@ -1,0 +1,154 @@
+// Main's side of the engine host: starts it, matches replies to requests, forwards cancellation,
+// and restarts it when it dies (telling the UI through status changes). Knows nothing of Electron:
+// the process is made by a `SpawnEngine` function (utilityProcess in the app, fork in the headless
+// host and tests).
+import type { EngineStatus } from '../../preload/contract';
+import { AppFailure } from '../ipc/dispatcher';
+import type { EngineMethod, EngineMethods, EngineReply, EngineRequest } from './protocol';
+
+export interface EngineProcess {
+  readonly pid: number | undefined;
+  postMessage(message: EngineRequest): void;
+  onMessage(listener: (message: EngineReply) => void): void;
+  onExit(listener: (code: number | null) => void): void;
+  kill(): void;
+}
+export type SpawnEngine = () => EngineProcess;
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(err: unknown): void;
+  onProgress?: ((p: unknown) => void) | undefined;
+}
+
+export interface EngineClientOptions {
+  onStatus?: (status: EngineStatus) => void;
+  /** Give up after this many crashes in a row that each came soon after a start. */
+  maxRapidCrashes?: number;
+  readyTimeoutMs?: number;
+}
+
+const RAPID_CRASH_MS = 10_000;
+
+export class EngineClient {
+  readonly #spawn: SpawnEngine;
+  readonly #opts: Required<Omit<EngineClientOptions, 'onStatus'>> & Pick<EngineClientOptions, 'onStatus'>;
+  #proc: EngineProcess | null = null;
+  #ready: Promise<void> | null = null;
+  #pending = new Map<number, Pending>();
+  #nextId = 1;
+  #status: EngineStatus = { state: 'stopped', pid: null, restarts: 0 };
+  #startedAt = 0;
+  #rapidCrashes = 0;
+  #stopping = false;
+
+  constructor(spawn: SpawnEngine, opts: EngineClientOptions = {}) {
+    this.#spawn = spawn;
+    this.#opts = { maxRapidCrashes: 5, readyTimeoutMs: 30_000, ...opts };
+  }
+
+  get status(): EngineStatus {
+    return this.#status;
+  }
+
+  /** Starts the host if it is not running; resolves when it says it is ready. */
+  start(): Promise<void> {
+    if (this.#ready) return this.#ready;
+    this.#stopping = false;
+    this.#setStatus({ ...this.#status, state: this.#status.restarts > 0 ? 'restarting' : 'starting', pid: null });
+    const proc = this.#spawn();
+    this.#proc = proc;
+    this.#startedAt = Date.now();
+    this.#ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new AppFailure('ENGINE_UNAVAILABLE', `engine host: not ready after ${this.#opts.readyTimeoutMs} ms`)), this.#opts.readyTimeoutMs);
+      proc.onMessage((message) => {
+        if (message.kind === 'ready') {
+          clearTimeout(timer);
+          this.#setStatus({ state: 'ready', pid: message.pid, restarts: this.#status.restarts });
+          resolve();
+        } else this.#onReply(message);
+      });
+      proc.onExit((code) => {
+        clearTimeout(timer);
+        reject(new AppFailure('ENGINE_CRASHED', `engine host exited with code ${code} while starting`));
+        this.#onExit(proc, code);
+      });
+    });
+    this.#ready.catch(() => undefined);
+    return this.#ready;
+  }
+
+  async request<M extends EngineMethod>(
+    method: M,
+    params: EngineMethods[M]['params'],
+    opts: { signal?: AbortSignal; onProgress?: (p: unknown) => void } = {},
+  ): Promise<EngineMethods[M]['result']> {
+    await this.start();
+    const proc = this.#proc;
+    if (!proc) throw new AppFailure('ENGINE_UNAVAILABLE', 'engine host is not running');
+    if (opts.signal?.aborted) throw new AppFailure('CANCELLED', `${method} was cancelled`);
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => proc.postMessage({ kind: 'cancel', id });
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      const done = (): void => opts.signal?.removeEventListener('abort', onAbort);
+      this.#pending.set(id, {
+        resolve: (v) => (done(), resolve(v as EngineMethods[M]['result'])),
+        reject: (e) => (done(), reject(e)),
+        onProgress: opts.onProgress,
+      });
+      proc.postMessage({ kind: 'call', id, method, params });
+    });
+  }
+
+  async health(): Promise<EngineStatus & { uptimeMs: number; rssBytes: number }> {
+    const pong = await this.request('ping', {});
+    return { ...this.#status, pid: pong.pid, uptimeMs: pong.uptimeMs, rssBytes: pong.rssBytes };
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    const proc = this.#proc;
+    if (!proc) return;
+    const exited = new Promise<void>((r) => proc.onExit(() => r()));
+    proc.kill();
+    await exited;
+  }
+
+  #onReply(message: EngineReply): void {
+    if (message.kind === 'ready') return;
+    const pending = this.#pending.get(message.id);
+    if (!pending) return;
+    if (message.kind === 'progress') return pending.onProgress?.(message.progress);
+    this.#pending.delete(message.id);
+    if (message.kind === 'result') pending.resolve(message.value);
+    else pending.reject(new AppFailure(message.code, message.message));
+  }
+
+  #onExit(proc: EngineProcess, code: number | null): void {
+    if (proc !== this.#proc) return;
+    this.#proc = null;
+    this.#ready = null;
+    const crashed = new AppFailure('ENGINE_CRASHED', `the engine host stopped (exit code ${code}); the request was not finished`);
+    for (const p of this.#pending.values()) p.reject(crashed);
+    this.#pending.clear();
+    if (this.#stopping) return this.#setStatus({ state: 'stopped', pid: null, restarts: this.#status.restarts });
+
+    this.#rapidCrashes = Date.now() - this.#startedAt < RAPID_CRASH_MS ? this.#rapidCrashes + 1 : 1;
+    const restarts = this.#status.restarts + 1;
+    this.#setStatus({ state: 'crashed', pid: null, restarts: this.#status.restarts, message: `engine host exited with code ${code}` });
+    if (this.#rapidCrashes > this.#opts.maxRapidCrashes) {
+      return this.#setStatus({ state: 'stopped', pid: null, restarts: this.#status.restarts, message: `engine host crashed ${this.#rapidCrashes} times in a row; not restarting` });
+    }
+    const delay = Math.min(200 * 2 ** (this.#rapidCrashes - 1), 5_000);
+    setTimeout(() => {
+      this.#status = { ...this.#status, restarts };
+      void this.start().catch(() => undefined);
+    }, delay).unref?.();
+  }
+
+  #setStatus(status: EngineStatus): void {
+    this.#status = status;
+    this.#opts.onStatus?.(status);
+  }
+}

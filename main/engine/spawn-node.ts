@@ -1,0 +1,27 @@
+// The engine host as a Node child process: used by the headless host, the CLI and the tests.
+// `serialization: 'advanced'` lets page pixels cross as typed arrays instead of JSON.
+import { fork } from 'node:child_process';
+import type { EngineProcess, SpawnEngine } from './client';
+import type { EngineReply } from './protocol';
+
+export function nodeEngineSpawner(entry: string, opts: { execArgv?: string[]; env?: NodeJS.ProcessEnv } = {}): SpawnEngine {
+  return (): EngineProcess => {
+    const child = fork(entry, [], {
+      serialization: 'advanced',
+      execArgv: opts.execArgv ?? [],
+      env: opts.env ?? process.env,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    return {
+      get pid() {
+        return child.pid;
+      },
+      postMessage: (m) => {
+        if (child.connected) child.send(m);
+      },
+      onMessage: (l) => void child.on('message', (m) => l(m as EngineReply)),
+      onExit: (l) => void child.on('exit', (code) => l(code)),
+      kill: () => void child.kill(),
+    };
+  };
+}

@@ -1,0 +1,212 @@
+// The headless host: main's services over HTTP + WebSocket on 127.0.0.1, for machines where
+// Electron can't open a window and for labs reviewing from a browser. Every request needs the
+// per-launch token (query on first load, then an HttpOnly cookie); anything else gets 401.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { MAX_UPLOAD_BYTES } from '../../preload/contract';
+import { encodeWire, decodeWire } from '../../preload/contract/wire';
+import { parsePageImagePath } from '../../preload/contract/page-image';
+import type { Caller } from '../ipc/dispatcher';
+import { toAppError } from '../ipc/dispatcher';
+import type { Services } from '../compose';
+import { CONTENT_SECURITY_POLICY } from '../security';
+
+const COOKIE = 'paliscope_token';
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+};
+// Base64 grows bytes by 4/3; leave room for the JSON around them.
+const MAX_BODY_BYTES = Math.ceil((MAX_UPLOAD_BYTES * 4) / 3) + 64 * 1024;
+
+export interface HeadlessServerOptions {
+  services: Pick<Services, 'dispatcher' | 'documents'>;
+  rendererDir: string;
+  port?: number;
+  token?: string;
+}
+
+export interface HeadlessServer {
+  readonly url: string;
+  readonly origin: string;
+  readonly token: string;
+  close(): Promise<void>;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function cookieToken(req: IncomingMessage): string | null {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === COOKIE) return v.join('=');
+  }
+  return null;
+}
+
+function send(res: ServerResponse, status: number, body: string | Uint8Array, type = 'text/plain; charset=utf-8', extra: Record<string, string> = {}): void {
+  res.writeHead(status, {
+    'content-type': type,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-resource-policy': 'same-origin',
+    ...extra,
+  });
+  res.end(body);
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<HeadlessServer> {
+  const token = opts.token ?? randomBytes(24).toString('base64url');
+  const { dispatcher, documents } = opts.services;
+  const rendererDir = resolve(opts.rendererDir);
+  const sockets = new Map<string, Caller>();
+  let origin = '';
+
+  const authorised = (req: IncomingMessage, url: URL): 'query' | 'cookie' | 'header' | null => {
+    const q = url.searchParams.get('token');
+    if (q && sameSecret(q, token)) return 'query';
+    const c = cookieToken(req);
+    if (c && sameSecret(c, token)) return 'cookie';
+    const h = req.headers.authorization;
+    if (h?.startsWith('Bearer ') && sameSecret(h.slice(7), token)) return 'header';
+    return null;
+  };
+  // Refuse other Host names (DNS rebinding) and cross-origin writes.
+  const hostAllowed = (req: IncomingMessage): boolean => {
+    const port = new URL(origin).port;
+    return req.headers.host === `127.0.0.1:${port}` || req.headers.host === `localhost:${port}`;
+  };
+  const originAllowed = (req: IncomingMessage): boolean => {
+    const o = req.headers.origin;
+    return o === undefined || o === origin || o === origin.replace('127.0.0.1', 'localhost');
+  };
+
+  const serveStatic = async (res: ServerResponse, pathname: string, setCookie: boolean): Promise<void> => {
+    const rel = pathname === '/' ? 'index.html' : normalize(decodeURIComponent(pathname)).replace(/^[/\\]+/, '');
+    const file = join(rendererDir, rel);
+    if (!file.startsWith(rendererDir + sep)) return send(res, 404, 'not found');
+    let body: Buffer;
+    try {
+      body = await readFile(file);
+    } catch {
+      return send(res, 404, 'not found');
+    }
+    const headers: Record<string, string> = { 'content-security-policy': CONTENT_SECURITY_POLICY, 'cache-control': 'no-cache' };
+    if (setCookie) headers['set-cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+    send(res, 200, body, MIME[extname(file)] ?? 'application/octet-stream', headers);
+  };
+
+  const anonymous = (): Caller => ({ id: `http-${randomUUID()}`, push: () => undefined });
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', origin);
+      if (!hostAllowed(req)) return send(res, 421, 'wrong host');
+      const auth = authorised(req, url);
+      if (!auth) return send(res, 401, 'Paliscope: this URL needs the token printed when the host started.\n');
+
+      if (req.method === 'POST' && url.pathname.startsWith('/api/')) {
+        if (!originAllowed(req)) return send(res, 403, 'cross-origin call refused');
+        const name = decodeURIComponent(url.pathname.slice(5));
+        const text = await readBody(req, MAX_BODY_BYTES);
+        if (text === null) return send(res, 413, encodeWire({ ok: false, error: { code: 'TOO_LARGE', message: `request body over ${MAX_BODY_BYTES} bytes` } }), 'application/json');
+        let input: unknown;
+        try {
+          input = decodeWire(text);
+        } catch {
+          return send(res, 400, encodeWire({ ok: false, error: { code: 'BAD_INPUT', message: `${name}: the body is not JSON` } }), 'application/json');
+        }
+        const callerId = String(req.headers['x-paliscope-caller'] ?? '');
+        const caller = sockets.get(callerId) ?? anonymous();
+        const result = await dispatcher.call(name, input, caller);
+        const status = !result.ok && result.error.code === 'NOT_FOUND' && !dispatcher.callNames.includes(name) ? 404 : 200;
+        return send(res, status, encodeWire(result), 'application/json', { 'cache-control': 'no-store' });
+      }
+
+      if (req.method === 'GET') {
+        const page = parsePageImagePath(url.pathname, url.search);
+        if (page) {
+          try {
+            const preview = await documents.preview(page.documentId, page.index, page.maxSide);
+            return send(res, 200, preview.bytes, preview.mime, { 'cache-control': 'private, max-age=3600' });
+          } catch (err) {
+            const { code, message } = toAppError(err);
+            return send(res, code === 'NOT_FOUND' || code === 'PAGE_OUT_OF_RANGE' ? 404 : 422, message);
+          }
+        }
+        return serveStatic(res, url.pathname, auth === 'query');
+      }
+      send(res, 405, 'method not allowed');
+    })().catch((err: unknown) => {
+      if (!res.headersSent) send(res, 500, `internal error: ${String(err)}`);
+    });
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', origin);
+    if (url.pathname !== '/events' || !hostAllowed(req) || !originAllowed(req) || !authorised(req, url)) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      const caller: Caller = {
+        id: `ws-${randomUUID()}`,
+        push: (message) => {
+          if (ws.readyState === ws.OPEN) ws.send(encodeWire(message));
+        },
+      };
+      sockets.set(caller.id, caller);
+      dispatcher.attach(caller);
+      ws.send(encodeWire({ hello: { callerId: caller.id } }));
+      ws.on('close', () => {
+        sockets.delete(caller.id);
+        dispatcher.detach(caller.id);
+      });
+    });
+  });
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolveListen());
+  });
+  const { port } = server.address() as AddressInfo;
+  origin = `http://127.0.0.1:${port}`;
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    token,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const ws of wss.clients) ws.terminate();
+        wss.close();
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}

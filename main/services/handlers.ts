@@ -1,0 +1,54 @@
+// The contract's calls, implemented once for both hosts (Electron and headless). What differs
+// between hosts comes in as `HostPlatform`.
+import type { Contract, OpenResult } from '../../preload/contract';
+import { AppFailure, toAppError, type Handlers } from '../ipc/dispatcher';
+import type { EngineClient } from '../engine/client';
+import type { DocumentService } from './documents';
+import type { OcrService } from './ocr';
+import { basename } from 'node:path';
+
+export interface HostPlatform {
+  host: 'electron' | 'headless';
+  version: string;
+  /** Present only where native dialogs exist; returns the chosen paths (empty when cancelled). */
+  showOpenDialog?: () => Promise<string[]>;
+}
+
+export function createHandlers(deps: { documents: DocumentService; ocr: OcrService; engine: EngineClient; platform: HostPlatform }): Handlers<Contract> {
+  const { documents, ocr, engine, platform } = deps;
+  return {
+    'app.info': () => ({
+      name: 'Paliscope',
+      version: platform.version,
+      host: platform.host,
+      platform: process.platform,
+      canShowDialogs: Boolean(platform.showOpenDialog),
+    }),
+
+    'documents.openDialog': async () => {
+      if (!platform.showOpenDialog) throw new AppFailure('UNSUPPORTED', 'this host has no file dialog; drop files on the window or use the file picker');
+      const result: OpenResult = { opened: [], failed: [] };
+      for (const path of await platform.showOpenDialog()) {
+        try {
+          result.opened.push(await documents.openPath(path));
+        } catch (err) {
+          const { code, message } = toAppError(err);
+          result.failed.push({ name: basename(path), code, message });
+        }
+      }
+      return result;
+    },
+    'documents.openBytes': ({ name, bytes, password }) => documents.openBytes(name, bytes, password),
+    'documents.openRecent': ({ recentId, password }) => documents.openRecent(recentId, password),
+    'documents.list': () => documents.list(),
+    'documents.close': async ({ documentId }) => {
+      ocr.forget(documentId);
+      return { closed: await documents.close(documentId) };
+    },
+    'documents.recent': () => documents.recentFiles(),
+
+    'engine.health': () => engine.health(),
+
+    'ocr.run': (input, ctx) => ocr.run(input, ctx),
+  };
+}

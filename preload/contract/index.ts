@@ -1,0 +1,98 @@
+// The single declaration of everything that crosses between the renderer and main.
+// The preload bridge, main's IPC registration, the headless host's routes and the renderer's API
+// type are all derived from `contract` below (see contract.test.ts, which proves they agree).
+import { z } from 'zod';
+import { invoke, stream, event, StreamStarted, type ContractShape } from './define';
+
+export * from './define';
+
+const Empty = z.object({}).strict();
+const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'an id of letters, digits, _ and -');
+
+export const DocumentFormat = z.enum(['png', 'jpeg', 'webp', 'bmp', 'gif', 'tiff', 'pdf']);
+export const PageInfo = z.object({ index: z.number().int().nonnegative(), width: z.number().int().positive(), height: z.number().int().positive() });
+export const DocumentSummary = z.object({
+  id: Id,
+  name: z.string(),
+  format: DocumentFormat,
+  pages: z.array(PageInfo),
+});
+export type DocumentSummary = z.infer<typeof DocumentSummary>;
+
+export const FileFailure = z.object({ name: z.string(), code: z.string(), message: z.string() });
+export const OpenResult = z.object({ opened: z.array(DocumentSummary), failed: z.array(FileFailure) });
+export type OpenResult = z.infer<typeof OpenResult>;
+
+export const RecentFile = z.object({ id: Id, name: z.string(), location: z.string(), openedAt: z.string() });
+export type RecentFile = z.infer<typeof RecentFile>;
+
+export const EngineState = z.enum(['starting', 'ready', 'crashed', 'restarting', 'stopped']);
+export const EngineStatus = z.object({
+  state: EngineState,
+  pid: z.number().int().nullable(),
+  restarts: z.number().int().nonnegative(),
+  message: z.string().optional(),
+});
+export type EngineStatus = z.infer<typeof EngineStatus>;
+export const EngineHealth = EngineStatus.extend({ uptimeMs: z.number().nonnegative(), rssBytes: z.number().nonnegative() });
+
+const Point = z.tuple([z.number(), z.number()]);
+export const Quad = z.tuple([Point, Point, Point, Point]);
+export const OcrWord = z.object({ text: z.string(), confidence: z.number(), box: Quad });
+export const OcrLine = z.object({ text: z.string(), confidence: z.number(), box: Quad, words: z.array(OcrWord), block: z.number().int() });
+export const OcrPage = z.object({
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  lines: z.array(OcrLine),
+  rotationHint: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]).optional(),
+  timings: z.record(z.string(), z.number()),
+});
+export type OcrPage = z.infer<typeof OcrPage>;
+export const OcrChunk = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('progress'), page: z.number().int(), stage: z.string(), done: z.number(), total: z.number() }),
+  z.object({ type: z.literal('page'), page: z.number().int(), result: OcrPage }),
+]);
+export type OcrChunk = z.infer<typeof OcrChunk>;
+
+/** Upper bound for a file sent as bytes (drag and drop, the headless host's file picker). */
+export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
+
+export const contract = {
+  'app.info': invoke(
+    Empty,
+    z.object({ name: z.string(), version: z.string(), host: z.enum(['electron', 'headless']), platform: z.string(), canShowDialogs: z.boolean() }),
+  ),
+
+  // Documents. The renderer never sends a path: it asks main to show a dialog, sends the bytes of a
+  // file the user dropped or picked, or names an entry of the recent list by id.
+  'documents.openDialog': invoke(Empty, OpenResult),
+  'documents.openBytes': invoke(
+    z.object({
+      name: z.string().min(1).max(255),
+      bytes: z.instanceof(Uint8Array).refine((b) => b.byteLength <= MAX_UPLOAD_BYTES, `at most ${MAX_UPLOAD_BYTES} bytes`),
+      password: z.string().max(1024).optional(),
+    }).strict(),
+    DocumentSummary,
+  ),
+  'documents.openRecent': invoke(z.object({ recentId: Id, password: z.string().max(1024).optional() }).strict(), DocumentSummary),
+  'documents.list': invoke(Empty, z.array(DocumentSummary)),
+  'documents.close': invoke(z.object({ documentId: Id }).strict(), z.object({ closed: z.boolean() })),
+  'documents.recent': invoke(Empty, z.array(RecentFile)),
+
+  // The engine host: where inference runs, off the main thread.
+  'engine.health': invoke(Empty, EngineHealth),
+  'engine.status': event(EngineStatus),
+
+  // Built-in OCR on some pages of a document (all pages when `pages` is omitted).
+  'ocr.run': stream(
+    z.object({ documentId: Id, pages: z.array(z.number().int().nonnegative()).max(10_000).optional() }).strict(),
+    OcrChunk,
+    z.object({ pages: z.number().int().nonnegative() }),
+  ),
+
+  // Cancels any running stream this window started.
+  'streams.cancel': invoke(z.object({ streamId: Id }).strict(), z.object({ cancelled: z.boolean() })),
+} satisfies ContractShape;
+
+export type Contract = typeof contract;
+export { StreamStarted };
