@@ -24,7 +24,9 @@ const MIME: Record<string, string> = { '.html': 'text/html', '.js': 'text/javasc
 protocol.registerSchemesAsPrivileged([{ scheme: 'paliscope', privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }]);
 
 function spawnUtilityEngine(): EngineProcess {
-  const child = utilityProcess.fork(join(here, 'engine-host.js'), [], { serviceName: 'Paliscope engine', stdio: 'inherit' });
+  // Packaged builds carry the built-in OCR models as extraResources (electron-builder.yml).
+  const env = app.isPackaged ? { ...process.env, PALISCOPE_OCR_MODELS: join(process.resourcesPath, 'ocr') } : process.env;
+  const child = utilityProcess.fork(join(here, 'engine-host.js'), [], { serviceName: 'Paliscope engine', stdio: 'inherit', env });
   return {
     get pid() {
       return child.pid;
