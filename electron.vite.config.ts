@@ -19,7 +19,8 @@ export default defineConfig({
           'pdf-worker': resolve(root, 'models/documents/pdf-worker.ts'),
           cli: resolve(root, 'models/cli.ts'),
         },
-        output: { format: 'es', entryFileNames: '[name].js' },
+        // Chunks sit beside the entries so modules that locate siblings (the PDF worker) find them.
+        output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
       },
     },
   },
