@@ -1,0 +1,14 @@
+// Named DOM events on `window` that end-to-end tests (and nothing else) wait on, so tests never
+// sleep. Each name marks a moment a person would notice: a document appeared, a page is visible,
+// OCR finished, an error was shown.
+export interface AppEventMap {
+  'paliscope:ready': { host: string; version: string };
+  'paliscope:document-opened': { documentId: string; name: string; pages: number };
+  'paliscope:page-loaded': { documentId: string; index: number };
+  'paliscope:ocr-done': { documentId: string; pages: number[] };
+  'paliscope:error': { source: string; code: string; message: string };
+}
+
+export function emitAppEvent<K extends keyof AppEventMap>(name: K, detail: AppEventMap[K]): void {
+  window.dispatchEvent(new CustomEvent(name, { detail }));
+}

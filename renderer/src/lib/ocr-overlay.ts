@@ -1,0 +1,66 @@
+// Turns an OCR page into overlay shapes and search hits. The OCR may have run on a resized copy of
+// the page, so every point is scaled from the result's pixel size to the page's.
+import type { OcrPage } from '../../../preload/contract';
+import { confidenceTone, formatConfidence, MID_CONFIDENCE } from './confidence';
+import type { OverlayShape, Point } from './overlay-shapes';
+
+export const lineShapeId = (line: number): string => `line-${line}`;
+
+export function lineIndexOf(shapeId: string): number | null {
+  const m = /^line-(\d+)$/.exec(shapeId);
+  return m ? Number(m[1]) : null;
+}
+
+function scaler(ocr: OcrPage, page: { width: number; height: number }): (q: readonly Point[]) => Point[] {
+  const sx = page.width / ocr.width;
+  const sy = page.height / ocr.height;
+  return (q) => q.map(([x, y]) => [x * sx, y * sy] as const);
+}
+
+/** Line boxes coloured by confidence, plus a fill on each word the model was unsure of. */
+export function ocrShapes(ocr: OcrPage, page: { width: number; height: number }): OverlayShape[] {
+  const scale = scaler(ocr, page);
+  const shapes: OverlayShape[] = [];
+  ocr.lines.forEach((line, i) => {
+    line.words.forEach((word, j) => {
+      if (word.confidence < MID_CONFIDENCE) {
+        shapes.push({ id: `word-${i}-${j}`, points: scale(word.box), tone: 'weak-word' });
+      }
+    });
+    shapes.push({
+      id: lineShapeId(i),
+      points: scale(line.box),
+      tone: confidenceTone(line.confidence),
+      label: `${line.text}\n${formatConfidence(line.confidence)} confidence`,
+      interactive: true,
+    });
+  });
+  return shapes;
+}
+
+export interface SearchHits {
+  /** Lines containing the query, in reading order. */
+  lines: number[];
+  shapes: OverlayShape[];
+}
+
+/** Case-insensitive search; marks matching words, or the whole line when the match spans words. */
+export function searchOcr(ocr: OcrPage, page: { width: number; height: number }, query: string): SearchHits {
+  const q = query.trim().toLocaleLowerCase();
+  if (!q) return { lines: [], shapes: [] };
+  const scale = scaler(ocr, page);
+  const lines: number[] = [];
+  const shapes: OverlayShape[] = [];
+  ocr.lines.forEach((line, i) => {
+    if (!line.text.toLocaleLowerCase().includes(q)) return;
+    lines.push(i);
+    const words = line.words.filter((w) => w.text.toLocaleLowerCase().includes(q));
+    if (words.length === 0) shapes.push({ id: `hit-${i}`, points: scale(line.box), tone: 'hit' });
+    words.forEach((w, j) => shapes.push({ id: `hit-${i}-${j}`, points: scale(w.box), tone: 'hit' }));
+  });
+  return { lines, shapes };
+}
+
+export function pageText(ocr: OcrPage): string {
+  return ocr.lines.map((l) => l.text).join('\n');
+}
