@@ -18,7 +18,9 @@ test.describe('headless host security', () => {
   test('the contract rejects a malformed payload and the app keeps working', async ({ app, appPage }) => {
     test.skip(app.kind !== 'headless', 'drives the HTTP transport directly');
     const results = await appPage.evaluate(async () => {
-      const post = async (name: string, body: string) => (await fetch(`/api/${name}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).json();
+      type Reply = { ok: boolean; error?: { code: string; message: string } };
+      const post = async (name: string, body: string): Promise<Reply> =>
+        (await fetch(`/api/${name}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).json() as Promise<Reply>;
       return {
         wrongType: await post('documents.close', JSON.stringify({ documentId: 42 })),
         extraKey: await post('documents.list', JSON.stringify({ path: '/etc/passwd' })),
@@ -28,7 +30,7 @@ test.describe('headless host security', () => {
       };
     });
     expect(results.wrongType).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
-    expect(results.wrongType.error.message).toContain('documentId');
+    expect(results.wrongType.error?.message).toContain('documentId');
     expect(results.extraKey).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
     expect(results.badId).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
     expect(results.unknown).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });

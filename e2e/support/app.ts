@@ -25,9 +25,9 @@ export const test = base.extend<{ hostKind: HostKind; app: AppHandle; appPage: P
   // One headless host per worker, started only if a headless test asks for it.
   headlessPool: [
     async ({}, use) => {
-      let host: Promise<RunningHost> | null = null;
-      await use({ get: () => (host ??= startHeadlessHost()) });
-      if (host) await (await host).stop();
+      const started: { host?: Promise<RunningHost> } = {};
+      await use({ get: () => (started.host ??= startHeadlessHost()) });
+      if (started.host) await (await started.host).stop();
     },
     { scope: 'worker' },
   ],

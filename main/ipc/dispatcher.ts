@@ -80,7 +80,7 @@ export class Dispatcher<C extends ContractShape> {
   readonly #callers = new Map<string, Caller>();
   readonly #streams = new Map<string, RunningStream>();
 
-  constructor(contract: C, handlers: Handlers<C>, log: Logger = console) {
+  constructor(contract: C, handlers: NoInfer<Handlers<C>>, log: Logger = console) {
     this.#contract = contract;
     this.#handlers = handlers;
     this.#log = log;
