@@ -1,0 +1,54 @@
+// `paliscope convert <checkpoint-dir> <out-dir> [--dtype fp32|fp16|int8|q4] [--layout paliscope|onnx-community]
+//  [--block 32|64|128] [--embed fp32|fp16|int8|int4] [--external-data auto|always|never]`
+import { parseArgs } from 'node:util';
+import { convertCheckpoint, type Layout } from './convert/convert';
+import type { EmitOptions } from './convert/emit';
+import type { WeightDtype } from './convert/quant';
+
+export { convertCheckpoint } from './convert/convert';
+
+const USAGE = `usage: paliscope convert <checkpoint-dir> <out-dir> [--dtype fp32|fp16|int8|q4] [--layout paliscope|onnx-community]
+       [--block 32|64|128] [--embed fp32|fp16|int8|int4] [--external-data auto|always|never]`;
+
+function oneOf<T extends string>(v: string | undefined, allowed: readonly T[], what: string): T | undefined {
+  if (v === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(v)) throw new Error(`${what} "${v}": expected one of ${allowed.join(', ')}`);
+  return v as T;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: {
+      dtype: { type: 'string' }, layout: { type: 'string' }, block: { type: 'string' }, embed: { type: 'string' },
+      'external-data': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    } });
+  } catch (e) {
+    process.stderr.write(`paliscope convert: ${(e as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  const { values: v, positionals } = parsed;
+  if (v.help) { process.stdout.write(USAGE + '\n'); return 0; }
+  if (positionals.length !== 2) {
+    process.stderr.write(`paliscope convert: expected <checkpoint-dir> and <out-dir>, got ${positionals.length} arguments\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    const block = v.block === undefined ? undefined : Number(oneOf(v.block, ['32', '64', '128'] as const, '--block'));
+    const t0 = Date.now();
+    const r = await convertCheckpoint({
+      checkpointDir: positionals[0]!, outDir: positionals[1]!,
+      dtype: oneOf<WeightDtype>(v.dtype, ['fp32', 'fp16', 'int8', 'q4'], '--dtype'),
+      layout: oneOf<Layout>(v.layout, ['paliscope', 'onnx-community'], '--layout'),
+      q4Block: block,
+      embedDtype: oneOf<EmitOptions['embedDtype']>(v.embed, ['fp32', 'fp16', 'int8', 'int4'], '--embed'),
+      externalData: oneOf(v['external-data'], ['auto', 'always', 'never'] as const, '--external-data'),
+      log: (m) => process.stdout.write(m + '\n'),
+    });
+    process.stdout.write(`converted ${positionals[0]} → ${positionals[1]} (${r.graphs.length} graphs) in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+    return 0;
+  } catch (e) {
+    process.stderr.write(`paliscope convert: ${(e as Error).message}\n`);
+    return 1;
+  }
+}

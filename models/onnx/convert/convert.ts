@@ -1,0 +1,111 @@
+// convertCheckpoint: HF PaliGemma safetensors → ONNX graphs, one tensor in memory at a time (plus the quantized or
+// transposed copy being written). Large graphs put their weights in `<graph>.onnx_data`.
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ExternalDataSink, GraphBuilder, saveModel, MS_DOMAIN } from '../builder';
+import { weightSpecs } from '../weights';
+import { buildDecoderGraph } from './decoder-graph';
+import { WeightEmitter, type EmitOptions } from './emit';
+import { buildEmbedGraph } from './embed-graph';
+import type { WeightDtype } from './quant';
+import { CheckpointSource } from './source';
+import { buildVisionGraph } from './vision-graph';
+
+export type Layout = 'paliscope' | 'onnx-community';
+export interface ConvertOptions {
+  checkpointDir: string;
+  outDir: string;
+  dtype?: WeightDtype;
+  layout?: Layout;
+  /** Block size of 4-bit MatMulNBits / int4 embedding blocks (32, 64 or 128). */
+  q4Block?: number;
+  /** Embedding table storage; default follows dtype (q4 → int4). */
+  embedDtype?: EmitOptions['embedDtype'];
+  /** 'auto': external data when a graph's weights may exceed ~1.5 GB. */
+  externalData?: 'auto' | 'always' | 'never';
+  log?: (msg: string) => void;
+  signal?: AbortSignal;
+}
+export interface ConvertResult { files: string[]; graphs: { name: string; path: string; seconds: number }[] }
+
+/** transformers.js file-name suffix per dtype (doc §4.1). */
+const TJS_SUFFIX: Record<WeightDtype, string> = { fp32: '', fp16: '_fp16', int8: '_int8', q4: '_q4' };
+const SIDE_FILES = ['config.json', 'preprocessor_config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json'];
+
+export async function convertCheckpoint(o: ConvertOptions): Promise<ConvertResult> {
+  const dtype = o.dtype ?? 'fp32';
+  const layout = o.layout ?? 'paliscope';
+  const log = o.log ?? (() => {});
+  const src = await CheckpointSource.open(o.checkpointDir);
+  src.signal = o.signal;
+  const spec = src.spec;
+  const emitOpts: EmitOptions = {
+    dtype, q4Block: o.q4Block ?? 32,
+    embedDtype: o.embedDtype ?? (dtype === 'q4' ? 'int4' : dtype === 'int8' ? 'int8' : dtype),
+  };
+  const graphDir = layout === 'onnx-community' ? join(o.outDir, 'onnx') : o.outDir;
+  mkdirSync(graphDir, { recursive: true });
+  const suffix = layout === 'onnx-community' ? TJS_SUFFIX[dtype] : '';
+  const ws = weightSpecs(spec);
+  const bytesOf = (pred: (n: string) => boolean) => ws.filter((w) => pred(w.name)).reduce((a, w) => a + 4 * w.shape.reduce((x, y) => x * y, 1), 0);
+  const embedBytes = bytesOf((n) => n.includes('embed_tokens'));
+  const plans = [
+    { name: 'vision_encoder', bytes: bytesOf((n) => n.startsWith('vision_tower') || n.startsWith('multi_modal')), build: (e: WeightEmitter) => buildVisionGraph(src, e) },
+    { name: 'embed_tokens', bytes: embedBytes, build: (e: WeightEmitter) => buildEmbedGraph(src, e) },
+    {
+      name: layout === 'onnx-community' ? 'decoder_model_merged' : 'decoder',
+      bytes: bytesOf((n) => n.startsWith('language_model.model.layers')) + embedBytes,
+      build: (e: WeightEmitter) => buildDecoderGraph(src, e, layout === 'onnx-community' ? 'onnx-community' : 'paliscope'),
+    },
+  ];
+  const result: ConvertResult = { files: [], graphs: [] };
+  for (const plan of plans) {
+    o.signal?.throwIfAborted();
+    const t0 = Date.now();
+    const file = `${plan.name}${suffix}.onnx`;
+    const path = join(graphDir, file);
+    const external = o.externalData === 'always' || (o.externalData !== 'never' && plan.bytes > 1.5e9);
+    const dataPath = `${path}_data`;
+    if (existsSync(dataPath)) rmSync(dataPath);
+    const sink = external ? new ExternalDataSink(dataPath) : undefined;
+    try {
+      const g = new GraphBuilder(plan.name, sink ? { external: sink } : {});
+      plan.build(new WeightEmitter(g, emitOpts));
+      await saveModel(g, path, {
+        docString: `PaliGemma ${plan.name} converted by Paliscope (${dtype}, ${layout} layout)`,
+        metadata: { 'paliscope.layout': layout, 'paliscope.dtype': dtype, 'paliscope.uses_contrib_ops': String(g.domains.has(MS_DOMAIN)) },
+      });
+    } finally { sink?.close(); }
+    const seconds = (Date.now() - t0) / 1000;
+    result.graphs.push({ name: plan.name, path, seconds });
+    result.files.push(path);
+    if (external) result.files.push(dataPath);
+    log(`${file}: written in ${seconds.toFixed(1)} s${external ? ' (weights in external data)' : ''}`);
+  }
+  for (const f of SIDE_FILES) {
+    const from = join(o.checkpointDir, f);
+    if (!existsSync(from)) continue;
+    const to = join(o.outDir, f);
+    if (f === 'config.json') {
+      // transformers.js reads text_config.head_dim and a top-level num_image_tokens (export recipe, doc §4.3).
+      const cfg = JSON.parse(readFileSync(from, 'utf8')) as Record<string, unknown> & { text_config: Record<string, unknown> };
+      cfg.text_config.head_dim = spec.text.headDim;
+      cfg.num_image_tokens = spec.numImageTokens;
+      writeFileSync(to, JSON.stringify(cfg, null, 1) + '\n');
+    } else copyFileSync(from, to);
+    result.files.push(to);
+  }
+  if (layout === 'paliscope') {
+    const manifest = {
+      format: 'paliscope-onnx', version: 1, dtype, embed_dtype: emitOpts.embedDtype, q4_block: emitOpts.q4Block,
+      graphs: { vision_encoder: 'vision_encoder.onnx', embed_tokens: 'embed_tokens.onnx', decoder: 'decoder.onnx' },
+      decoder_inputs: ['inputs_embeds', 'position_ids', 'attention_mask', 'prefix_length', 'logits_index', 'past_key_values.{i}.key', 'past_key_values.{i}.value'],
+      image_features_scaled: 'vision_encoder returns projector(x)/sqrt(d); decoder multiplies inputs_embeds by sqrt(d)',
+      num_layers: spec.text.layers, num_key_value_heads: spec.text.kvHeads, head_dim: spec.text.headDim,
+    };
+    const p = join(o.outDir, 'paliscope.json');
+    writeFileSync(p, JSON.stringify(manifest, null, 1) + '\n');
+    result.files.push(p);
+  }
+  return result;
+}

@@ -1,0 +1,105 @@
+// Decoder graph (Gemma / Gemma 2 with KV cache).
+//  paliscope layout: inputs_embeds [B,S,d], position_ids [B,S], attention_mask [B,P+S] (1 = real token, 0 = padding),
+//    prefix_length [B] (keys at sequence index < prefix_length form the bidirectional image+prefix block; later
+//    tokens are causal), logits_index [K] (chunk positions whose logits to return, negative = from the end; pass [-1]
+//    for the last token), past_key_values.{i}.key/value [B,kv,P,hd] → logits [B,K,V], present.{i}.key/value.
+//  onnx-community layout (the public export recipe, doc §4.2): no mask inputs — every call is fully bidirectional
+//    over past + current tokens, no sliding window — and logits for every position.
+import type { GraphBuilder } from '../builder';
+import { isSlidingLayer } from '../config';
+import { T } from '../weights';
+import type { WeightEmitter } from './emit';
+import { geluTanh, mergeHeads, rmsNorm, softcap, splitHeads } from './graph-ops';
+import type { CheckpointSource } from './source';
+
+export type DecoderMode = 'paliscope' | 'onnx-community';
+
+export function buildDecoderGraph(src: CheckpointSource, e: WeightEmitter, mode: DecoderMode): void {
+  const g: GraphBuilder = e.g;
+  const t = src.spec.text, d = t.hidden, hd = t.headDim, G = t.heads / t.kvHeads;
+  const embeds = g.input('inputs_embeds', 'FLOAT', ['batch_size', 'sequence_length', d]);
+  const posIds = g.input('position_ids', 'INT64', ['batch_size', 'sequence_length']);
+  const pv = mode === 'paliscope';
+  const attnMask = pv ? g.input('attention_mask', 'INT64', ['batch_size', 'total_sequence_length']) : null;
+  const prefixLen = pv ? g.input('prefix_length', 'INT64', ['batch_size']) : null;
+  const logitsIndex = pv ? g.input('logits_index', 'INT64', ['num_logits']) : null;
+  const past: [string, string][] = [];
+  for (let l = 0; l < t.layers; l++) {
+    past.push([
+      g.input(`past_key_values.${l}.key`, 'FLOAT', ['batch_size', t.kvHeads, 'past_sequence_length', hd]),
+      g.input(`past_key_values.${l}.value`, 'FLOAT', ['batch_size', t.kvHeads, 'past_sequence_length', hd]),
+    ]);
+  }
+
+  // RoPE tables [B, 1, S, hd] (half-split layout: the same frequencies repeated for both halves).
+  const invFreq = Float32Array.from({ length: hd / 2 }, (_, i) => t.ropeTheta ** ((-2 * i) / hd));
+  const freqs = g.mul(g.unsqueeze(g.cast(posIds, 'FLOAT'), [2]), g.f32(invFreq));
+  const emb = g.unsqueeze(g.concat([freqs, freqs], -1), [1]);
+  const cos = g.cos(emb), sin = g.sin(emb);
+  const rope = (x: string) => {
+    const [x1, x2] = g.split2(x, -1, [hd / 2, hd / 2]);
+    return g.add(g.mul(x, cos), g.mul(g.concat([g.neg(x2), x1], -1), sin));
+  };
+
+  // Additive attention bias [B, 1, 1, S, T] (0 = visible, −1e9 = hidden), one for global and one for sliding layers.
+  let biasGlobal: string | null = null, biasSliding: string | null = null;
+  if (pv) {
+    const pastLen = g.gather(g.shape(past[0]![0]), g.scalarI64(2));
+    const seqLen = g.gather(g.shape(embeds), g.scalarI64(1));
+    const total = g.add(pastLen, seqLen);
+    const one = g.scalarI64(1);
+    const kIdx = g.range(g.scalarI64(0), total, one); // [T]
+    const qIdx = g.unsqueeze(g.range(pastLen, total, one), [1]); // [S, 1]
+    const causal = g.lessOrEqual(kIdx, qIdx); // [S, T]
+    const inPrefix = g.less(g.reshape(kIdx, [1, 1, -1]), g.reshape(prefixLen!, [-1, 1, 1])); // [B, 1, T]
+    const valid = g.unsqueeze(g.cast(attnMask!, 'BOOL'), [1]); // [B, 1, T]
+    const allowed = g.and(g.or(causal, inPrefix), valid); // [B, S, T]
+    const toBias = (m: string) => g.unsqueeze(g.where(m, g.scalarF32(0), g.scalarF32(-1e9)), [1, 2]);
+    biasGlobal = toBias(allowed);
+    if (t.slidingWindow !== null && t.family === 'gemma2') {
+      const near = g.less(g.sub(qIdx, kIdx), g.scalarI64(t.slidingWindow)); // HF: kv_idx > q_idx − window
+      biasSliding = toBias(g.and(allowed, near));
+    }
+  }
+
+  const norm = (x: string, name: string) => {
+    const w = src.get(`${T}${name}.weight`);
+    return rmsNorm(g, x, e.f32(`${name}.scale`, [d], w.map((v) => 1 + v)), t.eps);
+  };
+  let x = g.mul(embeds, g.scalarF32(Math.sqrt(d)));
+  for (let l = 0; l < t.layers; l++) {
+    const p = `layers.${l}.`;
+    const lin = (h: string, n: string, out: number, inp: number) => e.linear(h, `${p}${n}`, src.get(`${T}${p}${n}.weight`), out, inp);
+    const h = norm(x, `${p}input_layernorm`);
+    const q = rope(splitHeads(g, lin(h, 'self_attn.q_proj', t.heads * hd, d), t.heads, hd));
+    const k = rope(splitHeads(g, lin(h, 'self_attn.k_proj', t.kvHeads * hd, d), t.kvHeads, hd));
+    const v = splitHeads(g, lin(h, 'self_attn.v_proj', t.kvHeads * hd, d), t.kvHeads, hd);
+    const [pastK, pastV] = past[l]!;
+    const presentK = g.concat([pastK, k], 2);
+    const presentV = g.concat([pastV, v], 2);
+    g.output(`present.${l}.key`, 'FLOAT', ['batch_size', t.kvHeads, 'total_sequence_length', hd], presentK);
+    g.output(`present.${l}.value`, 'FLOAT', ['batch_size', t.kvHeads, 'total_sequence_length', hd], presentV);
+    // GQA without copying K/V: q [B,kv,G,S,hd] against k [B,kv,1,hd,T] (kv head k serves q heads k·G … k·G+G−1).
+    const q5 = g.reshape(g.mul(q, g.scalarF32(t.queryScale)), [0, t.kvHeads, G, -1, hd]);
+    const kT5 = g.unsqueeze(g.transpose(presentK, [0, 1, 3, 2]), [2]);
+    let scores = softcap(g, g.matmul(q5, kT5), t.attnSoftcap);
+    const bias = isSlidingLayer(t, l) && biasSliding ? biasSliding : biasGlobal;
+    if (bias) scores = g.add(scores, bias);
+    const ctx = g.matmul(g.softmax(scores), g.unsqueeze(presentV, [2])); // [B,kv,G,S,hd]
+    let o = lin(mergeHeads(g, g.reshape(ctx, [0, t.heads, -1, hd]), t.heads, hd), 'self_attn.o_proj', d, t.heads * hd);
+    if (t.family === 'gemma2') o = norm(o, `${p}post_attention_layernorm`);
+    x = g.add(x, o);
+    // Gemma 1 calls its pre-MLP norm post_attention_layernorm.
+    const h2 = norm(x, t.family === 'gemma2' ? `${p}pre_feedforward_layernorm` : `${p}post_attention_layernorm`);
+    const act = g.mul(geluTanh(g, lin(h2, 'mlp.gate_proj', t.intermediate, d)), lin(h2, 'mlp.up_proj', t.intermediate, d));
+    let f = lin(act, 'mlp.down_proj', d, t.intermediate);
+    if (t.family === 'gemma2') f = norm(f, `${p}post_feedforward_layernorm`);
+    x = g.add(x, f);
+  }
+  // Only the requested rows reach the norm and the (large) vocabulary projection.
+  const rows = logitsIndex ? g.gather(x, logitsIndex, 1) : x;
+  const hidden = norm(rows, 'norm');
+  const headName = src.has('language_model.lm_head.weight') ? 'language_model.lm_head.weight' : `${T}embed_tokens.weight`;
+  const logits = softcap(g, e.linear(hidden, 'lm_head', src.get(headName), t.vocab, d), t.finalSoftcap);
+  g.output('logits', 'FLOAT', ['batch_size', pv ? 'num_logits' : 'sequence_length', t.vocab], logits);
+}

@@ -1,0 +1,73 @@
+// Emits weights and the ops that consume them, per target dtype. Norm scales, biases and position tables stay fp32
+// (tiny next to the matrices); only matrices and the embedding table are converted.
+import type { GraphBuilder } from '../builder';
+import { MS_DOMAIN } from '../builder';
+import { transpose2d } from './source';
+import { f16Bytes, quantizeInt8PerColumn, quantizeQ4Blockwise, quantizeRowsInt8, quantizeRowsQ4, type WeightDtype } from './quant';
+
+export interface EmitOptions { dtype: WeightDtype; q4Block: number; /** embedding table storage */ embedDtype: 'fp32' | 'fp16' | 'int8' | 'int4' }
+
+export class WeightEmitter {
+  constructor(readonly g: GraphBuilder, readonly o: EmitOptions) {}
+
+  f32(name: string, dims: number[], data: Float32Array): string { return this.g.initializer(name, 'FLOAT', dims, data); }
+
+  /** y = x·Wᵀ (+ b) for W stored [out, in] (PyTorch layout). */
+  linear(x: string, name: string, W: Float32Array, out: number, inp: number, bias?: Float32Array): string {
+    const g = this.g;
+    let y: string;
+    switch (this.o.dtype) {
+      case 'fp32':
+        y = g.matmul(x, g.initializer(name, 'FLOAT', [inp, out], transpose2d(W, out, inp)));
+        break;
+      case 'fp16':
+        // fp16 storage, fp32 compute: onnxruntime's CPU provider has few fp16 kernels, and fp32 I/O is what
+        // keep_io_types exports offer anyway.
+        y = g.matmul(x, g.cast(g.initializer(name, 'FLOAT16', [inp, out], f16Bytes(transpose2d(W, out, inp))), 'FLOAT'));
+        break;
+      case 'int8': {
+        const { q, scale } = quantizeInt8PerColumn(W, out, inp);
+        const deq = g.op('DequantizeLinear', [g.initializer(name, 'INT8', [inp, out], q), g.initializer(`${name}.scale`, 'FLOAT', [out], scale)], { axis: 1 });
+        y = g.matmul(x, deq);
+        break;
+      }
+      case 'q4': {
+        const block = this.o.q4Block;
+        const { B, scales, kBlocks } = quantizeQ4Blockwise(W, out, inp, block);
+        y = g.op('MatMulNBits', [x, g.initializer(name, 'UINT8', [out, kBlocks, block / 2], B), g.initializer(`${name}.scales`, 'FLOAT', [out * kBlocks], scales)],
+          { K: inp, N: out, bits: 4, block_size: block }, MS_DOMAIN);
+        break;
+      }
+    }
+    return bias ? g.add(y, this.f32(`${name}.bias`, [out], bias)) : y;
+  }
+
+  /** Embedding lookup rows = E[ids] for E [V, d], with a dequantizing Gather when the table is quantized. */
+  embedding(ids: string, name: string, E: Float32Array, V: number, d: number): string {
+    const g = this.g;
+    switch (this.o.embedDtype) {
+      case 'fp32': return g.gather(g.initializer(name, 'FLOAT', [V, d], E), ids);
+      case 'fp16': return g.cast(g.gather(g.initializer(name, 'FLOAT16', [V, d], f16Bytes(E)), ids), 'FLOAT');
+      case 'int8': {
+        const { q, scale } = quantizeRowsInt8(E, V, d);
+        const rows = g.cast(g.gather(g.initializer(name, 'INT8', [V, d], q), ids), 'FLOAT');
+        return g.mul(rows, g.gather(g.initializer(`${name}.scale`, 'FLOAT', [V, 1], scale), ids));
+      }
+      case 'int4': {
+        // Rows of packed nibbles [V, d/2]: gather, split low/high nibbles, interleave back to [.., d], subtract 8,
+        // times the per-block scale.
+        const block = this.o.q4Block;
+        const nb = d / block;
+        const { packed, scales } = quantizeRowsQ4(E, V, d, block);
+        const bytes = g.cast(g.gather(g.initializer(name, 'UINT8', [V, d / 2], packed), ids), 'INT32');
+        const sixteen = g.op('Constant', [], { value: { tensor: { name: 'c16', dtype: 'INT32', dims: [], data: new Uint8Array(Int32Array.of(16).buffer) } } });
+        const lo = g.op('Mod', [bytes, sixteen]);
+        const hi = g.div(bytes, sixteen);
+        const codes = g.reshape(g.concat([g.unsqueeze(lo, [-1]), g.unsqueeze(hi, [-1])], -1), [0, 0, nb, block]);
+        const vals = g.sub(g.cast(codes, 'FLOAT'), g.scalarF32(8));
+        const s = g.reshape(g.gather(g.initializer(`${name}.scales`, 'FLOAT', [V, nb], scales), ids), [0, 0, nb, 1]);
+        return g.reshape(g.mul(vals, s), [0, 0, d]);
+      }
+    }
+  }
+}

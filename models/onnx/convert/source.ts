@@ -1,0 +1,55 @@
+// A checkpoint directory opened for conversion: the parsed config and lazy, one-tensor-at-a-time weight access by
+// canonical name (either naming convention, single file or shards, F32/F16/BF16 storage).
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseConfig, type ModelSpec } from '../config';
+import { openCheckpoint, readTensorF32, type StoredTensor } from '../safetensors';
+import { canonicalName, weightSpecs } from '../weights';
+
+export class CheckpointSource {
+  private constructor(readonly dir: string, readonly spec: ModelSpec, readonly rawConfig: Record<string, unknown>,
+    private readonly tensors: Map<string, StoredTensor>) {}
+
+  static async open(dir: string): Promise<CheckpointSource> {
+    let cfg: Record<string, unknown>;
+    try {
+      cfg = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+    } catch (e) {
+      throw new Error(`checkpoint ${dir}: cannot read config.json (${(e as Error).message})`);
+    }
+    const spec = parseConfig(cfg);
+    const stored = await openCheckpoint(dir);
+    const tensors = new Map<string, StoredTensor>();
+    for (const [name, t] of stored) tensors.set(canonicalName(name), t);
+    const missing = weightSpecs(spec).filter((w) => !tensors.has(w.name));
+    if (missing.length) throw new Error(`checkpoint ${dir}: missing ${missing.length} tensors, e.g. ${missing.slice(0, 3).map((w) => w.name).join(', ')}`);
+    for (const w of weightSpecs(spec)) {
+      const got = tensors.get(w.name)!.shape;
+      if (got.join(',') !== w.shape.join(',')) throw new Error(`checkpoint ${dir}: ${w.name} has shape [${got}], config implies [${w.shape}]`);
+    }
+    return new CheckpointSource(dir, spec, cfg, tensors);
+  }
+
+  /** Checked before every tensor read, so a long conversion stops promptly. */
+  signal: AbortSignal | undefined;
+
+  has(name: string): boolean { return this.tensors.has(name); }
+  shape(name: string): number[] { return this.need(name).shape; }
+  /** Reads one tensor as float32; the caller drops it before asking for the next. */
+  get(name: string): Float32Array {
+    this.signal?.throwIfAborted();
+    return readTensorF32(this.need(name));
+  }
+  private need(name: string): StoredTensor {
+    const t = this.tensors.get(name);
+    if (!t) throw new Error(`checkpoint ${this.dir}: no tensor ${name}`);
+    return t;
+  }
+}
+
+/** [rows, cols] → [cols, rows]. */
+export function transpose2d(a: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(a.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = a[r * cols + c]!;
+  return out;
+}
