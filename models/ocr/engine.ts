@@ -10,6 +10,7 @@ import { dist, rotateQuadLabels, subQuad } from './geometry';
 import { readingOrder } from './layout';
 import { MODEL_FILES, defaultOcrModelDir } from './model-dir';
 import type { DetectionOptions, EngineOptions, OcrEngine, OcrLine, OcrOptions, OcrPage, OcrWord, Point, Quad, RawImage } from './types';
+import { blankColumnRuns, insertSpaces, type BlankRun } from './spacing';
 import { warpQuad, writeBgrHalfNorm } from './warp';
 
 const REC_H = 48;
@@ -17,9 +18,12 @@ const REC_H = 48;
 const REC_MIN_W = 320;
 /** Lines longer than this aspect ratio are recognised in pieces (attention cost grows with width). */
 const REC_MAX_RATIO = 40;
+/** Blank run (in em of the text body) that counts as a word space. */
+const SPACE_EM = 0.2;
 const CLS_H = 48;
 const CLS_W = 192;
 const CLS_BATCH = 16;
+const CLS_WINDOWS = 3;
 /** Crops this much taller than wide are assumed to be vertical text and turned 90°. */
 const TALL_RATIO = 1.5;
 
@@ -67,6 +71,7 @@ interface RecPiece {
   chars: DecodedChar[];
   /** Time steps per input pixel column. */
   stride: number;
+  blanks?: BlankRun[] | null;
 }
 
 export async function createOcrEngine(options: EngineOptions = {}): Promise<OcrEngine> {
@@ -75,6 +80,8 @@ export async function createOcrEngine(options: EngineOptions = {}): Promise<OcrE
   const det: DetectionOptions = { ...DEFAULT_DETECTION, ...options.detection };
   const clsThresh = options.clsThresh ?? 0.9;
   const recBatch = Math.max(1, options.recBatch ?? 8);
+  const cropPad = options.cropPadding ?? 0.05;
+  const inferSpaces = options.inferSpaces ?? true;
   const log = options.logger;
   const recModel = options.recognizer?.model ?? path.join(modelDir, MODEL_FILES.rec);
   const dictFile = options.recognizer?.dictionary ?? path.join(modelDir, MODEL_FILES.dict);
@@ -111,29 +118,53 @@ export async function createOcrEngine(options: EngineOptions = {}): Promise<OcrE
     }));
   }
 
+  /**
+   * Orientation check. A whole long line squeezed into the classifier's 48×192 input (what PP-OCR
+   * does) flips many upright English lines; instead up to CLS_WINDOWS windows of the line at its
+   * natural aspect ratio are classified and their 180° probabilities averaged.
+   */
   async function classify(img: RawImage, regions: Region[], opts: OcrOptions): Promise<void> {
-    const total = regions.length;
+    const windows: { region: number; quad: Quad; width: number }[] = [];
+    regions.forEach((r, ri) => {
+      const { w, h } = edgeLengths(r.oriented);
+      const span = (CLS_W / CLS_H) * Math.max(h, 1e-6);
+      if (w <= span) {
+        windows.push({ region: ri, quad: r.oriented, width: Math.max(1, Math.min(CLS_W, Math.ceil((CLS_H * w) / Math.max(h, 1e-6)))) });
+        return;
+      }
+      const n = Math.min(CLS_WINDOWS, Math.floor(w / span));
+      const frac = span / w;
+      for (let k = 0; k < n; k++) {
+        // Spread the windows evenly from the start to the end of the line.
+        const u0 = n === 1 ? 0 : (k * (1 - frac)) / (n - 1);
+        windows.push({ region: ri, quad: subQuad(r.oriented, u0, u0 + frac), width: CLS_W });
+      }
+    });
+    const p180 = new Float64Array(regions.length);
+    const count = new Uint32Array(regions.length);
+    const total = windows.length;
     for (let start = 0; start < total; start += CLS_BATCH) {
       checkAbort(opts.signal);
-      const batch = regions.slice(start, start + CLS_BATCH);
+      const batch = windows.slice(start, start + CLS_BATCH);
       const data = new Float32Array(batch.length * 3 * CLS_H * CLS_W);
-      batch.forEach((r, i) => {
-        const { w, h } = edgeLengths(r.oriented);
-        const cw = Math.max(1, Math.min(CLS_W, Math.ceil((CLS_H * w) / Math.max(h, 1))));
-        const crop = warpQuad(img, r.oriented, cw, CLS_H);
-        writeBgrHalfNorm(data, i * 3 * CLS_H * CLS_W, CLS_W, CLS_H, crop, cw);
+      batch.forEach((win, i) => {
+        const crop = warpQuad(img, win.quad, win.width, CLS_H);
+        writeBgrHalfNorm(data, i * 3 * CLS_H * CLS_W, CLS_W, CLS_H, crop, win.width);
       });
       const out = await clsS.run({ [clsS.inputNames[0]!]: new ort.Tensor('float32', data, [batch.length, 3, CLS_H, CLS_W]) });
       const probs = out[clsS.outputNames[0]!]!.data as Float32Array;
-      batch.forEach((r, i) => {
-        const p180 = probs[i * 2 + 1]!;
-        if (p180 > probs[i * 2]! && p180 > clsThresh) {
-          r.oriented = rotateQuadLabels(r.oriented, 2);
-          r.flipped = true;
-        }
+      batch.forEach((win, i) => {
+        p180[win.region]! += probs[i * 2 + 1]!;
+        count[win.region]!++;
       });
       opts.onProgress?.({ stage: 'classify', done: Math.min(total, start + batch.length), total });
     }
+    regions.forEach((r, ri) => {
+      if (count[ri]! && p180[ri]! / count[ri]! > clsThresh) {
+        r.oriented = rotateQuadLabels(r.oriented, 2);
+        r.flipped = true;
+      }
+    });
   }
 
   async function recognizePieces(img: RawImage, pieces: RecPiece[], opts: OcrOptions): Promise<void> {
@@ -153,6 +184,11 @@ export async function createOcrEngine(options: EngineOptions = {}): Promise<OcrE
         const p = pieces[pi]!;
         const crop = warpQuad(img, p.quad, p.width, REC_H);
         writeBgrHalfNorm(data, b * 3 * REC_H * tensorW, tensorW, REC_H, crop, p.width);
+        if (inferSpaces) {
+          // Only the text band: the padding may hold the neighbouring lines' ascenders/descenders.
+          const band = (REC_H * cropPad) / (1 + 2 * cropPad);
+          p.blanks = blankColumnRuns(crop, p.width, REC_H, band, REC_H - band);
+        }
       });
       const out = await recS.run({ [recS.inputNames[0]!]: new ort.Tensor('float32', data, [idx.length, 3, REC_H, tensorW]) });
       const t = out[recS.outputNames[0]!]!;
@@ -166,6 +202,12 @@ export async function createOcrEngine(options: EngineOptions = {}): Promise<OcrE
         p.stride = steps! / tensorW;
         const valid = Math.ceil(p.width * p.stride);
         p.chars = ctcGreedyDecode(probs, b * steps! * classes!, steps!, classes!, dictionary, valid);
+        if (inferSpaces && p.blanks) {
+          const stride = p.stride;
+          // Text body height inside the padded crop; a word space is at least ~0.2 em.
+          const em = REC_H / (1 + 2 * cropPad);
+          p.chars = insertSpaces(p.chars, p.blanks, SPACE_EM * em, (step) => step / stride);
+        }
       });
       done += idx.length;
       opts.onProgress?.({ stage: 'recognize', done, total });
@@ -204,10 +246,11 @@ export async function createOcrEngine(options: EngineOptions = {}): Promise<OcrE
     const pieces: RecPiece[] = [];
     regions.forEach((r, ri) => {
       const { w, h } = edgeLengths(r.oriented);
-      const ratio = w / Math.max(h, 1e-6);
+      const ratio = w / Math.max(h * (1 + 2 * cropPad), 1e-6);
       const n = Math.max(1, Math.ceil(ratio / REC_MAX_RATIO));
+      const padded = padAcross(r.oriented, cropPad);
       for (let k = 0; k < n; k++) {
-        const quad = subQuad(r.oriented, k / n, (k + 1) / n);
+        const quad = subQuad(padded, k / n, (k + 1) / n);
         const width = Math.max(8, Math.min(Math.ceil(REC_H * (ratio / n)), Math.ceil(REC_H * REC_MAX_RATIO)));
         pieces.push({ region: ri, u0: k / n, u1: (k + 1) / n, quad, width, chars: [], stride: 1 });
       }
@@ -259,6 +302,19 @@ function validateImage(image: RawImage): void {
 /** Length of the reading-direction edge (w) and the across edge (h) of an oriented quad. */
 function edgeLengths(q: Quad): { w: number; h: number } {
   return { w: Math.max(dist(q[0], q[1]), dist(q[3], q[2])), h: Math.max(dist(q[0], q[3]), dist(q[1], q[2])) };
+}
+
+/** Grows a quad across its reading direction by `pad` × its height on each side. */
+function padAcross(q: Quad, pad: number): Quad {
+  if (!pad) return q;
+  const [tl, tr, br, bl] = q;
+  const grow = (top: Point, bottom: Point): [Point, Point] => {
+    const dx = (bottom[0] - top[0]) * pad, dy = (bottom[1] - top[1]) * pad;
+    return [[top[0] - dx, top[1] - dy], [bottom[0] + dx, bottom[1] + dy]];
+  };
+  const [ntl, nbl] = grow(tl, bl);
+  const [ntr, nbr] = grow(tr, br);
+  return [ntl, ntr, nbr, nbl];
 }
 
 /** Joins a region's recognised pieces into a line and splits it into words with their own boxes. */

@@ -83,6 +83,10 @@ export interface EngineOptions {
   detection?: Partial<DetectionOptions>;
   /** Orientation classifier confidence needed before a crop is flipped 180°. */
   clsThresh?: number;
+  /** Extra margin above and below each line crop, as a fraction of the line height. */
+  cropPadding?: number;
+  /** Insert word spaces the recognizer missed where the crop shows a word-sized gap (default true). */
+  inferSpaces?: boolean;
   /** Recognizer batch size (crops per run). */
   recBatch?: number;
   logger?: Logger;
