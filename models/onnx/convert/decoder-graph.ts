@@ -66,6 +66,7 @@ export function buildDecoderGraph(src: CheckpointSource, e: WeightEmitter, mode:
     const w = src.get(`${T}${name}.weight`);
     return rmsNorm(g, x, e.f32(`${name}.scale`, [d], w.map((v) => 1 + v)), t.eps);
   };
+  const presents: [string, string][] = [];
   let x = g.mul(embeds, g.scalarF32(Math.sqrt(d)));
   for (let l = 0; l < t.layers; l++) {
     const p = `layers.${l}.`;
@@ -77,8 +78,7 @@ export function buildDecoderGraph(src: CheckpointSource, e: WeightEmitter, mode:
     const [pastK, pastV] = past[l]!;
     const presentK = g.concat([pastK, k], 2);
     const presentV = g.concat([pastV, v], 2);
-    g.output(`present.${l}.key`, 'FLOAT', ['batch_size', t.kvHeads, 'total_sequence_length', hd], presentK);
-    g.output(`present.${l}.value`, 'FLOAT', ['batch_size', t.kvHeads, 'total_sequence_length', hd], presentV);
+    presents.push([presentK, presentV]);
     // GQA without copying K/V: q [B,kv,G,S,hd] against k [B,kv,1,hd,T] (kv head k serves q heads k·G … k·G+G−1).
     const q5 = g.reshape(g.mul(q, g.scalarF32(t.queryScale)), [0, t.kvHeads, G, -1, hd]);
     const kT5 = g.unsqueeze(g.transpose(presentK, [0, 1, 3, 2]), [2]);
@@ -101,5 +101,10 @@ export function buildDecoderGraph(src: CheckpointSource, e: WeightEmitter, mode:
   const hidden = norm(rows, 'norm');
   const headName = src.has('language_model.lm_head.weight') ? 'language_model.lm_head.weight' : `${T}embed_tokens.weight`;
   const logits = softcap(g, e.linear(hidden, 'lm_head', src.get(headName), t.vocab, d), t.finalSoftcap);
+  // Output order as in the published exports: logits, then present.{i}.key/value.
   g.output('logits', 'FLOAT', ['batch_size', pv ? 'num_logits' : 'sequence_length', t.vocab], logits);
+  presents.forEach(([k, v], l) => {
+    g.output(`present.${l}.key`, 'FLOAT', ['batch_size', t.kvHeads, 'total_sequence_length', hd], k);
+    g.output(`present.${l}.value`, 'FLOAT', ['batch_size', t.kvHeads, 'total_sequence_length', hd], v);
+  });
 }
