@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DocumentError, type DocumentErrorCode } from './errors';
 import { DocumentLoader } from './loader';
+import { WorkerPdfBackend } from './pdf-client';
 import { FIXTURE_DIR, fixtures, pixel } from './test-helpers';
 
 let fx: Awaited<ReturnType<typeof fixtures>>;
@@ -95,6 +96,22 @@ describe('bad input', () => {
     const ac = new AbortController();
     ac.abort();
     await expect(loader.openDocument({ path: fx['page.png'] }, { signal: ac.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    // Aborted while the worker is opening: rejected, and the late document is closed, not leaked.
+    const backend = loader.pdf as WorkerPdfBackend;
+    const before = backend.documentCount;
+    const opening = new AbortController();
+    // From bytes, the open request reaches the worker synchronously, so this
+    // abort lands while the worker is parsing.
+    const bytes = new Uint8Array(await readFile(fx['pages-2000.pdf']));
+    const p = loader.openDocument({ name: 'pages-2000.pdf', bytes }, { signal: opening.signal });
+    opening.abort();
+    await expect(p).rejects.toMatchObject({ name: 'AbortError' });
+    // The worker answers in order, so once a later open completes the
+    // abandoned one has completed too (and must have been closed).
+    const later = await loader.openDocument({ path: fx['document.pdf'] });
+    await new Promise((r) => setImmediate(r));
+    expect(backend.documentCount).toBe(before + 1);
+    await later.close();
     const doc = await loader.openDocument({ path: fx['document.pdf'] });
     await expect(doc.renderPage(0, { signal: ac.signal })).rejects.toMatchObject({ name: 'AbortError' });
     // Aborting mid-render rejects promptly; the document stays usable.

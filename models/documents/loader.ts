@@ -119,9 +119,12 @@ export class DocumentLoader {
     if (!format) {
       throw new DocumentError('UNSUPPORTED_FORMAT', file, 'the content is not a PNG, JPEG, WebP, BMP, GIF, TIFF or PDF file');
     }
-    const doc = await guard(file, () =>
-      abortable(format === 'pdf' ? this.openPdf(file, name, bytes, opts) : this.openRaster(file, name, format, bytes), opts.signal),
-    );
+    const opening = guard(file, () => (format === 'pdf' ? this.openPdf(file, name, bytes, opts) : this.openRaster(file, name, format, bytes)));
+    const doc = await abortable(opening, opts.signal).catch((e: unknown) => {
+      // Abandoned by an abort: release the document if it opens after all.
+      if (opts.signal?.aborted) opening.then((d) => d.close(), () => {});
+      throw e;
+    });
     this.open.add(doc);
     return doc;
   }

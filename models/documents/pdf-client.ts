@@ -202,6 +202,11 @@ export class WorkerPdfBackend implements PdfBackend {
     if (rec.workerDocId !== null && this.worker) await this.request({ op: 'close', docId: rec.workerDocId });
   }
 
+  /** Documents currently held open (used by tests to detect leaks). */
+  get documentCount(): number {
+    return this.docs.size;
+  }
+
   /** Test hook and recovery path: kill the worker as if it had crashed. */
   async terminateWorker(): Promise<void> {
     await this.worker?.terminate();
