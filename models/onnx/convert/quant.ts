@@ -92,3 +92,16 @@ export function quantizeRowsQ4(E: Float32Array, V: number, d: number, block: num
 }
 
 export function f16Bytes(a: Float32Array): Uint16Array { return toF16(a); }
+
+/** Inverse of quantizeQ4Blockwise (what MatMulNBits computes with): W [N, K]. */
+export function dequantizeQ4Blockwise(B: Uint8Array, scales: Float32Array, N: number, K: number, block: number): Float32Array {
+  const kBlocks = Math.ceil(K / block), blob = block / 2;
+  const W = new Float32Array(N * K);
+  for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) {
+    const b = Math.floor(k / block), i = k % block;
+    const byte = B[(n * kBlocks + b) * blob + (i >> 1)]!;
+    const code = i & 1 ? byte >> 4 : byte & 15;
+    W[n * K + k] = (code - 8) * scales[n * kBlocks + b]!;
+  }
+  return W;
+}
