@@ -73,9 +73,31 @@ function xyCut(rects: Rect[], lineH: number, opts: LayoutOptions): Rect[][] {
   // paragraphs that happen to align across two columns would interleave the columns.
   const cols = splitByGaps(rects, 'x', opts.columnGap * lineH);
   if (cols.parts.length > 1) return cols.parts.flatMap((p) => xyCut(p, lineH, opts));
+  // Then one horizontal cut at the widest gap (classic XY-cut): a heading's gap above two columns
+  // is cut before a paragraph gap inside one column, which belongs to a deeper level.
   const rows = splitByGaps(rects, 'y', opts.paragraphGap * lineH);
-  if (rows.parts.length > 1) return rows.parts.flatMap((p) => xyCut(p, lineH, opts));
+  if (rows.parts.length > 1) {
+    const at = widestGapIndex(rows.parts);
+    const upper = rows.parts.slice(0, at + 1).flat();
+    const lower = rows.parts.slice(at + 1).flat();
+    return [...xyCut(upper, lineH, opts), ...xyCut(lower, lineH, opts)];
+  }
   return [rects];
+}
+
+/** Index of the part after which the vertical gap is widest. */
+function widestGapIndex(parts: Rect[][]): number {
+  let best = 0;
+  let bestGap = -Infinity;
+  for (let i = 0; i + 1 < parts.length; i++) {
+    const bottom = Math.max(...parts[i]!.map((r) => r.y1));
+    const top = Math.min(...parts[i + 1]!.map((r) => r.y0));
+    if (top - bottom > bestGap) {
+      bestGap = top - bottom;
+      best = i;
+    }
+  }
+  return best;
 }
 
 /** Orders lines inside a block: rows by vertical position, lines sharing a row left to right. */

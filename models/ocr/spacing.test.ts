@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { blankColumnRuns, insertSpaces } from './spacing';
+import type { DecodedChar } from './ctc';
+
+function crop(width: number, height: number, inkCols: number[]): Uint8Array {
+  const rgb = new Uint8Array(width * height * 3).fill(250);
+  for (const x of inkCols) for (let y = 2; y < height - 2; y++) rgb.fill(20, (y * width + x) * 3, (y * width + x) * 3 + 3);
+  return rgb;
+}
+
+describe('blankColumnRuns', () => {
+  it('finds blank column runs inside the band', () => {
+    const runs = blankColumnRuns(crop(20, 10, [2, 3, 10, 11]), 20, 10, 0, 10)!;
+    expect(runs).toEqual([{ start: 0, end: 2 }, { start: 4, end: 10 }, { start: 12, end: 20 }]);
+  });
+  it('gives up on a blank crop', () => {
+    expect(blankColumnRuns(crop(20, 10, []), 20, 10, 0, 10)).toBeNull();
+  });
+});
+
+describe('insertSpaces', () => {
+  const c = (char: string, t: number): DecodedChar => ({ char, confidence: 0.9, start: t, end: t });
+  it('adds a space only across wide gaps', () => {
+    const chars = [c('a', 1), c('b', 3), c('c', 9)];
+    // step t ↦ x = 4t; blank run 20..32 (wide) lies between b (x≈14) and c (x≈38).
+    const out = insertSpaces(chars, [{ start: 6, end: 8 }, { start: 20, end: 32 }], 8, (t) => 4 * t);
+    expect(out.map((x) => x.char).join('')).toBe('ab c');
+  });
+  it('does not double existing spaces', () => {
+    const chars = [c('a', 1), c(' ', 5), c('c', 9)];
+    expect(insertSpaces(chars, [{ start: 10, end: 30 }], 8, (t) => 4 * t).map((x) => x.char).join('')).toBe('a c');
+  });
+});
