@@ -9,9 +9,9 @@ import { basename } from 'node:path';
 import { ByteLruCache } from './cache';
 import { DocumentError, throwIfAborted, type DocumentErrorCode } from './errors';
 import { InThreadPdfBackend, PdfBackendError, WorkerPdfBackend, defaultWorkerUrl, type PdfBackend } from './pdf-client';
-import { decodeRaster, previewFromRaw, previewRaster, probeRaster, RasterError, type EncodedPreview, type RasterFormat } from './raster';
+import { decodeRaster, decodeRasterDownscaled, previewFromRaw, probeRaster, RasterError, type EncodedPreview, type RasterFormat } from './raster';
 import { sniffFormat } from './sniff';
-import type { DocumentFormat, DocumentSource, LoadedDocument, OpenOptions, PageInfo, PagePreview, PreviewFormat, RawImage } from './types';
+import type { DocumentFormat, DocumentSource, LoadedDocument, OpenOptions, PageInfo, PagePreview, RawImage } from './types';
 
 export interface DocumentLoaderOptions {
   /**
@@ -34,6 +34,8 @@ export interface DocumentLoaderOptions {
 }
 
 export const DEFAULT_PDF_DPI = 150;
+/** Long side of the reduced copy kept for previews of very large pages. */
+const PROXY_SIDE = 2048;
 const MAX_PDF_DPI = 1200;
 
 /** Present a failure from any layer as a DocumentError about `file`. */
@@ -151,7 +153,7 @@ export class DocumentLoader {
     const pages = sizes.map((s, index) => ({ index, ...s }));
     return this.makeDocument(file, name, format, pages, {
       render: (index) => decodeRaster(format, bytes, index),
-      preview: (index, maxSide, out) => previewRaster(format, bytes, index, maxSide, out),
+      downscaled: (index, maxSide) => decodeRasterDownscaled(format, bytes, index, maxSide),
       close: async () => {},
     });
   }
@@ -170,12 +172,12 @@ export class DocumentLoader {
         return rgb(await backend.render(docId, index, p.width, p.height), p.width, p.height);
       },
       // Render previews at preview size: far cheaper than full DPI plus a downscale.
-      preview: async (index, maxSide, out) => {
+      downscaled: async (index, maxSide) => {
         const p = pages[index]!;
         const scale = Math.min(1, maxSide / Math.max(p.width, p.height));
         const w = Math.max(1, Math.round(p.width * scale));
         const h = Math.max(1, Math.round(p.height * scale));
-        return previewFromRaw(rgb(await backend.render(docId, index, w, h), w, h), maxSide, out);
+        return rgb(await backend.render(docId, index, w, h), w, h);
       },
       close: () => backend.close(docId),
     });
@@ -188,7 +190,8 @@ export class DocumentLoader {
     pages: PageInfo[],
     impl: {
       render(index: number): Promise<RawImage>;
-      preview(index: number, maxSide: number, format: PreviewFormat): Promise<EncodedPreview>;
+      /** The page fitted inside maxSide×maxSide, never enlarged. */
+      downscaled(index: number, maxSide: number): Promise<RawImage>;
       close(): Promise<void>;
     },
   ): LoadedDocument {
@@ -208,6 +211,24 @@ export class DocumentLoader {
       const p = fn().finally(() => inflight.delete(k));
       inflight.set(k, p);
       return p;
+    };
+    /** Pixels to make a maxSide preview from, cheapest first: a full render
+     *  already in memory; for very large pages a cached PROXY_SIDE proxy, so
+     *  a 12000×9000 scan is decoded once for all its thumbnails and previews;
+     *  otherwise a fresh decode at preview size. */
+    const previewSource = async (index: number, maxSide: number): Promise<RawImage> => {
+      const full = this.pageCache.get(`${key}page:${index}`);
+      if (full) return full;
+      const page = pages[index]!;
+      if (maxSide > PROXY_SIDE || Math.max(page.width, page.height) <= 2 * PROXY_SIDE) return impl.downscaled(index, maxSide);
+      const pk = `${key}proxy:${index}`;
+      const cached = this.pageCache.get(pk);
+      if (cached) return cached;
+      return once(pk, async () => {
+        const proxy = await impl.downscaled(index, PROXY_SIDE);
+        if (!closed) this.pageCache.set(pk, proxy, proxy.data.byteLength);
+        return proxy;
+      });
     };
     const doc: LoadedDocument = {
       name,
@@ -239,9 +260,7 @@ export class DocumentLoader {
         if (hit) return hit as PagePreview;
         const work = once(ck, () =>
           guard(file, async () => {
-            // A full render already in memory beats decoding the file again.
-            const raw = this.pageCache.get(`${key}page:${index}`);
-            const prev = raw ? await previewFromRaw(raw, maxSide, out) : await impl.preview(index, maxSide, out);
+            const prev = await previewFromRaw(await previewSource(index, maxSide), maxSide, out);
             if (!closed) this.previewCache.set(ck, prev, prev.bytes.byteLength);
             return prev;
           }),

@@ -140,10 +140,17 @@ function encode(img: Sharp, maxSide: number, format: PreviewFormat): Promise<Enc
   });
 }
 
-/** Preview straight from the file: libvips shrinks JPEG/WebP on load, so a
- *  huge scan never needs its full-resolution pixels in memory. */
-export function previewRaster(format: RasterFormat, bytes: Uint8Array, page: number, maxSide: number, out: PreviewFormat): Promise<EncodedPreview> {
-  return run('making the preview', async () => encode(pipeline(format, bytes, page), maxSide, out));
+/** Decode at most maxSide×maxSide straight from the file: libvips shrinks
+ *  JPEG/WebP on load and streams PNG/TIFF, so a huge scan never needs its
+ *  full-resolution pixels in memory to make a preview. */
+export function decodeRasterDownscaled(format: RasterFormat, bytes: Uint8Array, page: number, maxSide: number): Promise<RawImage> {
+  return run('making the preview', async () => {
+    const { data, info } = await pipeline(format, bytes, page)
+      .resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true })
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: 3 };
+  });
 }
 
 /** Preview from pixels already decoded (cached full render or a PDF render). */
