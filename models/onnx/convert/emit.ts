@@ -56,7 +56,7 @@ export class WeightEmitter {
       case 'int4': {
         // Rows of packed nibbles [V, d/2]: gather, split low/high nibbles, interleave back to [.., d], subtract 8,
         // times the per-block scale.
-        const block = this.o.q4Block;
+        const block = embedBlock(this.o.q4Block, d);
         const nb = d / block;
         const { packed, scales } = quantizeRowsQ4(E, V, d, block);
         const bytes = g.cast(g.gather(g.initializer(name, 'UINT8', [V, d / 2], packed), ids), 'INT32');
@@ -70,4 +70,11 @@ export class WeightEmitter {
       }
     }
   }
+}
+
+/** Block of the int4 embedding rows: the q4 block if it divides d, else the largest of 64/32/16 that does. */
+export function embedBlock(q4Block: number, d: number): number {
+  const b = [q4Block, 64, 32, 16].find((x) => d % x === 0);
+  if (!b) throw new Error(`int4 embedding: hidden size ${d} is not a multiple of 16`);
+  return b;
 }

@@ -3,8 +3,8 @@
 import * as ort from 'onnxruntime-node';
 import type { ModelSpec } from '../config';
 
-export async function openSession(path: string): Promise<ort.InferenceSession> {
-  return ort.InferenceSession.create(path, { graphOptimizationLevel: 'all', intraOpNumThreads: 1, logSeverityLevel: 3 });
+export async function openSession(path: string, level: 'basic' | 'all' = 'all'): Promise<ort.InferenceSession> {
+  return ort.InferenceSession.create(path, { graphOptimizationLevel: level, intraOpNumThreads: 1, logSeverityLevel: 3 });
 }
 
 export async function runVision(s: ort.InferenceSession, pixels: Float32Array, size: number): Promise<Float32Array> {
