@@ -1,0 +1,94 @@
+// Image → PaliGemma pixel_values: EXIF orientation applied, RGB (alpha dropped, as PIL's convert('RGB') does), resized
+// to the model's square without keeping the aspect ratio (SiglipImageProcessor, doc §3.1), scaled to [-1, 1], NCHW
+// float32.
+//
+// Resize: sharp's 'cubic' kernel is Catmull-Rom, i.e. the same a = -0.5 bicubic Pillow uses, and libvips widens the
+// kernel when shrinking, so it antialiases like Pillow. Measured against the Pillow reference (pillow-resize.ts) on the
+// synthetic test images of preprocess.test.ts (mean / max absolute difference, in [-1, 1] units, over all pixels):
+//   photo-like 640×480 → 224: mean 0.0026, max 0.0235;  noise 300×200 → 224: mean 0.0011, max 0.0157;
+//   text-like 1200×1600 → 224: mean 0.0041, max 0.0549;  upscale 90×60 → 224: mean 0.0017, max 0.0157.
+// (One 8-bit level is 0.0078 in these units.) preprocess.test.ts bounds these so a sharp/libvips change that moves
+// away from Pillow fails the build.
+import sharp from 'sharp';
+import { EngineError } from '../runtime/errors';
+
+export interface PreprocessOptions {
+  /** Model input side (224 / 448 / 896; tiny fixtures use 56). */
+  size: number;
+  /** Per-channel mean and std after rescaling to [0, 1] (PaliGemma: 0.5 / 0.5 ⇒ [-1, 1]). */
+  mean?: readonly [number, number, number];
+  std?: readonly [number, number, number];
+}
+
+export interface Preprocessed {
+  /** NCHW float32, [1, 3, size, size]. */
+  pixels: Float32Array;
+  size: number;
+  /** Size of the decoded image after EXIF rotation, before the resize (boxes are scaled back to this). */
+  width: number;
+  height: number;
+}
+
+/**
+ * Decodes, orients and resizes to size×size RGB bytes (interleaved). Exposed so the deviation test can compare.
+ * Axes that shrink go through sharp's resize (libvips reduce, kernel widened by the factor = antialiased like
+ * Pillow); axes that grow go through sharp's affine with the bicubic interpolator and offsets that put sample centres
+ * at (i + 0.5)/scale − 0.5 like Pillow — sharp's resize() upsamples corner-aligned, a quarter input pixel off at ×2.
+ */
+export async function resizeToRgb(input: Buffer | string, size: number): Promise<{ rgb: Uint8Array; width: number; height: number }> {
+  if (!Number.isInteger(size) || size < 1) throw new EngineError('BAD_INPUT', `preprocess: size ${size} is not a positive integer`);
+  const what = typeof input === 'string' ? `image ${input}` : `image buffer (${input.length} bytes)`;
+  try {
+    // rotate() with no angle applies the EXIF orientation; alpha is dropped (not composited), as PIL's convert('RGB').
+    let { data, info } = await sharp(input, { failOn: 'error' })
+      .rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    const width = info.width, height = info.height;
+    const raw = (w: number, h: number) => ({ raw: { width: w, height: h, channels: 3 as const } });
+    if (info.channels !== 3) throw new EngineError('BAD_INPUT', `${what}: decoded to ${info.channels} channels, expected 3 after RGB conversion`);
+    const dw = Math.min(width, size), dh = Math.min(height, size);
+    if (dw !== width || dh !== height) {
+      ({ data, info } = await sharp(data, raw(width, height))
+        .resize(dw, dh, { fit: 'fill', kernel: 'cubic' }).raw().toBuffer({ resolveWithObject: true }));
+    }
+    if (dw < size || dh < size) {
+      const sx = size / dw, sy = size / dh;
+      // Pad by edge copies first: affine fills outside the image with black, which would darken the border;
+      // Pillow instead drops the off-image taps (close to, not the same as, repeating the edge).
+      const P = 2;
+      const padded = await sharp(data, raw(dw, dh))
+        .extend({ top: P, bottom: P, left: P, right: P, extendWith: 'copy' }).raw().toBuffer();
+      ({ data, info } = await sharp(padded, raw(dw + 2 * P, dh + 2 * P))
+        .affine([[sx, 0], [0, sy]], { interpolator: sharp.interpolators.bicubic, idx: 0.5 - P, idy: 0.5 - P, odx: -0.5, ody: -0.5 })
+        .raw().toBuffer({ resolveWithObject: true }));
+      // affine's output box is ceil(scale·input); keep the size×size top-left block (the centres we asked for).
+      if (info.width !== size || info.height !== size) {
+        ({ data, info } = await sharp(data, raw(info.width, info.height))
+          .extract({ left: 0, top: 0, width: size, height: size }).raw().toBuffer({ resolveWithObject: true }));
+      }
+    }
+    if (info.channels !== 3 || info.width !== size || info.height !== size) {
+      throw new EngineError('BAD_INPUT', `${what}: resize produced ${info.width}×${info.height}×${info.channels}, expected ${size}×${size}×3`);
+    }
+    return { rgb: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width, height };
+  } catch (e) {
+    if (e instanceof EngineError) throw e;
+    throw new EngineError('BAD_INPUT', `${what}: cannot decode (${e instanceof Error ? e.message : String(e)}); expected a PNG, JPEG, WebP, TIFF or GIF image`, { cause: e });
+  }
+}
+
+/** Interleaved RGB bytes → NCHW float32 with (v/255 − mean)/std. */
+export function rgbToPixels(rgb: Uint8Array, size: number, mean: readonly number[] = [0.5, 0.5, 0.5], std: readonly number[] = [0.5, 0.5, 0.5]): Float32Array {
+  const plane = size * size;
+  if (rgb.length !== plane * 3) throw new EngineError('BAD_INPUT', `rgbToPixels: expected ${plane * 3} bytes for ${size}×${size} RGB, got ${rgb.length}`);
+  const out = new Float32Array(plane * 3);
+  for (let c = 0; c < 3; c++) {
+    const m = mean[c]!, s = std[c]!;
+    for (let i = 0; i < plane; i++) out[c * plane + i] = (rgb[i * 3 + c]! / 255 - m) / s;
+  }
+  return out;
+}
+
+export async function preprocessImage(input: Buffer | string, o: PreprocessOptions): Promise<Preprocessed> {
+  const { rgb, width, height } = await resizeToRgb(input, o.size);
+  return { pixels: rgbToPixels(rgb, o.size, o.mean, o.std), size: o.size, width, height };
+}
