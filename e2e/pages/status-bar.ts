@@ -1,26 +1,36 @@
-// The status bar: where the engine host's state shows. Selectors live here only.
-import type { Page } from '@playwright/test';
+// The status bar: engine state and restarts, page size, zoom and cursor position.
+import { expect, type Locator, type Page } from '@playwright/test';
 
 export class StatusBar {
-  constructor(private readonly page: Page) {}
+  readonly root: Locator;
+  readonly engine: Locator;
+  readonly pageSize: Locator;
+  readonly zoom: Locator;
+  readonly cursor: Locator;
 
-  private engine() {
-    return this.page.getByTestId('engine-status');
+  constructor(page: Page) {
+    this.root = page.getByTestId('status-bar');
+    this.engine = page.getByTestId('engine-status');
+    this.pageSize = page.getByTestId('page-size');
+    this.zoom = page.getByTestId('status-zoom');
+    this.cursor = page.getByTestId('cursor-position');
   }
 
-  async waitForEngine(state: 'ready' | 'crashed' | 'restarting' | 'starting'): Promise<void> {
-    await this.page.locator(`[data-testid="engine-status"][data-engine-state="${state}"]`).waitFor();
+  async waitForEngine(state: 'starting' | 'ready' | 'crashed' | 'restarting' | 'stopped', timeout = 60_000): Promise<void> {
+    await expect(this.engine).toHaveAttribute('data-engine-state', state, { timeout });
   }
 
   async enginePid(): Promise<number> {
-    return Number(await this.engine().getAttribute('data-engine-pid'));
+    const pid = Number(await this.engine.getAttribute('data-engine-pid'));
+    if (!Number.isInteger(pid) || pid <= 0) throw new Error(`the status bar shows no engine pid (data-engine-pid="${await this.engine.getAttribute('data-engine-pid')}")`);
+    return pid;
   }
 
   async engineRestarts(): Promise<number> {
-    return Number(await this.engine().getAttribute('data-engine-restarts'));
+    return Number((await this.engine.getAttribute('data-engine-restarts')) || 0);
   }
 
-  async waitForEngineRestarts(count: number): Promise<void> {
-    await this.page.locator(`[data-testid="engine-status"][data-engine-restarts="${count}"]`).waitFor();
+  async waitForEngineRestarts(atLeast: number, timeout = 60_000): Promise<void> {
+    await expect.poll(() => this.engineRestarts(), { timeout, message: `engine restarts ≥ ${atLeast}` }).toBeGreaterThanOrEqual(atLeast);
   }
 }

@@ -1,0 +1,82 @@
+// Built-in OCR from the person's side: boxes drawn on the page, the text beside it, selection
+// both ways, search hits, and a cancelled run that leaves the app usable.
+import { join } from 'node:path';
+import { test, expect } from './support/app';
+import { PaliscopeApp } from './pages/paliscope-app';
+
+let app: PaliscopeApp;
+test.beforeEach(async ({ appPage }) => {
+  app = await PaliscopeApp.attach(appPage);
+});
+test.afterEach(async () => {
+  await app.expectNoCspViolations();
+});
+
+test('OCR on a page draws a box for every recognised line', async ({ fixtures }, testInfo) => {
+  const doc = await app.openFile(join(fixtures, 'page.png'));
+  await app.ocr.expectState('idle');
+  const mark = await app.events.mark();
+  await app.toolbar.ocrPage.click();
+  await app.events.waitFor('paliscope:ocr-done', mark, { documentId: doc.documentId }, 120_000);
+  await app.ocr.expectState('done');
+
+  const lines = await app.ocr.lines.count();
+  expect(lines).toBeGreaterThan(3);
+  await expect(app.viewer.lineShapes()).toHaveCount(lines);
+  // Every box lies on the page image.
+  const image = await app.viewer.imageBox();
+  for (let i = 0; i < lines; i++) {
+    const b = await app.viewer.shapeBox(`line-${i}`);
+    expect(b.width).toBeGreaterThan(2);
+    expect(b.x).toBeGreaterThanOrEqual(image.x - 1);
+    expect(b.y).toBeGreaterThanOrEqual(image.y - 1);
+    expect(b.x + b.width).toBeLessThanOrEqual(image.x + image.width + 1);
+    expect(b.y + b.height).toBeLessThanOrEqual(image.y + image.height + 1);
+  }
+  await app.screenshot(testInfo, 'ocr-boxes');
+
+  // Text panel → page: the line's box is selected.
+  await app.ocr.line(2).click();
+  await expect(app.viewer.shape('line-2')).toHaveClass(/selected/);
+  // Page → text panel: clicking a box selects its line.
+  await app.viewer.shape('line-0').click();
+  await expect(app.ocr.line(0)).toHaveAttribute('aria-pressed', 'true');
+  await expect(app.ocr.line(2)).toHaveAttribute('aria-pressed', 'false');
+  // Hover names the text and confidence.
+  await app.viewer.shape('line-1').hover();
+  await expect(app.viewer.tooltip).toContainText(/\d+ % confidence/);
+
+  // Search: a word from the first line is found and marked on the page.
+  const firstWord = ((await app.ocr.line(0).locator('.text').innerText()).match(/[A-Za-z]{4,}/) ?? [''])[0];
+  expect(firstWord).not.toBe('');
+  await app.ocr.search.fill(firstWord.toLowerCase());
+  await expect(app.ocr.hitCount).toContainText(/[1-9]\d* lines?/);
+  await expect(app.viewer.shapesWithTone('hit').first()).toBeVisible();
+  await app.screenshot(testInfo, 'ocr-search');
+  await app.ocr.search.fill('');
+  await expect(app.viewer.shapesWithTone('hit')).toHaveCount(0);
+});
+
+test('OCR on every page of a TIFF fills each page and can be cancelled', async ({ fixtures }) => {
+  const doc = await app.openFile(join(fixtures, 'multipage.tiff'));
+  let mark = await app.events.mark();
+  await app.toolbar.ocrAll.click();
+  await expect(app.toolbar.ocrProgress).toBeVisible();
+  await app.events.waitFor('paliscope:ocr-done', mark, { documentId: doc.documentId }, 180_000);
+  for (const index of [0, 1, 2]) {
+    await app.thumbnails.item(index).click();
+    await app.viewer.expectPage(doc.documentId, index);
+    await app.ocr.expectState('done');
+    await expect(app.viewer.lineShapes().first()).toBeAttached();
+  }
+
+  // A second run, cancelled at once: the app says so and stays usable.
+  mark = await app.events.mark();
+  await app.toolbar.ocrAll.click();
+  await app.toolbar.ocrCancel.click();
+  await expect(app.toolbar.ocrPage).toBeVisible();
+  await app.pressKey('Home');
+  await app.viewer.expectPage(doc.documentId, 0);
+  // Results of the first run are still there.
+  await expect(app.viewer.lineShapes().first()).toBeAttached();
+});

@@ -1,0 +1,62 @@
+// The app's named window events (renderer/src/lib/app-events.ts), recorded in the page so a spec
+// can wait for "the document opened" or "OCR finished" instead of sleeping. Usage:
+//   const mark = await events.mark();  …do something…;  await events.waitFor('paliscope:ocr-done', mark);
+import { expect, type Page } from '@playwright/test';
+import type { AppEventMap } from '../../renderer/src/lib/app-events';
+
+const NAMES: (keyof AppEventMap)[] = ['paliscope:ready', 'paliscope:document-opened', 'paliscope:page-loaded', 'paliscope:ocr-done', 'paliscope:error'];
+
+interface Recorded {
+  name: string;
+  detail: unknown;
+}
+type Recorder = Window & { __paliscopeEvents?: Recorded[]; __paliscopeCsp?: string[] };
+
+export class AppEvents {
+  constructor(private readonly page: Page) {}
+
+  /** Starts recording (idempotent; again after a reload). Also records CSP violations. */
+  async install(): Promise<void> {
+    await this.page.evaluate((names) => {
+      const w = window as Recorder;
+      if (w.__paliscopeEvents) return;
+      const log: Recorded[] = (w.__paliscopeEvents = []);
+      const csp: string[] = (w.__paliscopeCsp = []);
+      for (const name of names) window.addEventListener(name, (e) => log.push({ name, detail: (e as CustomEvent).detail }));
+      document.addEventListener('securitypolicyviolation', (e) => csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+    }, NAMES);
+  }
+
+  /** How many events have been recorded so far: pass it to waitFor to ignore older ones. */
+  async mark(): Promise<number> {
+    return this.page.evaluate(() => (window as Recorder).__paliscopeEvents?.length ?? 0);
+  }
+
+  /** Waits for the first `name` event after `mark` whose detail matches `where` (a subset). */
+  async waitFor<K extends keyof AppEventMap>(name: K, mark: number, where: Partial<AppEventMap[K]> = {}, timeout = 30_000): Promise<AppEventMap[K]> {
+    let found: AppEventMap[K] | undefined;
+    await expect
+      .poll(
+        async () => {
+          found = await this.page.evaluate(
+            ({ name, mark, where }) => {
+              const log = (window as Recorder).__paliscopeEvents ?? [];
+              const hit = log.slice(mark).find(
+                (e) => e.name === name && Object.entries(where).every(([k, v]) => (e.detail as Record<string, unknown>)[k] === v),
+              );
+              return hit?.detail as never;
+            },
+            { name, mark, where: where as Record<string, unknown> },
+          );
+          return found !== undefined;
+        },
+        { message: `waiting for app event ${name} ${JSON.stringify(where)}`, timeout },
+      )
+      .toBe(true);
+    return found!;
+  }
+
+  async cspViolations(): Promise<string[]> {
+    return this.page.evaluate(() => (window as Recorder).__paliscopeCsp ?? []);
+  }
+}

@@ -1,0 +1,93 @@
+// The whole window as one page object: its parts, plus the few flows every spec needs (open files
+// through the file input, wait for a page to show, keep a screenshot).
+import { mkdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { expect, type Locator, type Page, type TestInfo } from '@playwright/test';
+import { AppEvents } from './app-events';
+import { Dialogs } from './dialogs';
+import { DocumentTabs } from './document-tabs';
+import { Notices } from './notices';
+import { OcrPanel } from './ocr-panel';
+import { StatusBar } from './status-bar';
+import { Thumbnails } from './thumbnails';
+import { Toolbar } from './toolbar';
+import { Viewer } from './viewer';
+
+export const SCREENSHOT_DIR = join(import.meta.dirname, '../../test-results/screenshots');
+
+export interface OpenedDocument {
+  documentId: string;
+  name: string;
+  pages: number;
+}
+
+export class PaliscopeApp {
+  readonly events: AppEvents;
+  readonly toolbar: Toolbar;
+  readonly tabs: DocumentTabs;
+  readonly viewer: Viewer;
+  readonly thumbnails: Thumbnails;
+  readonly ocr: OcrPanel;
+  readonly notices: Notices;
+  readonly status: StatusBar;
+  readonly dialogs: Dialogs;
+  readonly fileInput: Locator;
+  readonly emptyState: Locator;
+
+  private constructor(readonly page: Page) {
+    this.events = new AppEvents(page);
+    this.toolbar = new Toolbar(page);
+    this.tabs = new DocumentTabs(page);
+    this.viewer = new Viewer(page);
+    this.thumbnails = new Thumbnails(page);
+    this.ocr = new OcrPanel(page);
+    this.notices = new Notices(page);
+    this.status = new StatusBar(page);
+    this.dialogs = new Dialogs(page);
+    this.fileInput = page.getByTestId('file-input');
+    this.emptyState = page.getByTestId('empty-state');
+  }
+
+  /** Attaches to a loaded window, starts recording app events and closes documents left open. */
+  static async attach(page: Page): Promise<PaliscopeApp> {
+    const app = new PaliscopeApp(page);
+    await page.getByTestId('app-ready').waitFor();
+    await app.events.install();
+    await app.tabs.closeAll();
+    return app;
+  }
+
+  /** Opens one file through the file input and waits until its first page is on screen. */
+  async openFile(path: string): Promise<OpenedDocument> {
+    const mark = await this.events.mark();
+    await this.fileInput.setInputFiles(path);
+    const opened = await this.events.waitFor('paliscope:document-opened', mark, { name: basename(path) });
+    await this.viewer.expectPage(opened.documentId, 0);
+    return opened;
+  }
+
+  /** Opens a file that must fail; returns the error event. */
+  async openFailing(path: string): Promise<{ code: string; message: string }> {
+    const mark = await this.events.mark();
+    await this.fileInput.setInputFiles(path);
+    return this.events.waitFor('paliscope:error', mark, { source: basename(path) });
+  }
+
+  async pressKey(key: string): Promise<void> {
+    // Shortcuts listen on the window; make sure no text field has the keyboard.
+    await this.page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await this.page.keyboard.press(key);
+  }
+
+  /** Saves a screenshot to test-results/screenshots/<name>.png and attaches it to the report. */
+  async screenshot(testInfo: TestInfo, name: string, target?: Locator): Promise<void> {
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    const path = join(SCREENSHOT_DIR, `${name}.png`);
+    await (target ?? this.page).screenshot({ path });
+    await testInfo.attach(name, { path, contentType: 'image/png' });
+  }
+
+  async expectNoCspViolations(): Promise<void> {
+    expect(await this.events.cspViolations(), 'Content-Security-Policy violations').toEqual([]);
+  }
+}

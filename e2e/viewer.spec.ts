@@ -1,0 +1,247 @@
+// The viewer seen by a person: opening each kind of document, paging, zooming and panning with
+// overlays that stay on their pixels, lazy thumbnails, errors that name the file, and the help.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { test, expect } from './support/app';
+import { ENCRYPTED_PDF_PASSWORD } from './fixtures/make-fixtures';
+import { PaliscopeApp } from './pages/paliscope-app';
+import type { Box } from './pages/viewer';
+
+/** Width and height from a PNG's IHDR chunk: the truth the viewer's page size must match. */
+function pngSize(path: string): { width: number; height: number } {
+  const b = readFileSync(path);
+  return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
+}
+
+let app: PaliscopeApp;
+test.beforeEach(async ({ appPage }) => {
+  app = await PaliscopeApp.attach(appPage);
+});
+test.afterEach(async () => {
+  await app.expectNoCspViolations();
+});
+
+test('opens a PNG at its full pixel size', async ({ fixtures }, testInfo) => {
+  const path = join(fixtures, 'page.png');
+  const doc = await app.openFile(path);
+  expect(doc.pages).toBe(1);
+  const size = pngSize(path);
+  expect(await app.viewer.pageSize()).toEqual(size);
+  await expect(app.status.pageSize).toHaveText(`${size.width} × ${size.height} px`);
+  await app.toolbar.expectPageCount(1);
+  await expect(app.toolbar.nextPage).toBeDisabled();
+  // Fit page: the whole page is inside the viewer.
+  const image = await app.viewer.imageBox();
+  const viewer = await app.viewer.viewerBox();
+  expect(image.x).toBeGreaterThanOrEqual(viewer.x);
+  expect(image.y).toBeGreaterThanOrEqual(viewer.y);
+  expect(image.x + image.width).toBeLessThanOrEqual(viewer.x + viewer.width + 0.5);
+  expect(image.y + image.height).toBeLessThanOrEqual(viewer.y + viewer.height + 0.5);
+  expect(image.width / image.height).toBeCloseTo(size.width / size.height, 2);
+  await app.screenshot(testInfo, 'toolbar', app.toolbar.root);
+});
+
+test('pages through a multi-page TIFF with buttons, keys, the page box and thumbnails', async ({ fixtures }, testInfo) => {
+  const doc = await app.openFile(join(fixtures, 'multipage.tiff'));
+  expect(doc.pages).toBe(3);
+  await app.toolbar.expectPageCount(3);
+  await expect(app.thumbnails.items).toHaveCount(3);
+
+  await app.toolbar.nextPage.click();
+  await app.viewer.expectPage(doc.documentId, 1);
+  await app.pressKey('PageDown');
+  await app.viewer.expectPage(doc.documentId, 2);
+  await expect(app.toolbar.nextPage).toBeDisabled();
+  await app.pressKey('ArrowRight'); // already on the last page: stays
+  await app.viewer.expectPage(doc.documentId, 2);
+  await app.pressKey('ArrowLeft');
+  await app.viewer.expectPage(doc.documentId, 1);
+  await app.toolbar.goToPage(3);
+  await app.viewer.expectPage(doc.documentId, 2);
+  await app.thumbnails.item(0).click();
+  await app.viewer.expectPage(doc.documentId, 0);
+  await expect(app.thumbnails.item(0)).toHaveAttribute('aria-current', 'page');
+  await app.pressKey('End');
+  await app.viewer.expectPage(doc.documentId, 2);
+  await expect(app.thumbnails.loaded).toHaveCount(3);
+  await app.screenshot(testInfo, 'thumbnails-tiff');
+});
+
+test('opens a multi-page PDF and shows each page', async ({ fixtures }, testInfo) => {
+  const doc = await app.openFile(join(fixtures, 'document.pdf'));
+  expect(doc.pages).toBeGreaterThan(1);
+  await app.toolbar.expectPageCount(doc.pages);
+  await app.screenshot(testInfo, 'viewer-pdf');
+  await app.pressKey('w');
+  await expect(app.viewer.root).toHaveAttribute('data-zoom-mode', 'fit-width');
+  const viewer = await app.viewer.viewerBox();
+  const image = await app.viewer.imageBox();
+  // Fit width leaves the same small margin on both sides.
+  expect(Math.abs(image.x - viewer.x - (viewer.x + viewer.width - image.x - image.width))).toBeLessThan(2);
+  await app.pressKey('PageDown');
+  await app.viewer.expectPage(doc.documentId, 1);
+  await app.screenshot(testInfo, 'viewer-pdf-page-2-fit-width');
+});
+
+/** Where a rectangle given in image pixels must appear on screen, from the image's own box. */
+function expectedScreenRect(image: Box, page: { width: number; height: number }, r: Box): Box {
+  const sx = image.width / page.width;
+  const sy = image.height / page.height;
+  return { x: image.x + r.x * sx, y: image.y + r.y * sy, width: r.width * sx, height: r.height * sy };
+}
+
+async function reloadWithDebugOverlay(page: Page, r: Box): Promise<PaliscopeApp> {
+  const url = new URL(page.url());
+  url.searchParams.set('debugOverlay', `${r.x},${r.y},${r.width},${r.height}`);
+  await page.goto(url.href);
+  return PaliscopeApp.attach(page);
+}
+
+test('an overlay rectangle stays on its pixels through zoom and pan', async ({ appPage, fixtures }, testInfo) => {
+  const size = pngSize(join(fixtures, 'page.png'));
+  const rect = { x: Math.round(size.width * 0.3), y: Math.round(size.height * 0.4), width: Math.round(size.width * 0.2), height: Math.round(size.height * 0.05) };
+  app = await reloadWithDebugOverlay(appPage, rect);
+  await app.openFile(join(fixtures, 'page.png'));
+  const v = app.viewer;
+  await expect(v.shape('debug-rect')).toHaveCount(1);
+
+  const seen: Box[] = [];
+  const check = async (label: string): Promise<void> => {
+    const image = await v.imageBox();
+    const want = expectedScreenRect(image, size, rect);
+    const got = await v.shapeBox('debug-rect');
+    for (const k of ['x', 'y', 'width', 'height'] as const) {
+      expect(Math.abs(got[k] - want[k]), `${label}: overlay ${k} is ${got[k]}, its pixels are at ${want[k]}`).toBeLessThan(1.5);
+    }
+    // Each step must really have moved or scaled the page, or the check proves nothing.
+    expect(seen.some((s) => Math.abs(s.x - image.x) < 0.5 && Math.abs(s.y - image.y) < 0.5 && Math.abs(s.width - image.width) < 0.5), `${label}: the view did not change`).toBe(false);
+    seen.push(image);
+  };
+
+  await check('fit page');
+  let zoom = await v.zoom();
+  await app.pressKey('+');
+  zoom = await v.expectZoomChangedFrom(zoom);
+  await check('zoom in with +');
+  await v.ctrlWheel(-240, { fx: 0.3, fy: 0.7 });
+  zoom = await v.expectZoomChangedFrom(zoom);
+  await check('ctrl+wheel around a point');
+  const before = await v.imageBox();
+  await v.dragBy(-180, -140);
+  await expect.poll(async () => (await v.imageBox()).x).not.toBe(before.x);
+  await check('drag to pan');
+  const beforeWheel = await v.imageBox();
+  await v.wheel(0, 200);
+  await expect.poll(async () => (await v.imageBox()).y).not.toBe(beforeWheel.y);
+  await check('wheel pan');
+  await app.screenshot(testInfo, 'overlay-zoomed-panned');
+  await app.toolbar.zoomActual.click();
+  await expect(v.root).toHaveAttribute('data-zoom', (1).toFixed(4));
+  await check('100 %');
+  await app.pressKey('w');
+  await expect(v.root).toHaveAttribute('data-zoom-mode', 'fit-width');
+  await check('fit width');
+});
+
+test('zooming with Ctrl+wheel keeps the image point under the pointer', async ({ fixtures }) => {
+  await app.openFile(join(fixtures, 'page.png'));
+  const v = app.viewer;
+  const size = await v.pageSize();
+  const vb = await v.viewerBox();
+  const at = { x: vb.x + vb.width * 0.4, y: vb.y + vb.height * 0.35 };
+  const imagePoint = (b: Box): { x: number; y: number } => ({ x: ((at.x - b.x) / b.width) * size.width, y: ((at.y - b.y) / b.height) * size.height });
+  const p0 = imagePoint(await v.imageBox());
+  const zoom = await v.zoom();
+  await v.ctrlWheel(-300, { fx: 0.4, fy: 0.35 });
+  await v.expectZoomChangedFrom(zoom);
+  const p1 = imagePoint(await v.imageBox());
+  expect(Math.abs(p1.x - p0.x)).toBeLessThan(1.5);
+  expect(Math.abs(p1.y - p0.y)).toBeLessThan(1.5);
+  // The status bar names the image pixel under the pointer.
+  await expect(app.status.cursor).toHaveText(`x ${Math.floor(p1.x)}, y ${Math.floor(p1.y)}`);
+});
+
+for (const bad of ['corrupt.png', 'not-an-image.png', 'zero.png', 'truncated.jpg']) {
+  test(`a failed open of ${bad} names the file and leaves the other documents alone`, async ({ fixtures }, testInfo) => {
+    const good = await app.openFile(join(fixtures, 'page.png'));
+    const error = await app.openFailing(join(fixtures, bad));
+    const banner = app.notices.errorFor(bad);
+    await expect(banner).toBeVisible();
+    await expect(banner).toHaveAttribute('data-code', error.code);
+    await expect(app.notices.message(banner)).toHaveText(error.message);
+    expect(error.message.length).toBeGreaterThan(0);
+    // The document that was open is untouched and still shown.
+    await expect(app.tabs.tabs).toHaveCount(1);
+    await app.viewer.expectPage(good.documentId, 0);
+    if (bad === 'corrupt.png') await app.screenshot(testInfo, 'error-banner');
+    // The app keeps working: another file opens beside the first.
+    const next = await app.openFile(join(fixtures, 'multipage.tiff'));
+    await expect(app.tabs.tabs).toHaveCount(2);
+    await app.tabs.activate(good.documentId);
+    await app.viewer.expectPage(good.documentId, 0);
+    await app.tabs.activate(next.documentId);
+    await app.viewer.expectPage(next.documentId, 0);
+    await app.notices.dismiss(banner);
+  });
+}
+
+test('closing one document leaves the others as they were', async ({ fixtures }) => {
+  const a = await app.openFile(join(fixtures, 'multipage.tiff'));
+  await app.pressKey('PageDown');
+  await app.viewer.expectPage(a.documentId, 1);
+  const b = await app.openFile(join(fixtures, 'document.pdf'));
+  const c = await app.openFile(join(fixtures, 'page.png'));
+  await app.tabs.close(b.documentId);
+  await expect(app.tabs.tabs).toHaveCount(2);
+  await app.viewer.expectPage(c.documentId, 0);
+  await app.tabs.activate(a.documentId);
+  // Each document remembers its page.
+  await app.viewer.expectPage(a.documentId, 1);
+  await app.tabs.close(a.documentId);
+  await app.tabs.close(c.documentId);
+  await expect(app.emptyState).toBeVisible();
+});
+
+test('a 2000-page PDF loads thumbnails only as they scroll into view', async ({ fixtures }, testInfo) => {
+  const doc = await app.openFile(join(fixtures, 'pages-2000.pdf'));
+  expect(doc.pages).toBe(2000);
+  await expect(app.thumbnails.items).toHaveCount(2000);
+  await expect(app.thumbnails.item(0)).toHaveAttribute('data-loaded', 'true');
+  const first = await app.thumbnails.requested.count();
+  expect(first, 'thumbnails requested before scrolling').toBeLessThan(40);
+  await app.screenshot(testInfo, 'thumbnails-2000');
+  await app.thumbnails.scrollToBottom();
+  await expect(app.thumbnails.item(1999)).toHaveAttribute('data-requested', 'true');
+  expect(await app.thumbnails.requested.count(), 'thumbnails requested after one jump to the end').toBeLessThan(2 * first + 10);
+  await expect(app.thumbnails.item(1000)).toHaveAttribute('data-requested', 'false');
+  await app.thumbnails.item(1999).click();
+  await app.viewer.expectPage(doc.documentId, 1999);
+  await app.pressKey('Home');
+  await app.viewer.expectPage(doc.documentId, 0);
+});
+
+test('a password-protected PDF asks for its password', async ({ fixtures }) => {
+  await app.fileInput.setInputFiles(join(fixtures, 'encrypted.pdf'));
+  await expect(app.dialogs.password).toBeVisible();
+  await app.dialogs.passwordInput.fill('not the password');
+  await app.dialogs.passwordSubmit.click();
+  await expect(app.dialogs.passwordWrong).toBeVisible();
+  const mark = await app.events.mark();
+  await app.dialogs.passwordInput.fill(ENCRYPTED_PDF_PASSWORD);
+  await app.dialogs.passwordSubmit.click();
+  const opened = await app.events.waitFor('paliscope:document-opened', mark, { name: 'encrypted.pdf' });
+  await expect(app.dialogs.password).toHaveCount(0);
+  await app.viewer.expectPage(opened.documentId, 0);
+});
+
+test('? shows the keyboard shortcuts and Escape closes them', async ({ fixtures }, testInfo) => {
+  await app.openFile(join(fixtures, 'document.pdf'));
+  await app.pressKey('?');
+  await expect(app.dialogs.help).toBeVisible();
+  await expect(app.dialogs.help).toContainText('Fit width');
+  await expect(app.dialogs.help).toContainText('Run OCR on this page');
+  await app.screenshot(testInfo, 'help-overlay');
+  await app.page.keyboard.press('Escape');
+  await expect(app.dialogs.help).toHaveCount(0);
+});
