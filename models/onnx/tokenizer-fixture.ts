@@ -59,12 +59,13 @@ export function buildTokenizerJson(baseSize: number): { json: object; layout: To
     added_tokens: added,
     normalizer: { type: 'Replace', pattern: { String: ' ' }, content: '▁' },
     pre_tokenizer: null,
+    // No template <bos>: the PaliGemma processors insert <bos> themselves after the image tokens, and the published
+    // tokenizer yields exactly one BOS (258 ids for an empty prompt at 224, doc §3.2).
     post_processor: {
       type: 'TemplateProcessing',
-      single: [{ SpecialToken: { id: '<bos>', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }],
-      pair: [{ SpecialToken: { id: '<bos>', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } },
-        { SpecialToken: { id: '<bos>', type_id: 1 } }, { Sequence: { id: 'B', type_id: 1 } }],
-      special_tokens: { '<bos>': { id: '<bos>', ids: [2], tokens: ['<bos>'] } },
+      single: [{ Sequence: { id: 'A', type_id: 0 } }],
+      pair: [{ Sequence: { id: 'A', type_id: 0 } }, { Sequence: { id: 'B', type_id: 1 } }],
+      special_tokens: {},
     },
     decoder: {
       type: 'Sequence',
@@ -82,7 +83,7 @@ export function buildTokenizerJson(baseSize: number): { json: object; layout: To
 export function tokenizerConfigJson(): object {
   return {
     tokenizer_class: 'GemmaTokenizer', processor_class: 'PaliGemmaProcessor',
-    add_bos_token: true, add_eos_token: false, clean_up_tokenization_spaces: false,
+    add_bos_token: false, add_eos_token: false, clean_up_tokenization_spaces: false,
     bos_token: '<bos>', eos_token: '<eos>', pad_token: '<pad>', unk_token: '<unk>',
     model_max_length: 1000000000000000019884624838656, padding_side: 'left',
   };
