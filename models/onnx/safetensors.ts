@@ -76,29 +76,40 @@ export function readSafetensorsHeader(file: string): StoredTensor[] {
   } finally { closeSync(fd); }
 }
 
-/** Reads one tensor as float32 (bf16 and fp16 widened exactly). */
+/**
+ * Reads one tensor as float32 (bf16 and fp16 widened exactly). 16-bit data is read in 64 MB chunks and widened
+ * into the result, so peak memory is the float32 tensor plus one chunk.
+ */
 export function readTensorF32(t: StoredTensor): Float32Array {
-  const buf = Buffer.allocUnsafe(t.bytes);
+  const n = numel(t.shape);
+  const out = new Float32Array(n);
   const fd = openSync(t.file, 'r');
   try {
-    let done = 0;
-    while (done < t.bytes) {
-      const r = readSync(fd, buf, done, Math.min(t.bytes - done, 1 << 30), t.offset + done);
-      if (r <= 0) throw new Error(`${t.file}: truncated while reading tensor ${t.name}`);
-      done += r;
+    if (t.dtype === 'F32') {
+      readFully(fd, new Uint8Array(out.buffer), t.offset, t);
+      return out;
     }
-  } finally { closeSync(fd); }
-  const n = numel(t.shape);
-  if (t.dtype === 'F32') return new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + t.bytes));
-  const u16 = new Uint16Array(buf.buffer, buf.byteOffset, n);
-  const out = new Float32Array(n);
-  if (t.dtype === 'BF16') {
+    const CHUNK = 32 << 20; // elements
+    const buf = new Uint16Array(Math.min(n, CHUNK));
     const o32 = new Uint32Array(out.buffer);
-    for (let i = 0; i < n; i++) o32[i] = u16[i]! << 16;
-  } else {
-    for (let i = 0; i < n; i++) out[i] = f16BitsToF32(u16[i]!);
+    for (let start = 0; start < n; start += CHUNK) {
+      const len = Math.min(CHUNK, n - start);
+      const view = buf.subarray(0, len);
+      readFully(fd, new Uint8Array(view.buffer, 0, len * 2), t.offset + start * 2, t);
+      if (t.dtype === 'BF16') for (let i = 0; i < len; i++) o32[start + i] = view[i]! << 16;
+      else for (let i = 0; i < len; i++) out[start + i] = f16BitsToF32(view[i]!);
+    }
+    return out;
+  } finally { closeSync(fd); }
+}
+
+function readFully(fd: number, dst: Uint8Array, position: number, t: StoredTensor): void {
+  let done = 0;
+  while (done < dst.length) {
+    const r = readSync(fd, dst, done, Math.min(dst.length - done, 1 << 30), position + done);
+    if (r <= 0) throw new Error(`${t.file}: truncated while reading tensor ${t.name}`);
+    done += r;
   }
-  return out;
 }
 
 /**

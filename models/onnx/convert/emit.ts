@@ -2,7 +2,6 @@
 // (tiny next to the matrices); only matrices and the embedding table are converted.
 import type { GraphBuilder } from '../builder';
 import { MS_DOMAIN } from '../builder';
-import { transpose2d } from './source';
 import { f16Bytes, quantizeInt8PerColumn, quantizeQ4Blockwise, quantizeRowsInt8, quantizeRowsQ4, type WeightDtype } from './quant';
 
 export interface EmitOptions { dtype: WeightDtype; q4Block: number; /** embedding table storage */ embedDtype: 'fp32' | 'fp16' | 'int8' | 'int4' }
@@ -18,12 +17,12 @@ export class WeightEmitter {
     let y: string;
     switch (this.o.dtype) {
       case 'fp32':
-        y = g.matmul(x, g.initializer(name, 'FLOAT', [inp, out], transpose2d(W, out, inp)));
+        y = this.gemmTransB(x, g.initializer(name, 'FLOAT', [out, inp], W), out, inp);
         break;
       case 'fp16':
         // fp16 storage, fp32 compute: onnxruntime's CPU provider has few fp16 kernels, and fp32 I/O is what
         // keep_io_types exports offer anyway.
-        y = g.matmul(x, g.cast(g.initializer(name, 'FLOAT16', [inp, out], f16Bytes(transpose2d(W, out, inp))), 'FLOAT'));
+        y = this.gemmTransB(x, g.cast(g.initializer(name, 'FLOAT16', [out, inp], f16Bytes(W)), 'FLOAT'), out, inp);
         break;
       case 'int8': {
         const { q, scale } = quantizeInt8PerColumn(W, out, inp);
@@ -40,6 +39,17 @@ export class WeightEmitter {
       }
     }
     return bias ? g.add(y, this.f32(`${name}.bias`, [out], bias)) : y;
+  }
+
+  /**
+   * x[..., in] · Wᵀ with W kept in its checkpoint layout [out, in] (Gemm transB): no transposed copy of any matrix
+   * is ever built, which matters for the 257216×2304 tied head.
+   */
+  private gemmTransB(x: string, W: string, out: number, inp: number): string {
+    const g = this.g;
+    const lead = g.shape(x, 0, -1);
+    const y2 = g.op('Gemm', [g.reshape(x, [-1, inp]), W], { transB: 1 });
+    return g.op('Reshape', [y2, g.concat([lead, g.i64([out])], 0)]);
   }
 
   /** Embedding lookup rows = E[ids] for E [V, d], with a dequantizing Gather when the table is quantized. */

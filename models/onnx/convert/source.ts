@@ -46,10 +46,3 @@ export class CheckpointSource {
     return t;
   }
 }
-
-/** [rows, cols] → [cols, rows]. */
-export function transpose2d(a: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(a.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = a[r * cols + c]!;
-  return out;
-}
