@@ -15,6 +15,8 @@ export class PdfBackendError extends Error {
   constructor(
     readonly failure: PdfFailure | 'INTERNAL',
     message: string,
+    /** The worker died while this request was queued or running. */
+    readonly workerStopped = false,
   ) {
     super(message);
     this.name = 'PdfBackendError';
@@ -143,7 +145,7 @@ export class WorkerPdfBackend implements PdfBackend {
       for (const d of this.docs.values()) d.workerDocId = null;
       const pending = [...this.pending.values()];
       this.pending.clear();
-      for (const p of pending) p.reject(new PdfBackendError('INTERNAL', `PDF worker stopped: ${reason}`));
+      for (const p of pending) p.reject(new PdfBackendError('INTERNAL', `PDF worker stopped: ${reason}`, true));
     };
     w.on('error', (e) => fail(e.message));
     w.on('exit', (code) => fail(`exit code ${code}`));
@@ -178,21 +180,35 @@ export class WorkerPdfBackend implements PdfBackend {
     return r;
   }
 
+  /** Run `fn`, and once more in a fresh worker if the worker died under it.
+   *  A request that itself killed PDFium is answered with an error rather than
+   *  a stop, so only innocent requests queued behind it are retried. */
+  private async retryOnStop<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof PdfBackendError && e.workerStopped) return fn();
+      throw e;
+    }
+  }
+
   async open(bytes: Uint8Array, password: string | undefined) {
     const rec: DocRecord = { bytes, password, workerDocId: null };
-    const r = await this.openInWorker(rec);
+    const r = await this.retryOnStop(() => this.openInWorker(rec));
     const docId = this.nextDocId++;
     this.docs.set(docId, rec);
     return { docId, pages: r.pages };
   }
 
-  async render(docId: number, index: number, width: number, height: number): Promise<Uint8Array> {
-    const rec = this.docs.get(docId);
-    if (!rec) throw new PdfBackendError('NO_DOCUMENT', 'the document is closed');
-    if (rec.workerDocId === null) await this.openInWorker(rec);
-    const r = await this.request({ op: 'render', docId: rec.workerDocId!, index, width, height });
-    if (r.op !== 'render') throw new PdfBackendError('INTERNAL', `unexpected ${r.op} reply to render`);
-    return r.data;
+  render(docId: number, index: number, width: number, height: number): Promise<Uint8Array> {
+    return this.retryOnStop(async () => {
+      const rec = this.docs.get(docId);
+      if (!rec) throw new PdfBackendError('NO_DOCUMENT', 'the document is closed');
+      if (rec.workerDocId === null) await this.openInWorker(rec);
+      const r = await this.request({ op: 'render', docId: rec.workerDocId!, index, width, height });
+      if (r.op !== 'render') throw new PdfBackendError('INTERNAL', `unexpected ${r.op} reply to render`);
+      return r.data;
+    });
   }
 
   async close(docId: number): Promise<void> {

@@ -40,6 +40,10 @@ port.on('message', (req: PdfRequest) => {
       // Pixel buffers are transferred, not copied.
       const transfer = res.ok && res.result.op === 'render' ? [res.result.data.buffer as ArrayBuffer] : [];
       port.postMessage(res, transfer);
+      // Anything but a PdfEngineError (e.g. a WASM abort or out-of-bounds
+      // access) may leave PDFium's state broken. Exit so the client starts a
+      // clean worker; other documents are reopened there.
+      if (!res.ok && res.failure === 'INTERNAL') setImmediate(() => process.exit(1));
     },
     (err: unknown) => {
       port.postMessage({ id: req.id, ok: false, failure: 'INTERNAL', message: `PDFium failed to start: ${String(err)}` } satisfies PdfResponse);

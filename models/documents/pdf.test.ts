@@ -153,6 +153,11 @@ describe('PDF', () => {
       expect(other.width).toBe(before.width);
       const again = await (await own.openDocument({ path: fx['document.pdf'] }, { pdfDpi: 50 })).renderPage(0);
       expect(Buffer.compare(Buffer.from(again.data), Buffer.from(before.data))).toBe(0);
+
+      // Requests in flight when the worker dies are retried in a new one.
+      const inFlight = doc.renderPage(2);
+      await (backend as WorkerPdfBackend).terminateWorker();
+      expect((await inFlight).width).toBe(before.width);
     } finally {
       await own.dispose();
     }
