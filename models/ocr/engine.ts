@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
+import sharp from 'sharp';
 import { ctcGreedyDecode, parseDictionary, type DecodedChar } from './ctc';
 import { DEFAULT_DETECTION, dbPostprocess, quadSides } from './db-postprocess';
 import { detectionInput, detectionSize } from './detect-input';
@@ -10,7 +11,7 @@ import { dist, rotateQuadLabels, subQuad } from './geometry';
 import { readingOrder } from './layout';
 import { MODEL_FILES, defaultOcrModelDir } from './model-dir';
 import type { DetectionOptions, EngineOptions, OcrEngine, OcrLine, OcrOptions, OcrPage, OcrWord, Point, Quad, RawImage } from './types';
-import { blankColumnRuns, insertSpaces, type BlankRun } from './spacing';
+import { blankColumnRuns, insertSpaces, spaceThreshold, type BlankRun } from './spacing';
 import { warpQuad, writeBgrHalfNorm } from './warp';
 
 const REC_H = 48;
@@ -18,6 +19,8 @@ const REC_H = 48;
 const REC_MIN_W = 320;
 /** Lines longer than this aspect ratio are recognised in pieces (attention cost grows with width). */
 const REC_MAX_RATIO = 40;
+/** Longest line (aspect ratio) read at all; longer regions are squeezed to this. */
+const MAX_LINE_RATIO = 1000;
 /** Blank run (in em of the text body) that counts as a word space. */
 const SPACE_EM = 0.2;
 const CLS_H = 48;
@@ -63,15 +66,21 @@ interface Region {
 
 interface RecPiece {
   region: number;
-  /** Horizontal fraction range of the region this piece covers. */
-  u0: number;
-  u1: number;
-  quad: Quad;
+  /** First column of this piece inside the whole line crop, and that crop's width. */
+  x0: number;
+  lineW: number;
+  /** RGB pixels, REC_H rows × width columns. */
+  crop: Uint8Array;
   width: number;
+  /** Blank column runs inside this piece (null: contrast too low to tell). */
+  blanks: BlankRun[] | null;
+  /** The cut before this piece fell in a word-sized gap. */
+  joinSpace: boolean;
+  /** Blank run width (px) that counts as a word space on this line. */
+  spaceGap: number;
   chars: DecodedChar[];
   /** Time steps per input pixel column. */
   stride: number;
-  blanks?: BlankRun[] | null;
 }
 
 export async function createOcrEngine(options: EngineOptions = {}): Promise<OcrEngine> {
@@ -82,6 +91,7 @@ export async function createOcrEngine(options: EngineOptions = {}): Promise<OcrE
   const recBatch = Math.max(1, options.recBatch ?? 8);
   const cropPad = options.cropPadding ?? 0.05;
   const inferSpaces = options.inferSpaces ?? true;
+  const autoRotate = options.autoRotate ?? true;
   const log = options.logger;
   const recModel = options.recognizer?.model ?? path.join(modelDir, MODEL_FILES.rec);
   const dictFile = options.recognizer?.dictionary ?? path.join(modelDir, MODEL_FILES.dict);
@@ -167,7 +177,50 @@ export async function createOcrEngine(options: EngineOptions = {}): Promise<OcrE
     });
   }
 
-  async function recognizePieces(img: RawImage, pieces: RecPiece[], opts: OcrOptions): Promise<void> {
+  /** Text-band rows of a padded line crop: the padding may hold neighbouring lines' strokes. */
+  const band = (REC_H * cropPad) / (1 + 2 * cropPad);
+  /** A word space is at least SPACE_EM of the text body height. */
+  const minSpace = (SPACE_EM * REC_H) / (1 + 2 * cropPad);
+
+  /**
+   * Warps a whole line to the recognizer height and cuts it into pieces no wider than
+   * REC_MAX_RATIO × height, each cut placed in the widest blank gap near its ideal position so no
+   * glyph is split between two pieces.
+   */
+  function cutLine(img: RawImage, r: Region, ri: number): RecPiece[] {
+    const { w, h } = edgeLengths(r.oriented);
+    const ratio = w / Math.max(h * (1 + 2 * cropPad), 1e-6);
+    const lineW = Math.max(8, Math.min(Math.ceil(REC_H * ratio), REC_H * MAX_LINE_RATIO));
+    const crop = warpQuad(img, padAcross(r.oriented, cropPad), lineW, REC_H);
+    const blanks = blankColumnRuns(crop, lineW, REC_H, band, REC_H - band);
+    const maxW = REC_H * REC_MAX_RATIO;
+    const cuts = [0];
+    const cutGap: number[] = [0];
+    while (lineW - cuts[cuts.length - 1]! > maxW) {
+      const last = cuts[cuts.length - 1]!;
+      const lo = last + maxW / 2, hi = last + maxW;
+      let best: BlankRun | undefined;
+      for (const run of blanks ?? []) {
+        const mid = (run.start + run.end) / 2;
+        if (mid > lo && mid < hi && (!best || run.end - run.start > best.end - best.start)) best = run;
+      }
+      cuts.push(best ? Math.round((best.start + best.end) / 2) : hi);
+      cutGap.push(best ? best.end - best.start : 0);
+    }
+    cuts.push(lineW);
+    const gap = blanks ? spaceThreshold(blanks, minSpace) : minSpace;
+    const pieces: RecPiece[] = [];
+    for (let k = 0; k + 1 < cuts.length; k++) {
+      const x0 = cuts[k]!, x1 = cuts[k + 1]!;
+      const width = x1 - x0;
+      const pix = x0 === 0 && x1 === lineW ? crop : sliceColumns(crop, lineW, REC_H, x0, x1);
+      const own = blanks?.filter((run) => run.end > x0 && run.start < x1).map((run) => ({ start: Math.max(run.start, x0) - x0, end: Math.min(run.end, x1) - x0 }));
+      pieces.push({ region: ri, x0, lineW, crop: pix, width, blanks: blanks ? own! : null, joinSpace: cutGap[k]! >= gap, spaceGap: gap, chars: [], stride: 1 });
+    }
+    return pieces;
+  }
+
+  async function recognizePieces(pieces: RecPiece[], opts: OcrOptions): Promise<void> {
     // Similar widths share a batch so little compute goes into padding.
     const order = pieces.map((_, i) => i).sort((a, b) => pieces[a]!.width - pieces[b]!.width);
     const total = pieces.length;
@@ -182,13 +235,7 @@ export async function createOcrEngine(options: EngineOptions = {}): Promise<OcrE
       const data = new Float32Array(idx.length * 3 * REC_H * tensorW);
       idx.forEach((pi, b) => {
         const p = pieces[pi]!;
-        const crop = warpQuad(img, p.quad, p.width, REC_H);
-        writeBgrHalfNorm(data, b * 3 * REC_H * tensorW, tensorW, REC_H, crop, p.width);
-        if (inferSpaces) {
-          // Only the text band: the padding may hold the neighbouring lines' ascenders/descenders.
-          const band = (REC_H * cropPad) / (1 + 2 * cropPad);
-          p.blanks = blankColumnRuns(crop, p.width, REC_H, band, REC_H - band);
-        }
+        writeBgrHalfNorm(data, b * 3 * REC_H * tensorW, tensorW, REC_H, p.crop, p.width);
       });
       const out = await recS.run({ [recS.inputNames[0]!]: new ort.Tensor('float32', data, [idx.length, 3, REC_H, tensorW]) });
       const t = out[recS.outputNames[0]!]!;
@@ -204,15 +251,31 @@ export async function createOcrEngine(options: EngineOptions = {}): Promise<OcrE
         p.chars = ctcGreedyDecode(probs, b * steps! * classes!, steps!, classes!, dictionary, valid);
         if (inferSpaces && p.blanks) {
           const stride = p.stride;
-          // Text body height inside the padded crop; a word space is at least ~0.2 em.
-          const em = REC_H / (1 + 2 * cropPad);
-          p.chars = insertSpaces(p.chars, p.blanks, SPACE_EM * em, (step) => step / stride);
+          p.chars = insertSpaces(p.chars, p.blanks, p.spaceGap, (step) => step / stride);
         }
       });
       done += idx.length;
       opts.onProgress?.({ stage: 'recognize', done, total });
       start = end;
     }
+  }
+
+  /** Detection + orientation of every text region. */
+  async function findRegions(image: RawImage, opts: OcrOptions): Promise<Region[]> {
+    checkAbort(opts.signal);
+    opts.onProgress?.({ stage: 'detect', done: 0, total: 1 });
+    const boxes = await detect(image);
+    opts.onProgress?.({ stage: 'detect', done: 1, total: 1 });
+    log?.debug?.(`ocr: ${boxes.length} text regions`);
+    const regions: Region[] = boxes.map((b) => {
+      const { w, h } = quadSides(b.quad);
+      const tall = h / Math.max(w, 1e-6) >= TALL_RATIO;
+      // Vertical crops are turned 90° counter-clockwise, as PP-OCR does (np.rot90).
+      return { quad: b.quad, oriented: tall ? rotateQuadLabels(b.quad, 1) : b.quad, tall, flipped: false, detScore: b.score };
+    });
+    checkAbort(opts.signal);
+    await classify(image, regions, opts);
+    return regions;
   }
 
   async function recognize(image: RawImage, opts: OcrOptions = {}): Promise<OcrPage> {
@@ -223,59 +286,42 @@ export async function createOcrEngine(options: EngineOptions = {}): Promise<OcrE
     let mark = t0;
     const lap = (name: string) => {
       const now = performance.now();
-      timings[name] = now - mark;
+      timings[name] = (timings[name] ?? 0) + now - mark;
       mark = now;
     };
-    checkAbort(opts.signal);
-    opts.onProgress?.({ stage: 'detect', done: 0, total: 1 });
-    const boxes = await detect(image);
-    opts.onProgress?.({ stage: 'detect', done: 1, total: 1 });
-    lap('detect');
-    log?.debug?.(`ocr: ${boxes.length} text regions`);
+    let work = image;
+    let regions = await findRegions(image, opts);
+    lap('detect+classify');
+    const rotationHint = guessRotation(regions);
+    let back: (p: Point) => Point = (p) => p;
+    if (autoRotate && (rotationHint === 90 || rotationHint === 270)) {
+      // The detector is trained on horizontal text and misses sideways lines: read the page
+      // upright and map the boxes back to the caller's pixels.
+      log?.debug?.(`ocr: page looks turned, reading it rotated ${rotationHint}°`);
+      work = await rotateRaw(image, rotationHint);
+      back = inverseTransform(rotationHint, image.width, image.height);
+      regions = await findRegions(work, opts);
+      lap('rotate');
+    }
 
-    const regions: Region[] = boxes.map((b) => {
-      const { w, h } = quadSides(b.quad);
-      const tall = h / Math.max(w, 1e-6) >= TALL_RATIO;
-      // Vertical crops are turned 90° counter-clockwise, as PP-OCR does (np.rot90).
-      return { quad: b.quad, oriented: tall ? rotateQuadLabels(b.quad, 1) : b.quad, tall, flipped: false, detScore: b.score };
-    });
-    checkAbort(opts.signal);
-    await classify(image, regions, opts);
-    lap('classify');
-
-    const pieces: RecPiece[] = [];
-    regions.forEach((r, ri) => {
-      const { w, h } = edgeLengths(r.oriented);
-      const ratio = w / Math.max(h * (1 + 2 * cropPad), 1e-6);
-      const n = Math.max(1, Math.ceil(ratio / REC_MAX_RATIO));
-      const padded = padAcross(r.oriented, cropPad);
-      for (let k = 0; k < n; k++) {
-        const quad = subQuad(padded, k / n, (k + 1) / n);
-        const width = Math.max(8, Math.min(Math.ceil(REC_H * (ratio / n)), Math.ceil(REC_H * REC_MAX_RATIO)));
-        pieces.push({ region: ri, u0: k / n, u1: (k + 1) / n, quad, width, chars: [], stride: 1 });
-      }
-    });
-    await recognizePieces(image, pieces, opts);
+    const pieces = regions.flatMap((r, ri) => cutLine(work, r, ri));
+    await recognizePieces(pieces, opts);
     lap('recognize');
 
-    const lines: (Omit<OcrLine, 'block'> & { tall: boolean; flipped: boolean })[] = [];
+    const lines: Omit<OcrLine, 'block'>[] = [];
     regions.forEach((r, ri) => {
-      const own = pieces.filter((p) => p.region === ri);
-      const line = buildLine(r, own);
-      if (line) lines.push({ ...line, tall: r.tall, flipped: r.flipped });
+      const line = buildLine(r, pieces.filter((p) => p.region === ri));
+      if (!line) return;
+      const map = (q: Quad) => q.map(back) as Quad;
+      lines.push({ ...line, box: map(line.box), words: line.words.map((w) => ({ ...w, box: map(w.box) })) });
     });
-
-    const rotationHint = guessRotation(lines);
     const toUpright = uprightTransform(rotationHint ?? 0, image.width, image.height);
     const { order, blocks } = readingOrder(lines, toUpright);
-    const ordered: OcrLine[] = order.map((i, k) => {
-      const { tall: _t, flipped: _f, ...l } = lines[i]!;
-      return { ...l, block: blocks[k]! };
-    });
+    const ordered: OcrLine[] = order.map((i, k) => ({ ...lines[i]!, block: blocks[k]! }));
     lap('layout');
     timings.total = performance.now() - t0;
     const page: OcrPage = { width: image.width, height: image.height, lines: ordered, timings };
-    if (rotationHint !== undefined) page.rotationHint = rotationHint;
+    if (rotationHint !== undefined && (lines.length || regions.length)) page.rotationHint = rotationHint;
     return page;
   }
 
@@ -321,9 +367,13 @@ function padAcross(q: Quad, pad: number): Quad {
 function buildLine(r: Region, pieces: RecPiece[]): Omit<OcrLine, 'block'> | null {
   // Character positions as fractions of the whole line (0 = its reading start).
   const chars: { char: string; confidence: number; a: number; b: number }[] = [];
-  for (const p of pieces.sort((x, y) => x.u0 - y.u0)) {
-    const span = p.u1 - p.u0;
-    const toU = (step: number) => p.u0 + span * Math.min(1, Math.max(0, step / p.stride / p.width));
+  for (const p of pieces.sort((x, y) => x.x0 - y.x0)) {
+    const toU = (step: number) => Math.min(1, Math.max(0, (p.x0 + step / p.stride) / p.lineW));
+    const prev = chars[chars.length - 1];
+    if (p.joinSpace && prev && prev.char !== ' ' && p.chars[0] && p.chars[0].char !== ' ') {
+      const u = toU(0);
+      chars.push({ char: ' ', confidence: Math.min(prev.confidence, p.chars[0].confidence), a: u, b: u });
+    }
     for (const c of p.chars) {
       // CTC emits a character on the time steps around its glyph; widen each run by half a step.
       chars.push({ char: c.char, confidence: c.confidence, a: toU(c.start - 0.5), b: toU(c.end + 1.5) });
@@ -357,7 +407,7 @@ function buildLine(r: Region, pieces: RecPiece[]): Omit<OcrLine, 'block'> | null
  * Suggests a page rotation when most lines are vertical (the page is on its side) or most were
  * classified upside-down. Returned as the clockwise turn that makes the page upright.
  */
-function guessRotation(lines: { tall: boolean; flipped: boolean; box: Quad }[]): 0 | 90 | 180 | 270 | undefined {
+function guessRotation(lines: { tall: boolean; flipped: boolean }[]): 0 | 90 | 180 | 270 | undefined {
   if (lines.length < 3) return lines.length ? 0 : undefined;
   const tall = lines.filter((l) => l.tall);
   if (tall.length >= 0.6 * lines.length) {
@@ -368,6 +418,28 @@ function guessRotation(lines: { tall: boolean; flipped: boolean; box: Quad }[]):
   const flat = lines.filter((l) => !l.tall);
   const flipped = flat.filter((l) => l.flipped).length;
   return flipped >= 0.6 * flat.length ? 180 : 0;
+}
+
+/** Maps points of the page turned clockwise by `deg` back to the original page. */
+function inverseTransform(deg: 90 | 270, w: number, h: number): (p: Point) => Point {
+  return deg === 90 ? ([x, y]) => [y, h - x] : ([x, y]) => [w - y, x];
+}
+
+/** Turns a raw image clockwise by a quarter turn multiple. */
+async function rotateRaw(img: RawImage, deg: 90 | 270): Promise<RawImage> {
+  const { data, info } = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
+    .rotate(deg)
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, channels: 3 };
+}
+
+/** Copies columns [x0, x1) of an RGB image `width` wide. */
+function sliceColumns(rgb: Uint8Array, width: number, height: number, x0: number, x1: number): Uint8Array {
+  const w = x1 - x0;
+  const out = new Uint8Array(w * height * 3);
+  for (let y = 0; y < height; y++) out.set(rgb.subarray((y * width + x0) * 3, (y * width + x1) * 3), y * w * 3);
+  return out;
 }
 
 /** Maps image points into the frame of the page turned clockwise by `deg`. */

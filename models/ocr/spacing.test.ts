@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blankColumnRuns, insertSpaces } from './spacing';
+import { blankColumnRuns, insertSpaces, spaceThreshold } from './spacing';
 import type { DecodedChar } from './ctc';
 
 function crop(width: number, height: number, inkCols: number[]): Uint8Array {
@@ -26,8 +26,25 @@ describe('insertSpaces', () => {
     const out = insertSpaces(chars, [{ start: 6, end: 8 }, { start: 20, end: 32 }], 8, (t) => 4 * t);
     expect(out.map((x) => x.char).join('')).toBe('ab c');
   });
+  it('gives a gap to the nearest boundary, not to a lagging spike', () => {
+    // "Four score": r's spike lags into the gap (x=40), the model's own space follows at x=44.
+    const chars = [c('u', 5), c('r', 10), c(' ', 11), c('s', 14)];
+    expect(insertSpaces(chars, [{ start: 36, end: 46 }], 8, (t) => 4 * t).map((x) => x.char).join('')).toBe('ur s');
+  });
+
   it('does not double existing spaces', () => {
     const chars = [c('a', 1), c(' ', 5), c('c', 9)];
     expect(insertSpaces(chars, [{ start: 10, end: 30 }], 8, (t) => 4 * t).map((x) => x.char).join('')).toBe('a c');
+  });
+});
+
+describe('spaceThreshold', () => {
+  const runs = (...w: number[]) => w.map((width, i) => ({ start: i * 100, end: i * 100 + width }));
+  it('rises above loose letter spacing', () => {
+    expect(spaceThreshold(runs(30, 7, 8, 7, 20, 6, 30), 5)).toBe(14);
+  });
+  it('keeps the floor for tight fonts and short crops', () => {
+    expect(spaceThreshold(runs(30, 2, 3, 2, 12, 2, 30), 8)).toBe(8);
+    expect(spaceThreshold(runs(30, 9, 30), 8)).toBe(8);
   });
 });

@@ -57,26 +57,48 @@ export function blankColumnRuns(rgb: Uint8Array, width: number, height: number, 
 }
 
 /**
- * Inserts a space between consecutive non-space characters when a blank run of at least `minGap`
- * pixels has its centre between them. `stepToX` maps a CTC time step to a crop column.
+ * Inserts spaces where blank runs of at least `minGap` pixels fall. Each run is assigned to the
+ * character boundary whose midpoint (between the two characters' CTC spikes) is nearest its
+ * centre: CTC spikes can lag behind their glyph, so "the run lies between two spikes" alone would
+ * put a word gap inside the next word. A boundary that already has a space is left alone.
+ * `stepToX` maps a CTC time step to a crop column.
  */
 export function insertSpaces(chars: DecodedChar[], runs: readonly BlankRun[], minGap: number, stepToX: (step: number) => number): DecodedChar[] {
   const wide = runs.filter((r) => r.end - r.start >= minGap);
-  if (!wide.length) return chars;
-  const out: DecodedChar[] = [];
-  for (let i = 0; i < chars.length; i++) {
-    const c = chars[i]!;
-    const prev = out[out.length - 1];
-    if (prev && prev.char !== ' ' && c.char !== ' ') {
-      const a = stepToX(prev.end + 0.5);
-      const b = stepToX(c.start + 0.5);
-      const gap = wide.find((r) => (r.start + r.end) / 2 > a && (r.start + r.end) / 2 < b);
-      if (gap) {
-        const mid = (prev.end + c.start) / 2;
-        out.push({ char: ' ', confidence: Math.min(prev.confidence, c.confidence), start: Math.floor(mid), end: Math.floor(mid) });
-      }
-    }
-    out.push(c);
+  if (!wide.length || chars.length < 2) return chars;
+  const mids: number[] = [];
+  for (let i = 0; i + 1 < chars.length; i++) mids.push((stepToX(chars[i]!.end + 0.5) + stepToX(chars[i + 1]!.start + 0.5)) / 2);
+  const first = stepToX(chars[0]!.start + 0.5);
+  const last = stepToX(chars[chars.length - 1]!.end + 0.5);
+  const spaceAfter = new Set<number>();
+  for (const run of wide) {
+    const centre = (run.start + run.end) / 2;
+    if (centre <= first || centre >= last) continue;
+    let best = 0;
+    for (let i = 1; i < mids.length; i++) if (Math.abs(mids[i]! - centre) < Math.abs(mids[best]! - centre)) best = i;
+    if (chars[best]!.char !== ' ' && chars[best + 1]!.char !== ' ') spaceAfter.add(best);
   }
+  if (!spaceAfter.size) return chars;
+  const out: DecodedChar[] = [];
+  chars.forEach((c, i) => {
+    out.push(c);
+    if (spaceAfter.has(i)) {
+      const next = chars[i + 1]!;
+      const mid = Math.floor((c.end + next.start) / 2);
+      out.push({ char: ' ', confidence: Math.min(c.confidence, next.confidence), start: mid, end: mid });
+    }
+  });
   return out;
+}
+
+/**
+ * Gap width that separates words in one crop: at least `floor`, and at least twice the median
+ * blank run (mostly letter gaps), since fonts with loose letter spacing can have letter gaps wider
+ * than a fixed fraction of the text height.
+ */
+export function spaceThreshold(runs: readonly BlankRun[], floor: number): number {
+  // The first and last runs are the crop margins, not gaps between glyphs.
+  const inner = runs.slice(1, -1).map((r) => r.end - r.start).sort((a, b) => a - b);
+  if (inner.length < 3) return floor;
+  return Math.max(floor, 2 * inner[Math.floor(inner.length / 2)]!);
 }
