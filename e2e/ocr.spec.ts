@@ -80,3 +80,15 @@ test('OCR on every page of a TIFF fills each page and can be cancelled', async (
   // Results of the first run are still there.
   await expect(app.viewer.lineShapes().first()).toBeAttached();
 });
+
+test('OCR boxes read well in the dark theme', async ({ fixtures }, testInfo) => {
+  await app.page.emulateMedia({ colorScheme: 'dark' });
+  const doc = await app.openFile(join(fixtures, 'document.pdf'));
+  const mark = await app.events.mark();
+  await app.pressKey('r');
+  await app.events.waitFor('paliscope:ocr-done', mark, { documentId: doc.documentId }, 120_000);
+  await expect(app.viewer.lineShapes().first()).toBeAttached();
+  await app.ocr.line(1).click();
+  await app.screenshot(testInfo, 'ocr-boxes-dark');
+  await app.page.emulateMedia({ colorScheme: 'light' });
+});

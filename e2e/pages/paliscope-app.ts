@@ -1,6 +1,6 @@
 // The whole window as one page object: its parts, plus the few flows every spec needs (open files
 // through the file input, wait for a page to show, keep a screenshot).
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { expect, type Locator, type Page, type TestInfo } from '@playwright/test';
 import { AppEvents } from './app-events';
@@ -71,6 +71,24 @@ export class PaliscopeApp {
     const mark = await this.events.mark();
     await this.fileInput.setInputFiles(path);
     return this.events.waitFor('paliscope:error', mark, { source: basename(path) });
+  }
+
+  /** Drops a file on the viewer area the way a file manager would (a DataTransfer with a File). */
+  async dropFile(path: string): Promise<void> {
+    const base64 = readFileSync(path).toString('base64');
+    const dataTransfer = await this.page.evaluateHandle(
+      ({ base64, name }) => {
+        const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+        const dt = new DataTransfer();
+        dt.items.add(new File([bytes], name));
+        return dt;
+      },
+      { base64, name: basename(path) },
+    );
+    const target = this.page.getByTestId('app');
+    await target.dispatchEvent('dragenter', { dataTransfer });
+    await target.dispatchEvent('dragover', { dataTransfer });
+    await target.dispatchEvent('drop', { dataTransfer });
   }
 
   async pressKey(key: string): Promise<void> {

@@ -61,6 +61,10 @@ export class Viewer {
     return this.zoom();
   }
 
+  async imageNaturalSize(): Promise<{ width: number; height: number }> {
+    return this.image.evaluate((img: HTMLImageElement) => ({ width: img.naturalWidth, height: img.naturalHeight }));
+  }
+
   async imageBox(): Promise<Box> {
     const b = await this.image.boundingBox();
     if (!b) throw new Error('the page image has no bounding box (not rendered?)');
@@ -71,6 +75,21 @@ export class Viewer {
     const b = await this.shape(id).boundingBox();
     if (!b) throw new Error(`overlay shape ${id} has no bounding box`);
     return b;
+  }
+
+  /**
+   * The page image's box and a shape's box measured in the same frame, so a zoom still settling
+   * cannot make two separate measurements disagree.
+   */
+  async imageAndShape(shapeId: string): Promise<{ image: Box; shape: Box }> {
+    return this.root.evaluate((root, id) => {
+      const box = (el: Element | null): { x: number; y: number; width: number; height: number } => {
+        if (!el) throw new Error(`viewer: no element for ${id}`);
+        const b = el.getBoundingClientRect();
+        return { x: b.x, y: b.y, width: b.width, height: b.height };
+      };
+      return { image: box(root.querySelector('[data-testid="page-image"]')), shape: box(root.querySelector(`[data-shape-id="${id}"]`)) };
+    }, shapeId);
   }
 
   async viewerBox(): Promise<Box> {

@@ -50,7 +50,7 @@ export const shortcuts: Shortcut[] = [
   { command: 'zoomActual', chords: [{ key: '0' }, { key: '0', mod: true }], keys: ['0'], description: 'Actual size (100 %)', group: 'View' },
   { command: 'fitWidth', chords: [{ key: 'w' }], keys: ['W'], description: 'Fit width', group: 'View' },
   { command: 'fitPage', chords: [{ key: 'f' }], keys: ['F'], description: 'Fit page', group: 'View' },
-  { command: 'panUp', chords: [{ key: 'ArrowUp' }], keys: ['↑'], description: 'Pan up (wheel, drag or Space+drag also pan)', group: 'View' },
+  { command: 'panUp', chords: [{ key: 'ArrowUp' }], keys: ['↑'], description: 'Pan up', group: 'View' },
   { command: 'panDown', chords: [{ key: 'ArrowDown' }], keys: ['↓'], description: 'Pan down', group: 'View' },
   { command: 'toggleBoxes', chords: [{ key: 'b' }], keys: ['B'], description: 'Show or hide result boxes', group: 'View' },
   { command: 'toggleThumbnails', chords: [{ key: 't' }], keys: ['T'], description: 'Show or hide page thumbnails', group: 'View' },
