@@ -54,9 +54,11 @@ export function searchOcr(ocr: OcrPage, page: { width: number; height: number },
   ocr.lines.forEach((line, i) => {
     if (!line.text.toLocaleLowerCase().includes(q)) return;
     lines.push(i);
-    const words = line.words.filter((w) => w.text.toLocaleLowerCase().includes(q));
-    if (words.length === 0) shapes.push({ id: `hit-${i}`, points: scale(line.box), tone: 'hit' });
-    words.forEach((w, j) => shapes.push({ id: `hit-${i}-${j}`, points: scale(w.box), tone: 'hit' }));
+    const before = shapes.length;
+    line.words.forEach((w, j) => {
+      if (w.text.toLocaleLowerCase().includes(q)) shapes.push({ id: `hit-${i}-${j}`, points: scale(w.box), tone: 'hit' });
+    });
+    if (shapes.length === before) shapes.push({ id: `hit-${i}`, points: scale(line.box), tone: 'hit' });
   });
   return { lines, shapes };
 }
