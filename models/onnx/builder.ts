@@ -36,7 +36,8 @@ export class ExternalDataSink {
     if (pad) { writeSync(this.fd, new Uint8Array(pad)); this.offset += pad; }
     const offset = this.offset;
     let done = 0;
-    while (done < data.length) done += writeSync(this.fd, data, done, data.length - done);
+    // writeSync takes at most 2³¹−1 bytes per call; the tied head alone is 2.37 GB in fp32.
+    while (done < data.length) done += writeSync(this.fd, data, done, Math.min(data.length - done, 1 << 30));
     this.offset += data.length;
     return { offset, length: data.length };
   }

@@ -41,7 +41,7 @@ export function writeSafetensors(path: string, specs: TensorSpec[], produce: (s:
       let got = 0;
       for (const chunk of produce(s)) {
         let done = 0;
-        while (done < chunk.length) done += writeSync(fd, chunk, done, chunk.length - done);
+        while (done < chunk.length) done += writeSync(fd, chunk, done, Math.min(chunk.length - done, 1 << 30));
         got += chunk.length;
       }
       if (got !== want) throw new Error(`safetensors ${path}: tensor ${s.name} produced ${got} bytes, expected ${want}`);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as ort from 'onnxruntime-node';
@@ -120,3 +120,21 @@ for (const variant of ['tiny', 'tiny-pg1'] as const) {
     });
   });
 }
+
+describe('external data', () => {
+  it('a conversion with every large initializer in <graph>.onnx_data gives the same logits as the inline one', async () => {
+    const ck = join(root, 'ext-ck');
+    const { spec } = writeFixture({ preset: 'tiny', outDir: ck, seed: 12 });
+    await convertCheckpoint({ checkpointDir: ck, outDir: join(root, 'ext-inline'), externalData: 'never' });
+    await convertCheckpoint({ checkpointDir: ck, outDir: join(root, 'ext-data'), externalData: 'always' });
+    expect(existsSync(join(root, 'ext-data', 'decoder.onnx_data'))).toBe(true);
+    expect(statSync(join(root, 'ext-data', 'decoder.onnx')).size).toBeLessThan(statSync(join(root, 'ext-inline', 'decoder.onnx')).size / 5);
+    const ids = [2, 480, 500, 108, 300];
+    const run = async (dir: string) => {
+      const e = await runEmbed(await openSession(join(dir, 'embed_tokens.onnx')), ids);
+      const dec = await openSession(join(dir, 'decoder.onnx'));
+      return (await runDecoder(dec, spec, { embeds: e, positions: [1, 2, 3, 4, 5], cache: emptyCache(spec), prefixLength: 4, logitsIndex: [0, 1, 2, 3, 4] })).logits;
+    };
+    expect(maxAbsDiff(await run(join(root, 'ext-data')), await run(join(root, 'ext-inline')))).toBe(0);
+  });
+});
