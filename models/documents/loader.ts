@@ -4,12 +4,13 @@
  * file. One loader serves many documents; a failure in one never affects the
  * others or the loader itself.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { ByteLruCache } from './cache';
 import { DocumentError, throwIfAborted, type DocumentErrorCode } from './errors';
 import { InThreadPdfBackend, PdfBackendError, WorkerPdfBackend, defaultWorkerUrl, type PdfBackend } from './pdf-client';
-import { decodeRaster, decodeRasterDownscaled, previewFromRaw, probeRaster, RasterError, type EncodedPreview, type RasterFormat } from './raster';
+import { decodeRaster, decodeRasterDownscaled, previewFromRaw, probeRaster, RasterError, type BmpDecoder, type EncodedPreview, type RasterFormat } from './raster';
+import { readFileShared, toShared } from './shared-bytes';
 import { sniffFormat } from './sniff';
 import type { DocumentFormat, DocumentSource, LoadedDocument, OpenOptions, PageInfo, PagePreview, RawImage } from './types';
 
@@ -45,7 +46,8 @@ function toDocumentError(file: string, e: unknown): unknown {
   if (e instanceof RasterError) return new DocumentError(e.failure, file, e.message, { cause: e });
   if (e instanceof PdfBackendError) {
     const code: DocumentErrorCode =
-      e.failure === 'INTERNAL' || e.failure === 'NO_DOCUMENT' ? 'CORRUPT_FILE' : e.failure;
+      e.failure === 'INTERNAL' || e.failure === 'NO_DOCUMENT' || e.failure === 'BAD_BMP' ? 'CORRUPT_FILE' : e.failure;
+    if (e.failure === 'BAD_BMP') return new DocumentError(code, file, `the BMP is invalid: ${e.message}`, { cause: e });
     return new DocumentError(code, file, e.message, { cause: e });
   }
   return new DocumentError('CORRUPT_FILE', file, e instanceof Error ? e.message : String(e), { cause: e });
@@ -93,7 +95,8 @@ export class DocumentLoader {
     return this.open.size;
   }
 
-  /** The PDF backend, created on first PDF so image-only use never starts a worker. */
+  /** The worker backend (PDF rendering and BMP decoding), created on first
+   *  use so opening PNG/JPEG/… never starts a worker. */
   get pdf(): PdfBackend {
     if (!this.pdfBackend) {
       if (this.options.inThreadPdf) {
@@ -138,8 +141,7 @@ export class DocumentLoader {
       if (s.size > this.maxFileBytes) {
         throw new DocumentError('TOO_LARGE', path, `the file is ${s.size} bytes, more than the ${this.maxFileBytes}-byte limit`);
       }
-      const buf = await readFile(path);
-      return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+      return await readFileShared(path);
     } catch (e) {
       if (e instanceof DocumentError) throw e;
       const code = (e as NodeJS.ErrnoException).code;
@@ -151,9 +153,13 @@ export class DocumentLoader {
   private async openRaster(file: string, name: string, format: RasterFormat, bytes: Uint8Array): Promise<LoadedDocument> {
     const sizes = await probeRaster(format, bytes, this.maxPixels);
     const pages = sizes.map((s, index) => ({ index, ...s }));
+    // BMP is decoded on the worker, possibly many times (render, previews):
+    // share the bytes once rather than copying them for every request.
+    const data = format === 'bmp' && !this.options.inThreadPdf ? toShared(bytes) : bytes;
+    const bmp: BmpDecoder = (b) => this.pdf.decodeBmp(b);
     return this.makeDocument(file, name, format, pages, {
-      render: (index) => decodeRaster(format, bytes, index),
-      downscaled: (index, maxSide) => decodeRasterDownscaled(format, bytes, index, maxSide),
+      render: (index) => decodeRaster(format, data, index, bmp),
+      downscaled: (index, maxSide) => decodeRasterDownscaled(format, data, index, maxSide, bmp),
       close: async () => {},
     });
   }

@@ -8,12 +8,14 @@ import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { BmpError, decodeBmp } from './bmp';
+import { forWorker } from './shared-bytes';
 import { PdfEngine, PdfEngineError, type PdfFailure, type PdfPageSize } from './pdf-engine';
 import type { PdfRequest, PdfResponse, PdfResult } from './pdf-protocol';
 
 export class PdfBackendError extends Error {
   constructor(
-    readonly failure: PdfFailure | 'INTERNAL',
+    readonly failure: PdfFailure | 'INTERNAL' | 'BAD_BMP',
     message: string,
     /** The worker died while this request was queued or running. */
     readonly workerStopped = false,
@@ -23,7 +25,15 @@ export class PdfBackendError extends Error {
   }
 }
 
+export interface DecodedBmp {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
 export interface PdfBackend {
+  /** Decode a BMP off the calling thread (see raster.ts BmpDecoder). */
+  decodeBmp(bytes: Uint8Array): Promise<DecodedBmp>;
   open(bytes: Uint8Array, password: string | undefined): Promise<{ docId: number; pages: PdfPageSize[] }>;
   render(docId: number, index: number, width: number, height: number): Promise<Uint8Array>;
   close(docId: number): Promise<void>;
@@ -48,6 +58,14 @@ export class InThreadPdfBackend implements PdfBackend {
     }
   }
 
+  async decodeBmp(bytes: Uint8Array): Promise<DecodedBmp> {
+    try {
+      return decodeBmp(bytes);
+    } catch (err) {
+      if (err instanceof BmpError) throw new PdfBackendError('BAD_BMP', err.message);
+      throw err;
+    }
+  }
   open(bytes: Uint8Array, password: string | undefined) {
     return this.call((e) => e.open(bytes, password));
   }
@@ -172,9 +190,9 @@ export class WorkerPdfBackend implements PdfBackend {
   }
 
   private async openInWorker(rec: DocRecord): Promise<{ docId: number; pages: PdfPageSize[] }> {
-    // Send a copy: the kept bytes must survive for reopening after a crash.
-    const copy = rec.bytes.slice();
-    const r = await this.request({ op: 'open', bytes: copy, password: rec.password }, [copy.buffer]);
+    // Never transfer the kept bytes: they must survive for reopening after a crash.
+    const msg = forWorker(rec.bytes);
+    const r = await this.request({ op: 'open', bytes: msg.bytes, password: rec.password }, msg.transfer);
     if (r.op !== 'open') throw new PdfBackendError('INTERNAL', `unexpected ${r.op} reply to open`);
     rec.workerDocId = r.docId;
     return r;
@@ -190,6 +208,15 @@ export class WorkerPdfBackend implements PdfBackend {
       if (e instanceof PdfBackendError && e.workerStopped) return fn();
       throw e;
     }
+  }
+
+  decodeBmp(bytes: Uint8Array): Promise<DecodedBmp> {
+    return this.retryOnStop(async () => {
+      const msg = forWorker(bytes);
+      const r = await this.request({ op: 'bmp', bytes: msg.bytes }, msg.transfer);
+      if (r.op !== 'bmp') throw new PdfBackendError('INTERNAL', `unexpected ${r.op} reply to bmp`);
+      return { data: r.data, width: r.width, height: r.height };
+    });
   }
 
   async open(bytes: Uint8Array, password: string | undefined) {

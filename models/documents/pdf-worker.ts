@@ -1,18 +1,29 @@
 /**
- * Worker-thread entry: owns one PDFium instance and serves PdfRequests in
- * order. PDFium calls are synchronous CPU work, so running them here keeps the
- * Electron main thread responsive.
+ * Worker-thread entry: owns one PDFium instance and serves requests in order.
+ * PDFium calls are synchronous CPU work, as is the JavaScript BMP decoder, so
+ * running them here keeps the Electron main thread responsive.
  */
 import { parentPort } from 'node:worker_threads';
+import { BmpError, decodeBmp } from './bmp';
 import { PdfEngine, PdfEngineError } from './pdf-engine';
 import type { PdfRequest, PdfResponse, PdfResult } from './pdf-protocol';
 
 const port = parentPort;
 if (!port) throw new Error('pdf-worker must be started as a worker thread');
 
+/** Started at once so the first PDF does not wait for WASM compilation. */
 const engine = PdfEngine.create();
+// Reported per request below; this only stops an unhandled-rejection crash.
+engine.catch(() => {});
 
-function handle(e: PdfEngine, req: PdfRequest): PdfResult {
+async function handle(req: PdfRequest): Promise<PdfResult> {
+  if (req.op === 'bmp') return { op: 'bmp', ...decodeBmp(req.bytes) };
+  let e: PdfEngine;
+  try {
+    e = await engine;
+  } catch (err) {
+    throw new Error(`PDFium failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  }
   switch (req.op) {
     case 'open':
       return { op: 'open', ...e.open(req.bytes, req.password) };
@@ -24,29 +35,29 @@ function handle(e: PdfEngine, req: PdfRequest): PdfResult {
   }
 }
 
+function toResponse(id: number, err: unknown): PdfResponse {
+  if (err instanceof PdfEngineError) return { id, ok: false, failure: err.failure, message: err.message };
+  if (err instanceof BmpError) return { id, ok: false, failure: 'BAD_BMP', message: err.message };
+  return { id, ok: false, failure: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
+}
+
+// Requests are handled strictly one after another: PDFium is not re-entrant.
+let queue: Promise<void> = Promise.resolve();
+
 port.on('message', (req: PdfRequest) => {
-  void engine.then(
-    (e) => {
-      let res: PdfResponse;
-      try {
-        const result = handle(e, req);
-        res = { id: req.id, ok: true, result };
-      } catch (err) {
-        res =
-          err instanceof PdfEngineError
-            ? { id: req.id, ok: false, failure: err.failure, message: err.message }
-            : { id: req.id, ok: false, failure: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
-      }
-      // Pixel buffers are transferred, not copied.
-      const transfer = res.ok && res.result.op === 'render' ? [res.result.data.buffer as ArrayBuffer] : [];
-      port.postMessage(res, transfer);
-      // Anything but a PdfEngineError (e.g. a WASM abort or out-of-bounds
-      // access) may leave PDFium's state broken. Exit so the client starts a
-      // clean worker; other documents are reopened there.
-      if (!res.ok && res.failure === 'INTERNAL') setImmediate(() => process.exit(1));
-    },
-    (err: unknown) => {
-      port.postMessage({ id: req.id, ok: false, failure: 'INTERNAL', message: `PDFium failed to start: ${String(err)}` } satisfies PdfResponse);
-    },
-  );
+  queue = queue.then(async () => {
+    let res: PdfResponse;
+    try {
+      res = { id: req.id, ok: true, result: await handle(req) };
+    } catch (err) {
+      res = toResponse(req.id, err);
+    }
+    // Pixel buffers are transferred, not copied.
+    const transfer = res.ok && (res.result.op === 'render' || res.result.op === 'bmp') ? [res.result.data.buffer as ArrayBuffer] : [];
+    port.postMessage(res, transfer);
+    // Anything unexpected (e.g. a WASM abort or out-of-bounds access) may leave
+    // PDFium's state broken. Exit so the client starts a clean worker; other
+    // documents are reopened there.
+    if (!res.ok && res.failure === 'INTERNAL') setImmediate(() => process.exit(1));
+  });
 });

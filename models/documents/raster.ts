@@ -89,11 +89,19 @@ export async function probeRaster(format: RasterFormat, bytes: Uint8Array, maxPi
   return sizes;
 }
 
+/** Decodes BMP pixels. The loader supplies one that runs on its worker
+ *  thread, because the decoder is plain JavaScript and a scan-sized BMP would
+ *  otherwise hold the calling thread for a second or more. */
+export type BmpDecoder = (bytes: Uint8Array) => Promise<{ data: Uint8Array; width: number; height: number }>;
+
+/** Same-thread decoder, for callers without a worker. */
+export const decodeBmpInThread: BmpDecoder = async (bytes) => decodeBmp(bytes);
+
 /** A sharp pipeline that yields the page upright, 8-bit, sRGB, no alpha. */
-function pipeline(format: RasterFormat, bytes: Uint8Array, page: number): Sharp {
+async function pipeline(format: RasterFormat, bytes: Uint8Array, page: number, bmp: BmpDecoder): Promise<Sharp> {
   let img: Sharp;
   if (format === 'bmp') {
-    const { data, width, height } = decodeBmp(bytes);
+    const { data, width, height } = await bmp(bytes);
     img = sharp(data, { raw: { width, height, channels: 3 }, limitInputPixels: false });
   } else {
     // failOn 'truncated' turns a short file into an error instead of grey rows.
@@ -113,9 +121,9 @@ async function run<T>(what: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export function decodeRaster(format: RasterFormat, bytes: Uint8Array, page: number): Promise<RawImage> {
+export function decodeRaster(format: RasterFormat, bytes: Uint8Array, page: number, bmp: BmpDecoder = decodeBmpInThread): Promise<RawImage> {
   return run('decoding the image', async () => {
-    const { data, info } = await pipeline(format, bytes, page).raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    const { data, info } = await (await pipeline(format, bytes, page, bmp)).raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new RasterError('CORRUPT_FILE', `decoder produced ${info.channels} channels instead of 3`);
     return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: 3 };
   });
@@ -143,9 +151,15 @@ function encode(img: Sharp, maxSide: number, format: PreviewFormat): Promise<Enc
 /** Decode at most maxSide×maxSide straight from the file: libvips shrinks
  *  JPEG/WebP on load and streams PNG/TIFF, so a huge scan never needs its
  *  full-resolution pixels in memory to make a preview. */
-export function decodeRasterDownscaled(format: RasterFormat, bytes: Uint8Array, page: number, maxSide: number): Promise<RawImage> {
+export function decodeRasterDownscaled(
+  format: RasterFormat,
+  bytes: Uint8Array,
+  page: number,
+  maxSide: number,
+  bmp: BmpDecoder = decodeBmpInThread,
+): Promise<RawImage> {
   return run('making the preview', async () => {
-    const { data, info } = await pipeline(format, bytes, page)
+    const { data, info } = await (await pipeline(format, bytes, page, bmp))
       .resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true })
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
