@@ -59,7 +59,7 @@ test('OCR on a page draws a box for every recognised line', async ({ fixtures },
 
 test('OCR on every page of a TIFF fills each page and can be cancelled', async ({ fixtures }) => {
   const doc = await app.openFile(join(fixtures, 'multipage.tiff'));
-  let mark = await app.events.mark();
+  const mark = await app.events.mark();
   await app.toolbar.ocrAll.click();
   await expect(app.toolbar.ocrProgress).toBeVisible();
   await app.events.waitFor('paliscope:ocr-done', mark, { documentId: doc.documentId }, 180_000);
@@ -71,10 +71,11 @@ test('OCR on every page of a TIFF fills each page and can be cancelled', async (
   }
 
   // A second run, cancelled at once: the app says so and stays usable.
-  mark = await app.events.mark();
   await app.toolbar.ocrAll.click();
   await app.toolbar.ocrCancel.click();
+  await expect(app.notices.info('OCR cancelled')).toBeVisible();
   await expect(app.toolbar.ocrPage).toBeVisible();
+  await app.ocr.expectState('done');
   await app.pressKey('Home');
   await app.viewer.expectPage(doc.documentId, 0);
   // Results of the first run are still there.

@@ -213,6 +213,23 @@ for (const bad of ['corrupt.png', 'not-an-image.png', 'zero.png', 'truncated.jpg
   });
 }
 
+test('+, - and 0 zoom from the keyboard, and the readouts follow', async ({ fixtures }) => {
+  await app.openFile(join(fixtures, 'page.png'));
+  const v = app.viewer;
+  const fitted = await v.zoom();
+  await app.pressKey('+');
+  const bigger = await v.expectZoomChangedFrom(fitted);
+  expect(bigger).toBeCloseTo(fitted * 1.25, 3);
+  await app.pressKey('-');
+  expect(await v.expectZoomChangedFrom(bigger)).toBeCloseTo(fitted, 3);
+  await app.pressKey('0');
+  await expect(v.root).toHaveAttribute('data-zoom', '1.0000');
+  await expect(app.toolbar.zoomReadout).toHaveText('100 %');
+  await expect(app.status.zoom).toHaveText('100 %');
+  await app.pressKey('f');
+  await expect(v.root).toHaveAttribute('data-zoom', fitted.toFixed(4));
+});
+
 test('closing one document leaves the others as they were', async ({ fixtures }) => {
   const a = await app.openFile(join(fixtures, 'multipage.tiff'));
   await app.pressKey('PageDown');

@@ -10,6 +10,11 @@ export class Notices {
     this.errors = page.locator('[data-testid="notice"][data-kind="error"]');
   }
 
+  /** An information note by its title. */
+  info(title: string): Locator {
+    return this.all.and(this.all.page().locator('[data-kind="info"]')).filter({ hasText: title });
+  }
+
   /** The error banner whose title names the file. */
   errorFor(fileName: string): Locator {
     return this.errors.filter({ has: this.errors.page().getByTestId('notice-title').getByText(fileName) });
