@@ -1,7 +1,8 @@
 /** Public shapes of the document loader. Kept free of implementation imports so
  *  consumers (OCR CLI, main process) can depend on them cheaply. */
 
-/** 8-bit sRGB pixels, RGB interleaved, row-major, no padding. */
+/** 8-bit sRGB pixels, RGB interleaved, row-major, no padding. The loader may
+ *  hand the same object to several callers (it is cached): treat it as read-only. */
 export interface RawImage {
   data: Uint8Array;
   width: number;
