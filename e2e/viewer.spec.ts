@@ -151,6 +151,7 @@ test('a 12000×9000 scan opens with one downscaled preview in the page', async (
   await expect(v.image).toHaveCount(1);
   const natural = await v.imageNaturalSize();
   expect(Math.max(natural.width, natural.height)).toBeLessThanOrEqual(4096);
+  await app.screenshot(testInfo, 'big-scan-fit');
   // The page element still has the full pixel size, so zoom 100 % means one image pixel per CSS pixel.
   await app.toolbar.zoomActual.click();
   await expect(v.root).toHaveAttribute('data-zoom', (1).toFixed(4));
@@ -158,7 +159,6 @@ test('a 12000×9000 scan opens with one downscaled preview in the page', async (
   expect(Math.round(box.width)).toBe(12000);
   await v.dragBy(-300, -200);
   await app.viewer.expectPage(doc.documentId, 0);
-  await app.screenshot(testInfo, 'big-scan-100');
 });
 
 test('dropping a file on the window opens it', async ({ fixtures }) => {
@@ -277,6 +277,16 @@ test('a password-protected PDF asks for its password', async ({ fixtures }) => {
   const opened = await app.events.waitFor('paliscope:document-opened', mark, { name: 'encrypted.pdf' });
   await expect(app.dialogs.password).toHaveCount(0);
   await app.viewer.expectPage(opened.documentId, 0);
+});
+
+test('cancelling the password prompt opens nothing and says so', async ({ fixtures }) => {
+  await app.fileInput.setInputFiles(join(fixtures, 'encrypted.pdf'));
+  await expect(app.dialogs.password).toBeVisible();
+  await expect(app.dialogs.password).toContainText('encrypted.pdf');
+  await app.page.keyboard.press('Escape');
+  await expect(app.dialogs.password).toHaveCount(0);
+  await expect(app.notices.info('encrypted.pdf')).toBeVisible();
+  await expect(app.tabs.tabs).toHaveCount(0);
 });
 
 test('? shows the keyboard shortcuts and Escape closes them', async ({ fixtures }, testInfo) => {

@@ -26,6 +26,7 @@ export class FileOpener {
   readonly #api: Api;
   readonly #documents: DocumentsState;
   readonly #notices: NoticesState;
+  #promptQueue: Promise<void> = Promise.resolve();
 
   constructor(api: Api, documents: DocumentsState, notices: NoticesState) {
     this.#api = api;
@@ -108,29 +109,36 @@ export class FileOpener {
     this.#documents.remove(documentId);
   }
 
-  /** One open attempt; asks for a password (and tries again) as long as the host wants one. */
-  async #attempt(name: string, open: (password?: string) => Promise<Result<DocumentSummary>>, password?: string): Promise<void> {
-    const r = await open(password);
-    if (r.ok) return this.#opened(r.value);
-    if (r.error.code === 'PASSWORD_REQUIRED' || r.error.code === 'WRONG_PASSWORD') {
-      await new Promise<void>((done) => {
-        this.prompt = {
-          name,
-          wrong: r.error.code === 'WRONG_PASSWORD',
-          submit: (pw) => {
-            this.prompt = null;
-            void this.#attempt(name, open, pw).then(done);
-          },
-          cancel: () => {
-            this.prompt = null;
-            this.#notices.info(`“${name}” was not opened`, 'No password was given.');
-            done();
-          },
-        };
-      });
-      return;
+  /** Opens, asking for a password (and trying again) for as long as the host wants one. */
+  async #attempt(name: string, open: (password?: string) => Promise<Result<DocumentSummary>>): Promise<void> {
+    let password: string | undefined;
+    for (;;) {
+      const r = await open(password);
+      if (r.ok) return this.#opened(r.value);
+      if (r.error.code !== 'PASSWORD_REQUIRED' && r.error.code !== 'WRONG_PASSWORD') return this.#fail(name, r.error);
+      const answer = await this.#askPassword(name, r.error.code === 'WRONG_PASSWORD');
+      if (answer === null) {
+        this.#notices.info(`“${name}” was not opened`, 'No password was given.');
+        return;
+      }
+      password = answer;
     }
-    this.#fail(name, r.error);
+  }
+
+  /** One prompt at a time: a second protected file (say, dropped meanwhile) waits its turn. */
+  #askPassword(name: string, wrong: boolean): Promise<string | null> {
+    const asked = this.#promptQueue.then(
+      () =>
+        new Promise<string | null>((resolve) => {
+          const settle = (answer: string | null): void => {
+            this.prompt = null;
+            resolve(answer);
+          };
+          this.prompt = { name, wrong, submit: (pw) => settle(pw), cancel: () => settle(null) };
+        }),
+    );
+    this.#promptQueue = asked.then(() => undefined);
+    return asked;
   }
 
   #opened(summary: DocumentSummary): void {
