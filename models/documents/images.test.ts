@@ -69,6 +69,21 @@ describe('image formats', () => {
     near(pixel(img, 60, 20), [192, 192, 192], 1);
   });
 
+  it('8-bit grey with alpha: grey kept, transparent areas become white paper', async () => {
+    // 20×10 grey+alpha: every pixel grey 80; the right half fully transparent.
+    const px = new Uint8Array(20 * 10 * 2);
+    for (let i = 0; i < 200; i++) {
+      px[i * 2] = 80;
+      px[i * 2 + 1] = i % 20 < 10 ? 255 : 0;
+    }
+    const bytes = new Uint8Array(await sharp(px, { raw: { width: 20, height: 10, channels: 2 } }).toColourspace('b-w').png().toBuffer());
+    expect((await sharp(bytes).metadata()).channels).toBe(2);
+    const img = await (await loader.openDocument({ name: 'grey-alpha.png', bytes })).renderPage(0);
+    expect(img.channels).toBe(3);
+    expect(pixel(img, 2, 5)).toEqual([80, 80, 80]);
+    expect(pixel(img, 17, 5)).toEqual([255, 255, 255]);
+  });
+
   it('expands palette PNG to exact RGB', async () => {
     expect((await sharp(fx['palette.png']).metadata()).isPalette).toBe(true);
     const img = await (await loader.openDocument({ path: fx['palette.png'] })).renderPage(0);
