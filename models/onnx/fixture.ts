@@ -35,9 +35,10 @@ export function presetSpec(preset: PresetName, layers?: number): { spec: ModelSp
     const vision: VisionSpec = { hidden: 32, intermediate: 48, layers: 2, heads: 2, headDim: 16, patch: 14, imageSize: 56, numPatches: 16, eps: 1e-6 };
     const base = tokenizerLayout(640);
     const common = { hidden: 64, intermediate: 96, heads: 4, headDim: 16, vocab: base.vocabSize, eps: 1e-6, ropeTheta: 10000 };
-    // Tiny-only soft-cap values, small enough that random weights actually reach the tanh's curved region.
+    // Tiny-only soft-cap values, small enough that random weights actually reach the tanh's curved region, and a
+    // query_pre_attn_scalar (32) that differs from head_dim (16), as in PG2-28B (144 vs 128), so mixing them up shows.
     const text: TextSpec = preset === 'tiny'
-      ? { ...common, family: 'gemma2', layers: layers ?? 4, kvHeads: 2, queryScale: 1 / Math.sqrt(16), attnSoftcap: 5, finalSoftcap: 3, slidingWindow: 8 }
+      ? { ...common, family: 'gemma2', layers: layers ?? 4, kvHeads: 2, queryScale: 1 / Math.sqrt(32), attnSoftcap: 5, finalSoftcap: 3, slidingWindow: 8 }
       : { ...common, family: 'gemma', layers: layers ?? 2, kvHeads: 1, queryScale: 1 / Math.sqrt(16), attnSoftcap: null, finalSoftcap: null, slidingWindow: null };
     return { spec: { vision, text, imageTokenIndex: base.imageId, numImageTokens: 16 }, dtype: 'F32', baseSize: 640 };
   }

@@ -118,6 +118,18 @@ for (const variant of ['tiny', 'tiny-pg1'] as const) {
       }
       expect(step.cache[0]!.key.dims).toEqual([1, L.spec.text.kvHeads, ids.length, L.spec.text.headDim]);
     });
+
+    it('multi-token suffix chunk after the prefix prefill scores every suffix token causally (teacher forcing)', async () => {
+      const { ids, prefixLen } = prompt(L.spec);
+      const embeds = await embedsFor(L, ids, pixels(L.spec, 5));
+      const d = L.spec.text.hidden, V = L.spec.text.vocab;
+      const pos = ids.map((_, i) => i + 1);
+      const full = (await runDecoder(L.decoder, L.spec, { embeds, positions: pos, cache: emptyCache(L.spec), prefixLength: prefixLen, logitsIndex: ids.map((_, i) => i) })).logits;
+      const pre = await runDecoder(L.decoder, L.spec, { embeds: embeds.slice(0, prefixLen * d), positions: pos.slice(0, prefixLen), cache: emptyCache(L.spec), prefixLength: prefixLen });
+      const n = ids.length - prefixLen;
+      const chunk = await runDecoder(L.decoder, L.spec, { embeds: embeds.slice(prefixLen * d), positions: pos.slice(prefixLen), cache: pre.cache, prefixLength: prefixLen, logitsIndex: Array.from({ length: n }, (_, i) => i) });
+      expect(maxAbsDiff(chunk.logits, full.subarray(prefixLen * V))).toBeLessThan(1e-4);
+    });
   });
 }
 
