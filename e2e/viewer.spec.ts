@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect } from './support/app';
 import { ENCRYPTED_PDF_PASSWORD } from './fixtures/make-fixtures';
+import { THUMBNAIL_MAX_SIDE } from '../preload/contract/page-image';
 import { PaliscopeApp } from './pages/paliscope-app';
 import type { Box } from './pages/viewer';
 
@@ -248,6 +249,7 @@ test('closing one document leaves the others as they were', async ({ fixtures })
 });
 
 test('a 2000-page PDF loads thumbnails only as they scroll into view', async ({ fixtures }, testInfo) => {
+  const thumbnailRequests = app.trackPageImageRequests(THUMBNAIL_MAX_SIDE);
   const doc = await app.openFile(join(fixtures, 'pages-2000.pdf'));
   expect(doc.pages).toBe(2000);
   await expect(app.thumbnails.items).toHaveCount(2000);
@@ -259,6 +261,10 @@ test('a 2000-page PDF loads thumbnails only as they scroll into view', async ({ 
   await expect(app.thumbnails.item(1999)).toHaveAttribute('data-requested', 'true');
   expect(await app.thumbnails.requested.count(), 'thumbnails requested after one jump to the end').toBeLessThan(2 * first + 10);
   await expect(app.thumbnails.item(1000)).toHaveAttribute('data-requested', 'false');
+  // What went over the wire agrees: a few screenfuls of thumbnails, not two thousand.
+  await expect.poll(() => thumbnailRequests.indices().has(1999)).toBe(true);
+  expect(thumbnailRequests.indices().size).toBeLessThan(2 * first + 10);
+  expect(thumbnailRequests.indices().has(1000)).toBe(false);
   await app.thumbnails.item(1999).click();
   await app.viewer.expectPage(doc.documentId, 1999);
   await app.pressKey('Home');

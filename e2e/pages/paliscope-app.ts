@@ -73,6 +73,16 @@ export class PaliscopeApp {
     return this.events.waitFor('paliscope:error', mark, { source: basename(path) });
   }
 
+  /** Counts the page-image requests the window makes from now on, for one document and size. */
+  trackPageImageRequests(maxSide: number): { count(): number; indices(): Set<number> } {
+    const seen: number[] = [];
+    this.page.on('request', (r) => {
+      const m = /\/page\/[A-Za-z0-9_-]+\/(\d+)\?max=(\d+)$/.exec(new URL(r.url()).pathname + new URL(r.url()).search);
+      if (m && Number(m[2]) === maxSide) seen.push(Number(m[1]));
+    });
+    return { count: () => seen.length, indices: () => new Set(seen) };
+  }
+
   /** Drops a file on the viewer area the way a file manager would (a DataTransfer with a File). */
   async dropFile(path: string): Promise<void> {
     const base64 = readFileSync(path).toString('base64');
