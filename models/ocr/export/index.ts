@@ -3,4 +3,4 @@ export { toText, pageToText } from './text';
 export { toJson, toJsonObject } from './json';
 export { toHocr, type HocrOptions } from './hocr';
 export { toAlto, ALTO_NS, type AltoOptions } from './alto';
-export { toSearchablePdf, type PdfOptions, type PdfPageInput } from './pdf';
+export { toSearchablePdf, createSearchablePdf, type PdfOptions, type PdfPageInput, type SearchablePdfBuilder } from './pdf';

@@ -78,7 +78,13 @@ function wordOperators(font: PDFFont, fontName: PDFName, page: OcrPage, scale: n
   return ops;
 }
 
-export async function toSearchablePdf(inputs: readonly PdfPageInput[], opts: PdfOptions = {}): Promise<Uint8Array> {
+export interface SearchablePdfBuilder {
+  /** Adds one page; the image is encoded right away so callers can drop the raw pixels. */
+  addPage(page: OcrPage, image: RawImage): Promise<void>;
+  save(): Promise<Uint8Array>;
+}
+
+export async function createSearchablePdf(opts: PdfOptions = {}): Promise<SearchablePdfBuilder> {
   const dpi = opts.dpi ?? 150;
   const scale = 72 / dpi;
   const doc = await PDFDocument.create();
@@ -86,23 +92,31 @@ export async function toSearchablePdf(inputs: readonly PdfPageInput[], opts: Pdf
   doc.setCreator('Paliscope OCR (PP-OCRv4)');
   if (opts.title) doc.setTitle(opts.title);
   const font = await doc.embedFont(StandardFonts.Helvetica);
-  for (const { page, image } of inputs) {
-    if (image.width !== page.width || image.height !== page.height) {
-      throw new Error(`PDF export: image ${image.width}×${image.height} does not match OCR page ${page.width}×${page.height}`);
-    }
-    const raw = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } });
-    const embedded =
-      opts.imageFormat === 'png'
-        ? await doc.embedPng(await raw.png().toBuffer())
-        : await doc.embedJpg(await raw.jpeg({ quality: opts.jpegQuality ?? 85 }).toBuffer());
-    const w = page.width * scale, h = page.height * scale;
-    const pdfPage = doc.addPage([w, h]);
-    pdfPage.drawImage(embedded, { x: 0, y: 0, width: w, height: h });
-    const fontName = pdfPage.node.newFontDictionary('OcrText', font.ref);
-    const words = wordOperators(font, fontName, page, scale);
-    if (words.length) {
-      pdfPage.pushOperators(pushGraphicsState(), beginText(), setTextRenderingMode(TextRenderingMode.Invisible), ...words, endText(), popGraphicsState());
-    }
-  }
-  return doc.save();
+  return {
+    async addPage(page, image) {
+      if (image.width !== page.width || image.height !== page.height) {
+        throw new Error(`PDF export: image ${image.width}×${image.height} does not match OCR page ${page.width}×${page.height}`);
+      }
+      const raw = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } });
+      const embedded =
+        opts.imageFormat === 'png'
+          ? await doc.embedPng(await raw.png().toBuffer())
+          : await doc.embedJpg(await raw.jpeg({ quality: opts.jpegQuality ?? 85 }).toBuffer());
+      const w = page.width * scale, h = page.height * scale;
+      const pdfPage = doc.addPage([w, h]);
+      pdfPage.drawImage(embedded, { x: 0, y: 0, width: w, height: h });
+      const fontName = pdfPage.node.newFontDictionary('OcrText', font.ref);
+      const words = wordOperators(font, fontName, page, scale);
+      if (words.length) {
+        pdfPage.pushOperators(pushGraphicsState(), beginText(), setTextRenderingMode(TextRenderingMode.Invisible), ...words, endText(), popGraphicsState());
+      }
+    },
+    save: () => doc.save(),
+  };
+}
+
+export async function toSearchablePdf(inputs: readonly PdfPageInput[], opts: PdfOptions = {}): Promise<Uint8Array> {
+  const builder = await createSearchablePdf(opts);
+  for (const { page, image } of inputs) await builder.addPage(page, image);
+  return builder.save();
 }
