@@ -149,10 +149,8 @@ describe('large scans and previews', () => {
     const meta = await sharp(preview.bytes).metadata();
     expect([meta.format, meta.width, meta.height]).toEqual(['webp', 1600, 1200]);
 
-    // Second request for the same preview is served from the cache.
-    const t2 = performance.now();
+    // Second request for the same preview is served from the cache (same object).
     expect(await doc.pagePreview(0, { maxSide: 1600 })).toBe(preview);
-    expect(performance.now() - t2).toBeLessThan(50);
 
     // Previews up to 2048 px come from one cached 2048 px proxy: the first
     // (above) paid for decoding the file, further sizes skip it.
