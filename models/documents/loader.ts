@@ -22,7 +22,8 @@ export interface DocumentLoaderOptions {
    * `new DocumentLoader({ workerUrl: pdfWorker })`.
    */
   workerUrl?: URL | string;
-  /** Render PDFs on the calling thread. Blocks it while rendering: tests only. */
+  /** Render PDFs and decode BMPs on the calling thread instead of the worker.
+   *  Blocks that thread while working: for tests and comparisons only. */
   inThreadPdf?: boolean;
   /** Budget for cached full-resolution pages (default 512 MiB). */
   pageCacheBytes?: number;
