@@ -6,9 +6,7 @@ export type DocumentErrorCode =
   | 'WRONG_PASSWORD'
   | 'TOO_LARGE'
   | 'NOT_FOUND'
-  | 'PAGE_OUT_OF_RANGE'
-  /** Added beyond the original list: the document was used after close(). */
-  | 'CLOSED';
+  | 'PAGE_OUT_OF_RANGE';
 
 /** Every failure the loader reports to callers. The message always names the
  *  file so a user looking at a list of failures knows which input was bad. */

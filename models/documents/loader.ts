@@ -206,7 +206,8 @@ export class DocumentLoader {
     let closed = false;
     const inflight = new Map<string, Promise<unknown>>();
     const check = (index: number): void => {
-      if (closed) throw new DocumentError('CLOSED', file, 'the document has been closed');
+      // NOT_FOUND rather than a new code: the app maps loader codes one to one.
+      if (closed) throw new DocumentError('NOT_FOUND', file, 'the document has been closed');
       if (!Number.isInteger(index) || index < 0 || index >= pages.length) {
         throw new DocumentError('PAGE_OUT_OF_RANGE', file, `page index ${index} is outside 0–${pages.length - 1}`);
       }

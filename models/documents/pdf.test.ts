@@ -173,6 +173,6 @@ describe('PDF', () => {
     expect(doc.pages[0]).toMatchObject({ width: 306, height: 396 });
     expect((await doc.renderPage(0)).width).toBe(306);
     await doc.close();
-    await expect(doc.renderPage(0)).rejects.toMatchObject({ code: 'CLOSED' });
+    await expect(doc.renderPage(0)).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/closed/) });
   });
 });
