@@ -2,12 +2,12 @@
 // float64 reference can check a quantized graph exactly (the remaining difference is the graph, not quantization).
 import type { ModelSpec } from '../config';
 import { f16BitsToF32 } from '../dtype';
-import type { RefWeights } from '../reference/weights';
+import type { RefWeights, Vec } from '../reference/weights';
 import { weightSpecs } from '../weights';
 import { embedBlock } from './emit';
 import { dequantizeQ4Blockwise, f16Bytes, quantizeInt8PerColumn, quantizeQ4Blockwise, quantizeRowsInt8, quantizeRowsQ4, type WeightDtype } from './quant';
 
-function roundF16(a: Float64Array): Float64Array {
+function roundF16(a: Vec): Float64Array {
   const h = f16Bytes(Float32Array.from(a));
   return Float64Array.from(h, (b) => f16BitsToF32(b));
 }

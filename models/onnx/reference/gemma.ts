@@ -31,9 +31,11 @@ export interface DecoderOutput { logits: Float64Array; hidden: Float64Array }
 /**
  * embeds: inputs_embeds [S, d] as the ONNX decoder receives them (raw embedding rows for text, image_features for
  * image tokens); every row is multiplied by √d here, so image rows enter at net scale 1 and text rows at ×√d.
- * positions: RoPE positions (HF: 1-based). Returns logits [S, vocab] after the final soft-cap.
+ * positions: RoPE positions (HF: 1-based). Returns logits [rows, vocab] after the final soft-cap (rows = all positions
+ * unless opts.logitRows picks some).
  */
-export function decoderForward(w: RefWeights, m: ModelSpec, embeds: Float64Array, positions: number[], prefixLen: number): DecoderOutput {
+export function decoderForward(w: RefWeights, m: ModelSpec, embeds: Float64Array, positions: number[], prefixLen: number,
+  opts: { logitRows?: number[] } = {}): DecoderOutput {
   const t = m.text, d = t.hidden, S = positions.length, hd = t.headDim;
   if (embeds.length !== S * d) throw new Error(`decoderForward: embeds have ${embeds.length} values, expected ${S}×${d}`);
   const root = Math.sqrt(d);
@@ -84,6 +86,10 @@ export function decoderForward(w: RefWeights, m: ModelSpec, embeds: Float64Array
   const hidden = rmsNorm(x, d, need(w, `${T}norm.weight`), t.eps);
   // Tied head: logits = h·Eᵀ (an explicit lm_head, if the checkpoint has one, takes precedence).
   const head = w.get('language_model.lm_head.weight') ?? need(w, `${T}embed_tokens.weight`);
-  const logits = linear(hidden, S, head, t.vocab).map((z) => softcap(z, t.finalSoftcap));
+  // Optionally only some rows (the vocabulary projection dominates the cost at real widths).
+  const rows = opts.logitRows ?? positions.map((_, i) => i);
+  const picked = new Float64Array(rows.length * d);
+  rows.forEach((r, k) => picked.set(hidden.subarray(r * d, (r + 1) * d), k * d));
+  const logits = linear(picked, rows.length, head, t.vocab).map((z) => softcap(z, t.finalSoftcap));
   return { logits, hidden };
 }

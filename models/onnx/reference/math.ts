@@ -1,7 +1,8 @@
 // Float64 building blocks of the reference forward pass. Row-major matrices; written for clarity, not speed.
+import type { Vec } from './weights';
 
 /** y[n, out] = x[n, in] · Wᵀ + b, with W stored [out, in] as in PyTorch checkpoints. */
-export function linear(x: Float64Array, n: number, W: Float64Array, out: number, b?: Float64Array): Float64Array {
+export function linear(x: Float64Array, n: number, W: Vec, out: number, b?: Vec): Float64Array {
   const inp = W.length / out;
   if (x.length !== n * inp) throw new Error(`linear: input has ${x.length} values, expected ${n}×${inp}`);
   const y = new Float64Array(n * out);
@@ -15,7 +16,7 @@ export function linear(x: Float64Array, n: number, W: Float64Array, out: number,
   return y;
 }
 
-export function layerNorm(x: Float64Array, d: number, w: Float64Array, b: Float64Array, eps: number): Float64Array {
+export function layerNorm(x: Float64Array, d: number, w: Vec, b: Vec, eps: number): Float64Array {
   const y = new Float64Array(x.length);
   for (let r = 0; r < x.length / d; r++) {
     let m = 0, v = 0;
@@ -30,7 +31,7 @@ export function layerNorm(x: Float64Array, d: number, w: Float64Array, b: Float6
 }
 
 /** Gemma RMSNorm: x·rsqrt(mean(x²) + eps)·(1 + w); checkpoints store the offset w. */
-export function rmsNorm(x: Float64Array, d: number, w: Float64Array, eps: number): Float64Array {
+export function rmsNorm(x: Float64Array, d: number, w: Vec, eps: number): Float64Array {
   const y = new Float64Array(x.length);
   for (let r = 0; r < x.length / d; r++) {
     let ms = 0;
@@ -59,7 +60,7 @@ export function softmaxInPlace(s: Float64Array): void {
   for (let i = 0; i < s.length; i++) s[i] = s[i]! / z;
 }
 
-export function addInPlace(a: Float64Array, b: Float64Array): Float64Array {
+export function addInPlace(a: Float64Array, b: Vec): Float64Array {
   for (let i = 0; i < a.length; i++) a[i] = a[i]! + b[i]!;
   return a;
 }
