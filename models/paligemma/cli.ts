@@ -1,0 +1,110 @@
+// `paliscope run`: caption / detect / OCR / answer with a local PaliGemma model, the same engine the app uses.
+import { parseArgs } from 'node:util';
+import { isEngineError } from '../runtime/errors';
+import { DTYPES, type Dtype, type ProviderName } from '../runtime/plan';
+import type { Strategy } from '../runtime/decode';
+import { createPaliGemma } from './engine';
+
+const PROVIDERS: ProviderName[] = ['cpu', 'cuda', 'dml', 'coreml'];
+
+const USAGE = `usage: paliscope run --model DIR --image FILE --prompt TEXT [options]
+
+Runs a PaliGemma / PaliGemma 2 ONNX model (Paliscope or onnx-community layout) on one image.
+
+options:
+  --model DIR         model folder (paliscope.json + *.onnx, or an onnx/ folder)
+  --image FILE        PNG, JPEG, WebP, TIFF or GIF
+  --prompt TEXT       task prefix, e.g. "caption en", "detect cat ; dog", "ocr", "answer en what is this?"
+  --max-tokens N      maximum new tokens (default 64)
+  --beams N           beam search with N beams (default: greedy)
+  --sample            sample instead of greedy; with --temperature T, --top-k K, --top-p P, --seed S
+  --dtype D           weights variant for every component: ${DTYPES.join(', ')}
+  --provider P        execution provider to try first: ${PROVIDERS.join(', ')} (CPU stays as fallback)
+  --threads N         intra-op threads (default: physical cores)
+  --json              print one JSON object (text, ids, logprobs, timings, plan) instead of streaming text
+  -v, --verbose       log the session plan and timings on stderr
+  -h, --help          show this help
+`;
+
+interface Io { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }
+
+function positiveInt(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} ${v}: expected a positive integer`);
+  return n;
+}
+function num(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new Error(`--${name} ${v}: expected a number`);
+  return n;
+}
+
+export async function run(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let a;
+  try {
+    a = parseArgs({
+      args: argv,
+      options: {
+        model: { type: 'string' }, image: { type: 'string' }, prompt: { type: 'string' },
+        'max-tokens': { type: 'string' }, beams: { type: 'string' }, sample: { type: 'boolean' },
+        temperature: { type: 'string' }, 'top-k': { type: 'string' }, 'top-p': { type: 'string' }, seed: { type: 'string' },
+        dtype: { type: 'string' }, provider: { type: 'string' }, threads: { type: 'string' },
+        json: { type: 'boolean' }, verbose: { type: 'boolean', short: 'v' }, help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (e) {
+    io.stderr.write(`paliscope run: ${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (a.help) { io.stdout.write(USAGE); return 0; }
+  let strategy: Strategy, maxNewTokens: number, threads: number | undefined;
+  try {
+    for (const k of ['model', 'image', 'prompt'] as const) if (a[k] === undefined) throw new Error(`--${k} is required`);
+    if (a.dtype !== undefined && !(DTYPES as readonly string[]).includes(a.dtype)) throw new Error(`--dtype ${a.dtype}: expected one of ${DTYPES.join(', ')}`);
+    if (a.provider !== undefined && !PROVIDERS.includes(a.provider as ProviderName)) throw new Error(`--provider ${a.provider}: expected one of ${PROVIDERS.join(', ')}`);
+    const beams = positiveInt(a.beams, 'beams');
+    if (beams && a.sample) throw new Error('--beams and --sample exclude each other');
+    maxNewTokens = positiveInt(a['max-tokens'], 'max-tokens') ?? 64;
+    threads = positiveInt(a.threads, 'threads');
+    strategy = beams ? { kind: 'beam', numBeams: beams }
+      : a.sample ? { kind: 'sample', temperature: num(a.temperature, 'temperature'), topK: num(a['top-k'], 'top-k'), topP: num(a['top-p'], 'top-p'), seed: num(a.seed, 'seed') }
+      : { kind: 'greedy' };
+  } catch (e) {
+    io.stderr.write(`paliscope run: ${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const log = (m: string) => { if (a.verbose) io.stderr.write(`${m}\n`); };
+  const ac = new AbortController();
+  const onSigint = () => ac.abort();
+  process.once('SIGINT', onSigint);
+  let engine;
+  try {
+    engine = await createPaliGemma({
+      modelDir: a.model!, signal: ac.signal,
+      prefs: { dtype: a.dtype as Dtype | undefined, providers: a.provider ? [a.provider as ProviderName, 'cpu'] : undefined, threads },
+      logger: { info: log, warn: (m) => io.stderr.write(`warning: ${m}\n`), debug: log },
+    });
+    const streaming = !a.json && strategy.kind !== 'beam';
+    const r = await engine.generate({
+      image: a.image!, prompt: a.prompt!, maxNewTokens, strategy, signal: ac.signal,
+      onToken: streaming ? (t) => io.stdout.write(t.text) : undefined,
+    });
+    if (a.json) {
+      io.stdout.write(JSON.stringify({ text: r.text, ids: r.ids, logprobs: r.logprobs, finishReason: r.finishReason, promptTokens: r.promptTokens, timings: r.timings, providers: engine.providers, plan: engine.plan }, null, 1) + '\n');
+    } else {
+      io.stdout.write(streaming ? '\n' : `${r.text}\n`);
+    }
+    const t = r.timings;
+    log(`tokens ${r.ids.length} (${r.finishReason}); preprocess ${t.preprocessMs.toFixed(1)} ms, vision ${t.visionMs.toFixed(1)} ms, prefill ${t.prefillMs.toFixed(1)} ms, ttft ${t.timeToFirstTokenMs.toFixed(1)} ms, decode ${t.decodeTokensPerSecond?.toFixed(1) ?? '-'} tok/s, peak RSS ${(t.peakRssBytes / 1e6).toFixed(0)} MB`);
+    return 0;
+  } catch (e) {
+    const code = isEngineError(e) ? ` [${e.code}]` : '';
+    io.stderr.write(`paliscope run${code}: ${(e as Error).message}\n`);
+    return isEngineError(e, 'CANCELLED') ? 130 : 1;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await engine?.dispose();
+  }
+}
