@@ -41,6 +41,18 @@ export class ExternalDataSink {
     this.offset += data.length;
     return { offset, length: data.length };
   }
+  /** Writes several chunks as one contiguous, aligned tensor. */
+  writeChunks(chunks: Iterable<Uint8Array>): { offset: number; length: number } {
+    let first: number | null = null, length = 0;
+    for (const c of chunks) {
+      if (first === null) { first = this.write(c).offset; length = c.length; continue; }
+      let done = 0;
+      while (done < c.length) done += writeSync(this.fd, c, done, Math.min(c.length - done, 1 << 30));
+      this.offset += c.length;
+      length += c.length;
+    }
+    return { offset: first ?? this.write(new Uint8Array(0)).offset, length };
+  }
   get bytesWritten(): number { return this.offset; }
   close(): void { closeSync(this.fd); }
 }
@@ -121,6 +133,34 @@ export class GraphBuilder {
       t.raw_data = bytes.slice();
     }
     this.inits.push(t);
+    return name;
+  }
+
+  /**
+   * An initializer produced in chunks (concatenated in order). With an external sink the chunks go straight to disk,
+   * so only one chunk is ever in memory; without one they are joined in memory.
+   */
+  initializerChunks(name: string, dtype: DataTypeName, dims: number[], chunks: Iterable<ArrayBufferView>): string {
+    const want = expectedBytes(dtype, dims);
+    const ext = this.opts.external;
+    if (!ext || want < (this.opts.externalThreshold ?? 1024)) {
+      const all = new Uint8Array(want);
+      let at = 0;
+      for (const c of chunks) {
+        const b = asBytes(c);
+        if (at + b.length > want) throw new Error(`initializer ${name}: chunks exceed ${want} bytes`);
+        all.set(b, at); at += b.length;
+      }
+      if (at !== want) throw new Error(`initializer ${name}: ${dtype}[${dims.join(',')}] needs ${want} bytes, chunks gave ${at}`);
+      return this.initializer(name, dtype, dims, all);
+    }
+    this.claim(name);
+    const { offset, length } = ext.writeChunks((function* () { for (const c of chunks) yield asBytes(c); })());
+    if (length !== want) throw new Error(`initializer ${name}: ${dtype}[${dims.join(',')}] needs ${want} bytes, chunks gave ${length}`);
+    this.inits.push({
+      name, dims, data_type: DataType[dtype], data_location: 1,
+      external_data: [{ key: 'location', value: ext.location }, { key: 'offset', value: String(offset) }, { key: 'length', value: String(length) }],
+    });
     return name;
   }
 

@@ -81,12 +81,23 @@ export function readSafetensorsHeader(file: string): StoredTensor[] {
  * into the result, so peak memory is the float32 tensor plus one chunk.
  */
 export function readTensorF32(t: StoredTensor): Float32Array {
-  const n = numel(t.shape);
+  return readRangeF32(t, 0, numel(t.shape));
+}
+
+/** Rows [row0, row0 + rows) of a 2-D tensor as float32 — for streaming the 257216-row embedding table. */
+export function readRowsF32(t: StoredTensor, row0: number, rows: number): Float32Array {
+  const cols = numel(t.shape.slice(1));
+  if (row0 < 0 || rows < 0 || row0 + rows > t.shape[0]!) throw new Error(`${t.file}: rows ${row0}..${row0 + rows} outside tensor ${t.name} [${t.shape}]`);
+  return readRangeF32(t, row0 * cols, rows * cols);
+}
+
+function readRangeF32(t: StoredTensor, start0: number, n: number): Float32Array {
   const out = new Float32Array(n);
+  const eb = ST_BYTES[t.dtype];
   const fd = openSync(t.file, 'r');
   try {
     if (t.dtype === 'F32') {
-      readFully(fd, new Uint8Array(out.buffer), t.offset, t);
+      readFully(fd, new Uint8Array(out.buffer), t.offset + start0 * eb, t);
       return out;
     }
     const CHUNK = 32 << 20; // elements
@@ -95,7 +106,7 @@ export function readTensorF32(t: StoredTensor): Float32Array {
     for (let start = 0; start < n; start += CHUNK) {
       const len = Math.min(CHUNK, n - start);
       const view = buf.subarray(0, len);
-      readFully(fd, new Uint8Array(view.buffer, 0, len * 2), t.offset + start * 2, t);
+      readFully(fd, new Uint8Array(view.buffer, 0, len * 2), t.offset + (start0 + start) * 2, t);
       if (t.dtype === 'BF16') for (let i = 0; i < len; i++) o32[start + i] = view[i]! << 16;
       else for (let i = 0; i < len; i++) out[start + i] = f16BitsToF32(view[i]!);
     }

@@ -23,6 +23,8 @@ export interface ConvertOptions {
   embedDtype?: EmitOptions['embedDtype'];
   /** 'auto': external data when a graph's weights may exceed ~1.5 GB. */
   externalData?: 'auto' | 'always' | 'never';
+  /** Row-block size for streaming big matrices (default 64 MB); tests shrink it to exercise the block path. */
+  rowBlockBytes?: number;
   log?: (msg: string) => void;
   signal?: AbortSignal;
 }
@@ -42,6 +44,7 @@ export async function convertCheckpoint(o: ConvertOptions): Promise<ConvertResul
   const emitOpts: EmitOptions = {
     dtype, q4Block: o.q4Block ?? 32,
     embedDtype: o.embedDtype ?? (dtype === 'q4' ? 'int4' : dtype === 'int8' ? 'int8' : dtype),
+    rowBlockBytes: o.rowBlockBytes,
   };
   const graphDir = layout === 'onnx-community' ? join(o.outDir, 'onnx') : o.outDir;
   mkdirSync(graphDir, { recursive: true });

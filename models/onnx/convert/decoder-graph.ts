@@ -100,7 +100,7 @@ export function buildDecoderGraph(src: CheckpointSource, e: WeightEmitter, mode:
   const rows = logitsIndex ? g.gather(x, logitsIndex, 1) : x;
   const hidden = norm(rows, 'norm');
   const headName = src.has('language_model.lm_head.weight') ? 'language_model.lm_head.weight' : `${T}embed_tokens.weight`;
-  const logits = softcap(g, e.linear(hidden, 'lm_head', src.get(headName), t.vocab, d), t.finalSoftcap);
+  const logits = softcap(g, e.linear(hidden, 'lm_head', src.rows(headName), t.vocab, d), t.finalSoftcap);
   // Output order as in the published exports: logits, then present.{i}.key/value.
   g.output('logits', 'FLOAT', ['batch_size', pv ? 'num_logits' : 'sequence_length', t.vocab], logits);
   presents.forEach(([k, v], l) => {

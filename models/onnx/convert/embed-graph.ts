@@ -7,6 +7,6 @@ import type { CheckpointSource } from './source';
 export function buildEmbedGraph(src: CheckpointSource, e: WeightEmitter): void {
   const t = src.spec.text;
   const ids = e.g.input('input_ids', 'INT64', ['batch_size', 'sequence_length']);
-  const rows = e.embedding(ids, 'embed_tokens', src.get(`${T}embed_tokens.weight`), t.vocab, t.hidden);
+  const rows = e.embedding(ids, 'embed_tokens', src.rows(`${T}embed_tokens.weight`), t.vocab, t.hidden);
   e.g.output('inputs_embeds', 'FLOAT', ['batch_size', 'sequence_length', t.hidden], rows);
 }

@@ -2,38 +2,63 @@
 // (tiny next to the matrices); only matrices and the embedding table are converted.
 import type { GraphBuilder } from '../builder';
 import { MS_DOMAIN } from '../builder';
+import { rowBlocks, type RowSource } from './source';
 import { f16Bytes, quantizeInt8PerColumn, quantizeQ4Blockwise, quantizeRowsInt8, quantizeRowsQ4, type WeightDtype } from './quant';
 
-export interface EmitOptions { dtype: WeightDtype; q4Block: number; /** embedding table storage */ embedDtype: 'fp32' | 'fp16' | 'int8' | 'int4' }
+export interface EmitOptions {
+  dtype: WeightDtype; q4Block: number;
+  /** embedding table storage */
+  embedDtype: 'fp32' | 'fp16' | 'int8' | 'int4';
+  /** Size of the row blocks big matrices are converted in (default 64 MB of float32). */
+  rowBlockBytes?: number;
+}
 
 export class WeightEmitter {
   constructor(readonly g: GraphBuilder, readonly o: EmitOptions) {}
 
   f32(name: string, dims: number[], data: Float32Array): string { return this.g.initializer(name, 'FLOAT', dims, data); }
 
-  /** y = x·Wᵀ (+ b) for W stored [out, in] (PyTorch layout). */
-  linear(x: string, name: string, W: Float32Array, out: number, inp: number, bias?: Float32Array): string {
+  /**
+   * y = x·Wᵀ (+ b) for W stored [out, in] (PyTorch layout). W may be a RowSource: fp32, fp16 and q4 are row-local and
+   * are then converted and written block by block (the 257216-row tied head never sits in memory whole).
+   */
+  linear(x: string, name: string, Win: Float32Array | RowSource, out: number, inp: number, bias?: Float32Array): string {
     const g = this.g;
+    const bb = this.o.rowBlockBytes;
+    const src: RowSource = Win instanceof Float32Array ? { rows: out, cols: inp, read: (r, n) => Win.subarray(r * inp, (r + n) * inp), all: () => Win } : Win;
     let y: string;
     switch (this.o.dtype) {
-      case 'fp32':
-        y = this.gemmTransB(x, g.initializer(name, 'FLOAT', [out, inp], W), out, inp);
+      case 'fp32': {
+        const W = g.initializerChunks(name, 'FLOAT', [out, inp], (function* () { for (const [, b] of rowBlocks(src, bb)) yield b; })());
+        y = this.gemmTransB(x, W, out, inp);
         break;
-      case 'fp16':
+      }
+      case 'fp16': {
         // fp16 storage, fp32 compute: onnxruntime's CPU provider has few fp16 kernels, and fp32 I/O is what
         // keep_io_types exports offer anyway.
-        y = this.gemmTransB(x, g.cast(g.initializer(name, 'FLOAT16', [out, inp], f16Bytes(W)), 'FLOAT'), out, inp);
+        const W = g.initializerChunks(name, 'FLOAT16', [out, inp], (function* () { for (const [, b] of rowBlocks(src, bb)) yield f16Bytes(b); })());
+        y = this.gemmTransB(x, g.cast(W, 'FLOAT'), out, inp);
         break;
+      }
       case 'int8': {
-        const { q, scale } = quantizeInt8PerColumn(W, out, inp);
+        // [in, out] layout (per-column scales for DequantizeLinear axis 1) is a transpose: needs the whole matrix.
+        const { q, scale } = quantizeInt8PerColumn(src.all(), out, inp);
         const deq = g.op('DequantizeLinear', [g.initializer(name, 'INT8', [inp, out], q), g.initializer(`${name}.scale`, 'FLOAT', [out], scale)], { axis: 1 });
         y = g.matmul(x, deq);
         break;
       }
       case 'q4': {
         const block = this.o.q4Block;
-        const { B, scales, kBlocks } = quantizeQ4Blockwise(W, out, inp, block);
-        y = g.op('MatMulNBits', [x, g.initializer(name, 'UINT8', [out, kBlocks, block / 2], B), g.initializer(`${name}.scales`, 'FLOAT', [out * kBlocks], scales)],
+        const kBlocks = Math.ceil(inp / block);
+        const scales = new Float32Array(out * kBlocks);
+        const B = g.initializerChunks(name, 'UINT8', [out, kBlocks, block / 2], (function* () {
+          for (const [r0, rows] of rowBlocks(src, bb)) {
+            const q = quantizeQ4Blockwise(rows, rows.length / inp, inp, block);
+            scales.set(q.scales, r0 * kBlocks);
+            yield q.B;
+          }
+        })());
+        y = g.op('MatMulNBits', [x, B, g.initializer(`${name}.scales`, 'FLOAT', [out * kBlocks], scales)],
           { K: inp, N: out, bits: 4, block_size: block }, MS_DOMAIN);
         break;
       }
@@ -53,14 +78,23 @@ export class WeightEmitter {
   }
 
   /** Embedding lookup rows = E[ids] for E [V, d], with a dequantizing Gather when the table is quantized. */
-  embedding(ids: string, name: string, E: Float32Array, V: number, d: number): string {
+  embedding(ids: string, name: string, Ein: Float32Array | RowSource, V: number, d: number): string {
     const g = this.g;
+    const bb = this.o.rowBlockBytes;
+    const src: RowSource = Ein instanceof Float32Array ? { rows: V, cols: d, read: (r, n) => Ein.subarray(r * d, (r + n) * d), all: () => Ein } : Ein;
+    const blocks = <T extends ArrayBufferView>(f: (r0: number, b: Float32Array) => T) =>
+      (function* () { for (const [r0, b] of rowBlocks(src, bb)) yield f(r0, b); })();
     switch (this.o.embedDtype) {
-      case 'fp32': return g.gather(g.initializer(name, 'FLOAT', [V, d], E), ids);
-      case 'fp16': return g.cast(g.gather(g.initializer(name, 'FLOAT16', [V, d], f16Bytes(E)), ids), 'FLOAT');
+      case 'fp32': return g.gather(g.initializerChunks(name, 'FLOAT', [V, d], blocks((_, b) => b)), ids);
+      case 'fp16': return g.cast(g.gather(g.initializerChunks(name, 'FLOAT16', [V, d], blocks((_, b) => f16Bytes(b))), ids), 'FLOAT');
       case 'int8': {
-        const { q, scale } = quantizeRowsInt8(E, V, d);
-        const rows = g.cast(g.gather(g.initializer(name, 'INT8', [V, d], q), ids), 'FLOAT');
+        const scale = new Float32Array(V);
+        const q = g.initializerChunks(name, 'INT8', [V, d], blocks((r0, b) => {
+          const r = quantizeRowsInt8(b, b.length / d, d);
+          scale.set(r.scale, r0);
+          return r.q;
+        }));
+        const rows = g.cast(g.gather(q, ids), 'FLOAT');
         return g.mul(rows, g.gather(g.initializer(`${name}.scale`, 'FLOAT', [V, 1], scale), ids));
       }
       case 'int4': {
@@ -68,8 +102,13 @@ export class WeightEmitter {
         // times the per-block scale.
         const block = embedBlock(this.o.q4Block, d);
         const nb = d / block;
-        const { packed, scales } = quantizeRowsQ4(E, V, d, block);
-        const bytes = g.cast(g.gather(g.initializer(name, 'UINT8', [V, d / 2], packed), ids), 'INT32');
+        const scales = new Float32Array(V * nb);
+        const packed = g.initializerChunks(name, 'UINT8', [V, d / 2], blocks((r0, b) => {
+          const r = quantizeRowsQ4(b, b.length / d, d, block);
+          scales.set(r.scales, r0 * nb);
+          return r.packed;
+        }));
+        const bytes = g.cast(g.gather(packed, ids), 'INT32');
         const sixteen = g.op('Constant', [], { value: { tensor: { name: 'c16', dtype: 'INT32', dims: [], data: new Uint8Array(Int32Array.of(16).buffer) } } });
         const lo = g.op('Mod', [bytes, sixteen]);
         const hi = g.div(bytes, sixteen);

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseConfig, type ModelSpec } from '../config';
-import { openCheckpoint, readTensorF32, type StoredTensor } from '../safetensors';
+import { openCheckpoint, readRowsF32, readTensorF32, type StoredTensor } from '../safetensors';
 import { canonicalName, weightSpecs } from '../weights';
 
 export class CheckpointSource {
@@ -40,9 +40,28 @@ export class CheckpointSource {
     this.signal?.throwIfAborted();
     return readTensorF32(this.need(name));
   }
+  /** Rows [row0, row0 + rows) of a 2-D tensor. */
+  getRows(name: string, row0: number, rows: number): Float32Array {
+    this.signal?.throwIfAborted();
+    return readRowsF32(this.need(name), row0, rows);
+  }
+  /** A 2-D tensor as a row source, for weights that are converted in row blocks. */
+  rows(name: string): RowSource {
+    const [rows, cols] = this.shape(name) as [number, number];
+    return { rows, cols, read: (r0, n) => this.getRows(name, r0, n), all: () => this.get(name) };
+  }
   private need(name: string): StoredTensor {
     const t = this.tensors.get(name);
     if (!t) throw new Error(`checkpoint ${this.dir}: no tensor ${name}`);
     return t;
   }
+}
+
+/** A [rows, cols] matrix readable in row blocks (so a 2.4 GB table never has to be in memory at once). */
+export interface RowSource { rows: number; cols: number; read(row0: number, n: number): Float32Array; all(): Float32Array }
+
+/** Yields (row0, block) pairs of about `bytes` float32 bytes each. */
+export function* rowBlocks(src: RowSource, bytes: number = 64 << 20): Iterable<[number, Float32Array]> {
+  const per = Math.max(1, Math.floor(bytes / (4 * src.cols)));
+  for (let r = 0; r < src.rows; r += per) yield [r, src.read(r, Math.min(per, src.rows - r))];
 }
