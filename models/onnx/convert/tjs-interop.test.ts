@@ -71,5 +71,11 @@ describe('transformers.js interop (local files only)', () => {
     }
     expect(produced).toEqual(seq.slice(ids.length));
     expect(produced.length).toBeGreaterThan(0);
+
+    // loc/seg are single added tokens that survive skip_special_tokens; <image> / <eos> do not (doc §2.5, §4.5).
+    const tok = (processor as unknown as { tokenizer: { encode(t: string): number[]; decode(ids: number[], o: { skip_special_tokens: boolean }): string } }).tokenizer;
+    const loc = spec.imageTokenIndex - 1152; // <loc0000>
+    expect(tok.encode('<loc0001><loc1023><seg005>')).toEqual([loc + 1, loc + 1023, loc + 1024 + 5]);
+    expect(tok.decode([loc + 7, loc + 1024 + 127, spec.imageTokenIndex, 1], { skip_special_tokens: true })).toBe('<loc0007><seg127>');
   });
 });
