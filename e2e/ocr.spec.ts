@@ -6,6 +6,8 @@ import { PaliscopeApp } from './pages/paliscope-app';
 
 let app: PaliscopeApp;
 test.beforeEach(async ({ appPage }) => {
+  // Inference on two shared CPU cores (first run also loads the models): give OCR specs 3× time.
+  test.slow();
   app = await PaliscopeApp.attach(appPage);
 });
 test.afterEach(async () => {
