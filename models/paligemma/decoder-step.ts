@@ -66,10 +66,16 @@ export class DecoderStepper implements StepModel<KvState> {
       // 1-based positions as HF / transformers.js (doc §2.6, §4.4).
       position_ids: i64(Array.from({ length: S }, (_, i) => start + i + 1), [1, S]),
     };
+    const has = (n: string) => this.decoder.inputNames.includes(n);
     if (this.layout === 'paliscope') {
       feeds.attention_mask = i64(Array<number>(total).fill(1), [1, total]);
       feeds.prefix_length = i64([this.prefixLength], [1]);
       feeds.logits_index = i64([-1], [1]);
+    } else {
+      // Optional inputs of other onnx-community exports, fed as transformers.js does (doc §4.2, §4.4).
+      if (has('attention_mask')) feeds.attention_mask = i64(Array<number>(total).fill(1), [1, total]);
+      if (has('num_logits_to_keep')) feeds.num_logits_to_keep = new ort.Tensor('int64', BigInt64Array.of(1n), []);
+      if (has('use_cache_branch')) feeds.use_cache_branch = new ort.Tensor('bool', Uint8Array.of(start > 0 ? 1 : 0), [1]);
     }
     kv.forEach((t, j) => { feeds[`past_key_values.${j >> 1}.${j & 1 ? 'value' : 'key'}`] = t; });
     let out: ort.InferenceSession.OnnxValueMapType;

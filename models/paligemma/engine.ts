@@ -12,6 +12,7 @@ import { ImageFeatureCache, loadImageBytes, type CachedFeatures } from './image-
 import { COMPONENTS, ioDecl, scanModelDir, type Component, type Layout } from './layout';
 import { loadPaliGemmaConfig, type PaliGemmaConfig } from './model-config';
 import { preprocessImage } from './preprocess';
+import { probePrefixAttention, type PrefixAttention } from './probe';
 import { PaliGemmaTokenizer, TextStreamer } from './tokenizer';
 
 export interface PaliGemmaOptions {
@@ -78,6 +79,12 @@ export interface PaliGemmaEngine {
   readonly plan: SessionPlan;
   readonly config: PaliGemmaConfig;
   readonly layout: Layout;
+  /**
+   * How the prompt block attends: 'explicit' (paliscope graphs take prefix_length), or what the load-time probe found
+   * for an onnx-community decoder that declares attention_mask ('causal' is logged as a warning: outputs degrade).
+   * onnx-community graphs without attention_mask are bidirectional by construction (doc §4.2).
+   */
+  readonly prefixAttention: 'explicit' | PrefixAttention;
   /** The execution provider each session actually runs on. */
   readonly providers: Readonly<Record<Component, ProviderName>>;
   readonly tokenizer: PaliGemmaTokenizer;
@@ -103,7 +110,18 @@ export async function createPaliGemma(o: PaliGemmaOptions): Promise<PaliGemmaEng
     await Promise.all(Object.values(loaded).map((s) => s.session.release()));
     throw e;
   }
-  return new Engine(plan, config, scan.layout, tokenizer, loaded as Record<Component, LoadedSession>, new ImageFeatureCache(o.imageCacheBytes ?? 256e6), logger);
+  const sessions = loaded as Record<Component, LoadedSession>;
+  let prefixAttention: 'explicit' | PrefixAttention = 'explicit';
+  if (scan.layout === 'onnx-community') {
+    prefixAttention = 'bidirectional';
+    if (sessions.decoder.session.inputNames.includes('attention_mask')) {
+      prefixAttention = await probePrefixAttention(sessions.decoder.session, config);
+      if (prefixAttention === 'causal') {
+        logger.warn?.(`${sessions.decoder.file}: the decoder masks the prompt causally; PaliGemma was trained with a bidirectional image + prefix block, so expect degraded output (convert with the Paliscope layout instead)`);
+      }
+    }
+  }
+  return new Engine(plan, config, scan.layout, prefixAttention, tokenizer, sessions, new ImageFeatureCache(o.imageCacheBytes ?? 256e6), logger);
 }
 
 class Engine implements PaliGemmaEngine {
@@ -117,6 +135,7 @@ class Engine implements PaliGemmaEngine {
     readonly plan: SessionPlan,
     readonly config: PaliGemmaConfig,
     readonly layout: Layout,
+    readonly prefixAttention: 'explicit' | PrefixAttention,
     readonly tokenizer: PaliGemmaTokenizer,
     private readonly s: Record<Component, LoadedSession>,
     private readonly cache: ImageFeatureCache,

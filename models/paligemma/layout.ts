@@ -84,7 +84,11 @@ export function ioDecl(layout: Layout, component: Component, layers: number): Io
         past.push(t(`past_key_values.${i}.key`, 'float32'), t(`past_key_values.${i}.value`, 'float32'));
         present.push(t(`present.${i}.key`, 'float32'), t(`present.${i}.value`, 'float32'));
       }
-      const extra = layout === 'paliscope' ? [t('attention_mask', 'int64'), t('prefix_length', 'int64'), t('logits_index', 'int64')] : [];
+      // onnx-community: the export recipe has none of these (doc §4.2), but transformers.js feeds them when a graph
+      // declares them, so other exports may; they are accepted and fed (decoder-step.ts).
+      const extra = layout === 'paliscope'
+        ? [t('attention_mask', 'int64'), t('prefix_length', 'int64'), t('logits_index', 'int64')]
+        : [{ ...t('attention_mask', 'int64'), optional: true }, { ...t('num_logits_to_keep', 'int64'), optional: true }, { ...t('use_cache_branch', 'bool'), optional: true }];
       return { inputs: [t('inputs_embeds', 'float32'), t('position_ids', 'int64'), ...extra, ...past], outputs: [t('logits', 'float32'), ...present] };
     }
   }

@@ -3,7 +3,12 @@
 import type * as ort from 'onnxruntime-node';
 import { EngineError } from './errors';
 
-export interface TensorDecl { name: string; type: ort.Tensor.Type }
+export interface TensorDecl {
+  name: string;
+  type: ort.Tensor.Type;
+  /** Accepted when present and fed by the engine, not required (e.g. inputs only some exports declare). */
+  optional?: boolean;
+}
 export interface IoDecl { inputs: TensorDecl[]; outputs: TensorDecl[] }
 
 type Meta = ort.InferenceSession['inputMetadata'];
@@ -12,7 +17,7 @@ function compare(kind: 'input' | 'output', declared: TensorDecl[], names: readon
   const problems: string[] = [];
   const byName = new Map((meta ?? []).map((m) => [m.name, m]));
   for (const d of declared) {
-    if (!names.includes(d.name)) { problems.push(`missing ${kind} "${d.name}" (${d.type})`); continue; }
+    if (!names.includes(d.name)) { if (!d.optional) problems.push(`missing ${kind} "${d.name}" (${d.type})`); continue; }
     const m = byName.get(d.name);
     if (m && m.isTensor && m.type !== d.type) problems.push(`${kind} "${d.name}" is ${m.type}, expected ${d.type}`);
   }
