@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isEngineError } from '../runtime/errors';
@@ -75,5 +75,17 @@ describe('sessions from a plan', () => {
     expect(isEngineError(e, 'INPUT_MISMATCH')).toBe(true);
     expect((e as Error).message).toMatch(/missing input "attention_mask" \(int64\)/);
     expect((e as Error).message).toMatch(/decoder_model_merged\.onnx/);
+  });
+
+  it('INPUT_MISMATCH when the file is not a loadable ONNX graph', async () => {
+    const scan = scanModelDir(pv.modelDir);
+    const bad = join(pv.root, 'bad');
+    mkdirSync(bad);
+    writeFileSync(join(bad, 'decoder.onnx'), 'this is not protobuf');
+    const plan = planSessions({ modelDir: bad, family: 'paligemma', layout: 'paliscope', variants: { decoder: [{ dtype: 'fp32', file: 'decoder.onnx', bytes: 20 }] }, machine });
+    expect(scan.layout).toBe('paliscope');
+    const e = await createSessionFromPlan(plan, 'decoder', ioDecl('paliscope', 'decoder', L())).catch((x: unknown) => x);
+    expect(isEngineError(e, 'INPUT_MISMATCH')).toBe(true);
+    expect((e as Error).message).toMatch(/onnxruntime cannot load it/);
   });
 });

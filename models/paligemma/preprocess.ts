@@ -3,12 +3,18 @@
 // float32.
 //
 // Resize: sharp's 'cubic' kernel is Catmull-Rom, i.e. the same a = -0.5 bicubic Pillow uses, and libvips widens the
-// kernel when shrinking, so it antialiases like Pillow. Measured against the Pillow reference (pillow-resize.ts) on the
-// synthetic test images of preprocess.test.ts (mean / max absolute difference, in [-1, 1] units, over all pixels):
-//   photo-like 640×480 → 224: mean 0.0026, max 0.0235;  noise 300×200 → 224: mean 0.0011, max 0.0157;
-//   text-like 1200×1600 → 224: mean 0.0041, max 0.0549;  upscale 90×60 → 224: mean 0.0017, max 0.0157.
-// (One 8-bit level is 0.0078 in these units.) preprocess.test.ts bounds these so a sharp/libvips change that moves
-// away from Pillow fails the build.
+// kernel when shrinking, so it antialiases like Pillow; growing axes go through affine (see resizeToRgb). Measured
+// against the Pillow reference (pillow-resize.ts, byte-identical to Pillow 9.4) on the synthetic images of
+// test-images.ts resized to 224×224, as mean / max absolute difference in [-1, 1] units over all values
+// (one 8-bit level = 0.0078):
+//   photo-like 640×480 (shrink 2.9×/2.1×):   mean 0.0015, max 0.0471
+//   noise 300×200 (shrink x 1.3×, grow y):   mean 0.0034, max 0.0314
+//   text-like 1200×1600 (shrink 5.4×/7.1×):  mean 0.0170, max 0.1333
+//   noise 90×60 (grow 2.5×/3.7×):            mean 0.0051, max 0.1569
+// The deviation grows with large non-integer shrink factors: the text image shrunk along x only gave mean ≤ 0.0001 at
+// 2× and 3×, 0.0063 at 5.36× and 0.0149 at 7.14× (consistent with libvips box-shrinking part of a large factor before
+// its cubic reduce; not checked in the libvips source). For comparison, sharp's resize() alone on the 90×60 upscale gave mean 0.1515 / max 0.6431 (corner-aligned
+// upsampling). preprocess.test.ts bounds these figures so a sharp/libvips change that moves away from Pillow fails.
 import sharp from 'sharp';
 import { EngineError } from '../runtime/errors';
 
