@@ -72,6 +72,23 @@ test('OCR on every page of a TIFF fills each page and can be cancelled', async (
     await expect(app.viewer.lineShapes().first()).toBeAttached();
   }
 
+  // Search across pages: Enter walks through the hits on this page, then moves on to the next.
+  await app.thumbnails.item(0).click();
+  await app.viewer.expectPage(doc.documentId, 0);
+  await app.ocr.search.fill('page');
+  await expect(app.ocr.otherHits).toBeVisible();
+  const here = Number(((await app.ocr.hitCount.innerText()).match(/^\d+/) ?? ['0'])[0]);
+  expect(here).toBeGreaterThan(0);
+  for (let i = 0; i < here; i++) await app.ocr.search.press('Enter');
+  await app.viewer.expectPage(doc.documentId, 0);
+  await expect(app.ocr.selectedLines).toHaveCount(1);
+  await app.ocr.search.press('Enter');
+  await app.viewer.expectPage(doc.documentId, 1);
+  await expect(app.ocr.selectedLines).toHaveCount(1);
+  await app.ocr.search.press('Shift+Enter');
+  await app.viewer.expectPage(doc.documentId, 0);
+  await app.ocr.search.fill('');
+
   // A second run, cancelled at once: the app says so and stays usable.
   await app.toolbar.ocrAll.click();
   await app.toolbar.ocrCancel.click();

@@ -7,6 +7,8 @@ export class OcrPanel {
   readonly search: Locator;
   readonly hitCount: Locator;
   readonly summary: Locator;
+  readonly otherHits: Locator;
+  readonly selectedLines: Locator;
 
   constructor(page: Page) {
     this.root = page.getByTestId('ocr-panel');
@@ -14,6 +16,8 @@ export class OcrPanel {
     this.search = this.root.getByTestId('ocr-search');
     this.hitCount = this.root.getByTestId('ocr-hit-count');
     this.summary = this.root.getByTestId('ocr-summary');
+    this.otherHits = this.root.getByTestId('ocr-other-hits');
+    this.selectedLines = this.root.locator('[data-testid="ocr-line"][aria-pressed="true"]');
   }
 
   line(index: number): Locator {

@@ -3,6 +3,7 @@
 import type { OcrPage } from '../../../preload/contract';
 import { confidenceTone, formatConfidence, MID_CONFIDENCE } from './confidence';
 import type { OverlayShape, Point } from './overlay-shapes';
+import { boundsOf, type Rect } from './viewport-math';
 
 export const lineShapeId = (line: number): string => `line-${line}`;
 
@@ -61,6 +62,12 @@ export function searchOcr(ocr: OcrPage, page: { width: number; height: number },
     if (shapes.length === before) shapes.push({ id: `hit-${i}`, points: scale(line.box), tone: 'hit' });
   });
   return { lines, shapes };
+}
+
+/** A line's bounding box in page pixels (for panning it into view). */
+export function lineBounds(ocr: OcrPage, page: { width: number; height: number }, line: number): Rect | null {
+  const l = ocr.lines[line];
+  return l ? boundsOf(scaler(ocr, page)(l.box)) : null;
 }
 
 export function pageText(ocr: OcrPage): string {

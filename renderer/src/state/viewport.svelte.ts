@@ -28,6 +28,9 @@ export class ViewportState {
   /** The image pixel under the pointer, or null when the pointer is off the page. */
   cursor = $state<{ x: number; y: number } | null>(null);
 
+  /** A rectangle to bring into view once the next page is shown (search jumping across pages). */
+  #pendingReveal: Rect | null = null;
+
   zoomPercent = $derived(Math.round(this.view.scale * 1000) / 10);
 
   setBox(box: Size): void {
@@ -47,6 +50,15 @@ export class ViewportState {
     } else {
       this.#apply(this.view);
     }
+    if (this.#pendingReveal) {
+      this.view = revealRect(this.view, this.#pendingReveal, page, this.box);
+      this.#pendingReveal = null;
+    }
+  }
+
+  /** Reveal a rectangle of the page about to be shown (call just before changing page). */
+  revealOnNextPage(rect: Rect): void {
+    this.#pendingReveal = rect;
   }
 
   fitPage(): void {
