@@ -39,6 +39,9 @@ describe('PaliGemma engine on tiny converted models', () => {
     expect(Math.min(...ref.margins)).toBeGreaterThan(1e-3);
     const a = await e.generate({ image, prompt: 'caption en', maxNewTokens: MAX });
     expect(a.ids).toEqual(ref.ids);
+    // Beyond the argmax: the chosen tokens' log-probabilities agree with float64 to float32 accuracy.
+    const worst = Math.max(...a.logprobs.map((lp, i) => Math.abs(lp - ref.logprobs[i]!)));
+    expect(worst).toBeLessThan(1e-3);
     expect(a.promptTokens).toBe(prompt.ids.length);
     expect(a.text).toBe(e.tokenizer.decode(ref.ids));
     // The onnx-community export has no sliding window (its constant mask bypasses it, doc §2.4 / §4.2); the tiny
@@ -50,6 +53,7 @@ describe('PaliGemma engine on tiny converted models', () => {
     expect(refOc.ids).not.toEqual(ref.ids); // the window really changes the output here
     const b = await ocEngine.generate({ image, prompt: 'caption en', maxNewTokens: MAX });
     expect(b.ids).toEqual(refOc.ids);
+    expect(Math.max(...b.logprobs.map((lp, i) => Math.abs(lp - refOc.logprobs[i]!)))).toBeLessThan(1e-3);
   });
 
   it('streams tokens whose text deltas rebuild the result, with logprobs and timings', async () => {
@@ -124,6 +128,17 @@ describe('PaliGemma engine on tiny converted models', () => {
     const s1 = await e.generate({ image, prompt: 'caption en', maxNewTokens: 6, strategy: { kind: 'sample', seed: 5, temperature: 1.5 } });
     const s2 = await e.generate({ image, prompt: 'caption en', maxNewTokens: 6, strategy: { kind: 'sample', seed: 5, temperature: 1.5 } });
     expect(s2.ids).toEqual(s1.ids);
+  });
+
+  it('picks the requested dtype from a folder holding several (onnx-community q4 next to fp32)', async () => {
+    const { convertCheckpoint } = await import('../onnx/convert/convert');
+    await convertCheckpoint({ checkpointDir: oc.checkpointDir, outDir: oc.modelDir, layout: 'onnx-community', dtype: 'q4' });
+    const e = await open(oc, { prefs: { threads: 1, dtype: 'q4' } });
+    expect(Object.values(e.plan.components).map((c) => `${c.file}:${c.dtype}`)).toEqual([
+      'onnx/vision_encoder_q4.onnx:q4', 'onnx/embed_tokens_q4.onnx:q4', 'onnx/decoder_model_merged_q4.onnx:q4',
+    ]);
+    const r = await e.generate({ image, prompt: 'caption en', maxNewTokens: 3 });
+    expect(r.ids).toHaveLength(3);
   });
 
   it('bad inputs: undecodable image → BAD_INPUT, missing model → MODEL_NOT_FOUND', async () => {

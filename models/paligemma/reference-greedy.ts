@@ -6,12 +6,18 @@ import { buildEmbeds } from '../onnx/reference/paligemma';
 import { visionForward } from '../onnx/reference/siglip';
 import type { RefWeights } from '../onnx/reference/weights';
 
-export interface RefGreedy { ids: number[]; /** top-1 minus top-2 logit per step: how decisive each choice was */ margins: number[] }
+export interface RefGreedy {
+  ids: number[];
+  /** log-softmax of the chosen id over the unmasked ids, per step */
+  logprobs: number[];
+  /** top-1 minus top-2 logit per step: how decisive each choice was */
+  margins: number[];
+}
 
 export function referenceGreedy(w: RefWeights, m: ModelSpec, pixels: Float32Array, promptIds: number[], o: { maxNewTokens: number; eosIds: number[]; vocabLimit: number }): RefGreedy {
   const feats = visionForward(w, m, Float64Array.from(pixels));
   const ids = [...promptIds];
-  const out: number[] = [], margins: number[] = [];
+  const out: number[] = [], margins: number[] = [], logprobs: number[] = [];
   const V = m.text.vocab;
   for (let t = 0; t < o.maxNewTokens; t++) {
     const { logits } = decoderForward(w, m, buildEmbeds(w, m, ids, feats), ids.map((_, i) => i + 1), promptIds.length);
@@ -22,8 +28,11 @@ export function referenceGreedy(w: RefWeights, m: ModelSpec, pixels: Float32Arra
     }
     out.push(best);
     margins.push(row[best]! - second);
+    let sum = 0;
+    for (let i = 0; i < o.vocabLimit; i++) sum += Math.exp(row[i]! - row[best]!);
+    logprobs.push(-Math.log(sum));
     if (o.eosIds.includes(best)) break;
     ids.push(best);
   }
-  return { ids: out, margins };
+  return { ids: out, logprobs, margins };
 }
