@@ -12,7 +12,7 @@ const machine: MachineInfo = { platform: 'linux', arch: 'x64', logicalCores: 2, 
 const MAX = 12;
 let pv: TinyModel, oc: TinyModel;
 let image: Buffer;
-let engines: PaliGemmaEngine[] = [];
+const engines: PaliGemmaEngine[] = [];
 
 beforeAll(async () => {
   [pv, oc, image] = await Promise.all([prepareTinyModel('paliscope'), prepareTinyModel('onnx-community'), testImagePng('photo')]);
