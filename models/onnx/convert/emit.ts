@@ -3,7 +3,7 @@
 import type { GraphBuilder } from '../builder';
 import { MS_DOMAIN } from '../builder';
 import { rowBlocks, type RowSource } from './source';
-import { f16Bytes, quantizeInt8PerColumn, quantizeQ4Blockwise, quantizeRowsInt8, quantizeRowsQ4, type WeightDtype } from './quant';
+import { f16Bytes, quantizeInt8RowsInto, quantizeQ4Blockwise, quantizeRowsInt8, quantizeRowsQ4, type WeightDtype } from './quant';
 
 export interface EmitOptions {
   dtype: WeightDtype; q4Block: number;
@@ -41,8 +41,11 @@ export class WeightEmitter {
         break;
       }
       case 'int8': {
-        // [in, out] layout (per-column scales for DequantizeLinear axis 1) is a transpose: needs the whole matrix.
-        const { q, scale } = quantizeInt8PerColumn(src.all(), out, inp);
+        // [in, out] layout (per-column scales for DequantizeLinear axis 1) is a transpose of the checkpoint's rows, so
+        // the int8 result is assembled in memory (a quarter of the fp32 size) from row blocks.
+        const q = new Int8Array(out * inp);
+        const scale = new Float32Array(out);
+        for (const [r0, b] of rowBlocks(src, bb)) quantizeInt8RowsInto(b, r0, out, inp, q, scale);
         const deq = g.op('DequantizeLinear', [g.initializer(name, 'INT8', [inp, out], q), g.initializer(`${name}.scale`, 'FLOAT', [out], scale)], { axis: 1 });
         y = g.matmul(x, deq);
         break;

@@ -6,27 +6,34 @@ export type WeightDtype = 'fp32' | 'fp16' | 'int8' | 'q4';
 
 /** W[out, in] (PyTorch layout) → int8 [in, out] plus one scale per output column: w ≈ q·scale. */
 export function quantizeInt8PerColumn(W: Float32Array, out: number, inp: number): { q: Int8Array; scale: Float32Array } {
+  const q = new Int8Array(out * inp);
   const scale = new Float32Array(out);
-  const s64 = new Float64Array(out); // divide by the unrounded scale, exactly as quantizeRowsInt8 does
-  for (let o = 0; o < out; o++) {
+  quantizeInt8RowsInto(W, 0, out, inp, q, scale);
+  return { q, scale };
+}
+
+/**
+ * Quantizes rows [row0, row0 + rows) of W (given as `block`, [rows, inp]) into the transposed int8 matrix q [inp, out]
+ * and their scales — so a big matrix can be read in row blocks while only the int8 result is held whole.
+ */
+export function quantizeInt8RowsInto(block: Float32Array, row0: number, out: number, inp: number, q: Int8Array, scale: Float32Array): void {
+  const rows = block.length / inp;
+  const s64 = new Float64Array(rows); // divide by the unrounded scale, exactly as quantizeRowsInt8 does
+  for (let o = 0; o < rows; o++) {
     let mx = 0;
-    for (let k = 0; k < inp; k++) mx = Math.max(mx, Math.abs(W[o * inp + k]!));
+    for (let k = 0; k < inp; k++) mx = Math.max(mx, Math.abs(block[o * inp + k]!));
     s64[o] = mx > 0 ? mx / 127 : 1;
-    scale[o] = s64[o]!;
+    scale[row0 + o] = s64[o]!;
   }
   // The output is the transpose of the input: walk it in 64×64 tiles so both sides stay in cache.
-  const q = new Int8Array(out * inp);
   const T = 64;
-  for (let o0 = 0; o0 < out; o0 += T) for (let k0 = 0; k0 < inp; k0 += T) {
-    const o1 = Math.min(out, o0 + T), k1 = Math.min(inp, k0 + T);
+  for (let o0 = 0; o0 < rows; o0 += T) for (let k0 = 0; k0 < inp; k0 += T) {
+    const o1 = Math.min(rows, o0 + T), k1 = Math.min(inp, k0 + T);
     for (let o = o0; o < o1; o++) {
-      // Divide (not multiply by 1/scale): the same rounding as quantizeRowsInt8, so a tied head and its
-      // embedding table dequantize to identical values.
       const s = s64[o]!;
-      for (let k = k0; k < k1; k++) q[k * out + o] = Math.max(-127, Math.min(127, Math.round(W[o * inp + k]! / s)));
+      for (let k = k0; k < k1; k++) q[k * out + row0 + o] = Math.max(-127, Math.min(127, Math.round(block[o * inp + k]! / s)));
     }
   }
-  return { q, scale };
 }
 
 /**
