@@ -17,6 +17,7 @@ import { ensureTesseract, runTesseract, tesseractVersion } from './tesseract';
 interface Row {
   page: string;
   seconds: number;
+  cpuSeconds: number;
   pageCer: number;
   lineCer: number;
 }
@@ -47,11 +48,14 @@ async function main(): Promise<number> {
     await engine.recognize(pages[0]!.image);
     for (const p of pages) {
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       const page = await engine.recognize(p.image);
       const seconds = (performance.now() - t0) / 1000;
+      const cpu = process.cpuUsage(c0);
+      const cpuSeconds = (cpu.user + cpu.system) / 1e6;
       const text = pageToText(page);
-      pal.push({ page: p.name, seconds, pageCer: pageCer(p.text, text), lineCer: lineCer(p.lines, page.lines.map((l) => l.text)) });
-      log(`paliscope  ${p.name.padEnd(40)} ${seconds.toFixed(2)} s  page CER ${pal.at(-1)!.pageCer.toFixed(4)}`);
+      pal.push({ page: p.name, seconds, cpuSeconds, pageCer: pageCer(p.text, text), lineCer: lineCer(p.lines, page.lines.map((l) => l.text)) });
+      log(`paliscope  ${p.name.padEnd(40)} ${seconds.toFixed(2)} s (cpu ${cpuSeconds.toFixed(2)} s)  page CER ${pal.at(-1)!.pageCer.toFixed(4)}`);
     }
     await engine.dispose();
 
@@ -63,28 +67,28 @@ async function main(): Promise<number> {
       tesName = await tesseractVersion();
       for (const p of pages) {
         const t0 = performance.now();
-        const text = await runTesseract(path.join(dir, `${p.name}.png`), threads);
+        const { text, cpuSeconds } = await runTesseract(path.join(dir, `${p.name}.png`), threads);
         const seconds = (performance.now() - t0) / 1000;
-        tes.push({ page: p.name, seconds, pageCer: pageCer(p.text, text), lineCer: lineCer(p.lines, text.split('\n')) });
-        log(`tesseract  ${p.name.padEnd(40)} ${seconds.toFixed(2)} s  page CER ${tes.at(-1)!.pageCer.toFixed(4)}`);
+        tes.push({ page: p.name, seconds, cpuSeconds, pageCer: pageCer(p.text, text), lineCer: lineCer(p.lines, text.split('\n')) });
+        log(`tesseract  ${p.name.padEnd(40)} ${seconds.toFixed(2)} s (cpu ${cpuSeconds.toFixed(2)} s)  page CER ${tes.at(-1)!.pageCer.toFixed(4)}`);
       }
     }
 
-    const summary = (rows: Row[]) => ({ medianSeconds: median(rows.map((r) => r.seconds)), pageCer: mean(rows.map((r) => r.pageCer)), lineCer: mean(rows.map((r) => r.lineCer)) });
+    const summary = (rows: Row[]) => ({ medianSeconds: median(rows.map((r) => r.seconds)), medianCpuSeconds: median(rows.map((r) => r.cpuSeconds)), pageCer: mean(rows.map((r) => r.pageCer)), lineCer: mean(rows.map((r) => r.lineCer)) });
     const ps = summary(pal);
     const out: string[] = [];
     out.push(`OCR benchmark: ${pages.length} generated pages (1275×1650, 150 DPI), ${threads} thread(s), ${os.cpus().length} CPU(s) [${os.cpus()[0]?.model ?? '?'}]`);
     out.push(`load average before/after: ${loadBefore.map((v) => v.toFixed(1)).join(' ')} / ${os.loadavg().map((v) => v.toFixed(1)).join(' ')} (other work on the machine inflates the timings)`);
     out.push('');
-    out.push('| engine | median s/page | page CER | line CER |');
-    out.push('| --- | --- | --- | --- |');
-    out.push(`| Paliscope (PP-OCRv4, onnxruntime-node) | ${ps.medianSeconds.toFixed(2)} | ${(ps.pageCer * 100).toFixed(2)}% | ${(ps.lineCer * 100).toFixed(2)}% |`);
+    out.push('| engine | median s/page | median CPU s/page | page CER | line CER |');
+    out.push('| --- | --- | --- | --- | --- |');
+    out.push(`| Paliscope (PP-OCRv4, onnxruntime-node) | ${ps.medianSeconds.toFixed(2)} | ${ps.medianCpuSeconds.toFixed(2)} | ${(ps.pageCer * 100).toFixed(2)}% | ${(ps.lineCer * 100).toFixed(2)}% |`);
     let ts: ReturnType<typeof summary> | null = null;
     if (tes.length) {
       ts = summary(tes);
-      out.push(`| ${tesName} (eng, psm 3, CLI incl. start-up) | ${ts.medianSeconds.toFixed(2)} | ${(ts.pageCer * 100).toFixed(2)}% | ${(ts.lineCer * 100).toFixed(2)}% |`);
+      out.push(`| ${tesName} (eng, psm 3, CLI incl. start-up) | ${ts.medianSeconds.toFixed(2)} | ${ts.medianCpuSeconds.toFixed(2)} | ${(ts.pageCer * 100).toFixed(2)}% | ${(ts.lineCer * 100).toFixed(2)}% |`);
       const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : a > 0 ? '∞' : '1.00 (both 0)');
-      out.push(`| ratio Paliscope / Tesseract | ${ratio(ps.medianSeconds, ts.medianSeconds)} | ${ratio(ps.pageCer, ts.pageCer)} | ${ratio(ps.lineCer, ts.lineCer)} |`);
+      out.push(`| ratio Paliscope / Tesseract | ${ratio(ps.medianSeconds, ts.medianSeconds)} | ${ratio(ps.medianCpuSeconds, ts.medianCpuSeconds)} | ${ratio(ps.pageCer, ts.pageCer)} | ${ratio(ps.lineCer, ts.lineCer)} |`);
     }
     out.push('');
     out.push('| page | Paliscope s | Paliscope page CER | Tesseract s | Tesseract page CER |');

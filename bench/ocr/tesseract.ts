@@ -26,11 +26,18 @@ export async function tesseractVersion(): Promise<string> {
   return stdout.split('\n')[0]?.trim() ?? 'tesseract';
 }
 
-/** OCR of one image file; `threads` caps Tesseract's OpenMP threads like Paliscope's. */
-export async function runTesseract(imagePath: string, threads: number): Promise<string> {
-  const { stdout } = await exec('tesseract', [imagePath, 'stdout', '-l', 'eng', '--psm', '3'], {
+/**
+ * OCR of one image file; `threads` caps Tesseract's OpenMP threads like Paliscope's. Returns the
+ * text and the child's CPU seconds (user + system, from bash's `times`), which other load on the
+ * machine disturbs far less than wall time.
+ */
+export async function runTesseract(imagePath: string, threads: number): Promise<{ text: string; cpuSeconds: number }> {
+  const { stdout, stderr } = await exec('bash', ['-c', 'tesseract "$1" stdout -l eng --psm 3 2>/dev/null; status=$?; times >&2; exit $status', 'tesseract', imagePath], {
     env: { ...process.env, OMP_THREAD_LIMIT: String(threads) },
     maxBuffer: 64 * 1024 * 1024,
   });
-  return stdout;
+  // `times` prints the shell's own user/sys line, then the children's: "0m1.234s 0m0.056s".
+  const children = stderr.trim().split('\n').at(-1) ?? '';
+  const secs = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+  return { text: stdout, cpuSeconds: secs.reduce((a, b) => a + b, 0) };
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultLoader, isDocumentError, openDocument, type LoadedDocument } from '../documents';
 import { createOcrEngine } from './engine';
+import { defaultOcrModelDir } from './model-dir';
 import { createSearchablePdf, toAlto, toHocr, toJson, toJsonObject, toText } from './export';
 import { ProgressBar } from './progress';
 import type { OcrEngine, OcrPage } from './types';
@@ -21,7 +22,7 @@ options:
   --out DIR        write one output file per input into DIR (created if missing)
   --threads N      threads per model run (default: 2)
   --dpi N          PDF render resolution and searchable-PDF page scale (default: 150)
-  --models DIR     folder with the PP-OCR models (default: bundled)
+  --models DIR     folder with the PP-OCR models (default: $PALISCOPE_OCR_MODELS, else bundled)
   --recognizer F   another PP-OCR recognition model (.onnx); needs --dictionary
   --dictionary F   its character dictionary (one character per line)
   -h, --help       show this help
@@ -97,7 +98,7 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
     try {
       engine = await createOcrEngine({
         threads,
-        ...(values.models ? { modelDir: values.models } : {}),
+        modelDir: values.models ?? defaultOcrModelDir({ env: process.env }),
         ...(values.recognizer && values.dictionary ? { recognizer: { model: values.recognizer, dictionary: values.dictionary } } : {}),
       });
     } catch (err) {

@@ -84,7 +84,8 @@ interface RecPiece {
 }
 
 export async function createOcrEngine(options: EngineOptions = {}): Promise<OcrEngine> {
-  const modelDir = options.modelDir ?? defaultOcrModelDir();
+  // No environment lookups here: callers (CLI, app) resolve PALISCOPE_OCR_MODELS / resources.
+  const modelDir = options.modelDir ?? defaultOcrModelDir({});
   const threads = Math.max(1, options.threads ?? 2);
   const det: DetectionOptions = { ...DEFAULT_DETECTION, ...options.detection };
   const clsThresh = options.clsThresh ?? 0.9;

@@ -20,6 +20,8 @@ export function toJsonObject(pages: readonly OcrPage[]) {
   };
 }
 
+/** Indented JSON with each [x, y] point kept on one line, so boxes stay readable. */
 export function toJson(pages: readonly OcrPage[]): string {
-  return JSON.stringify(toJsonObject(pages), null, 2) + '\n';
+  const pretty = JSON.stringify(toJsonObject(pages), null, 2);
+  return pretty.replace(/\[\s+(-?[\d.e+-]+),\s+(-?[\d.e+-]+)\s+\]/g, '[$1, $2]') + '\n';
 }
