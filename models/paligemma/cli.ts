@@ -21,6 +21,7 @@ options:
   --dtype D           weights variant for every component: ${DTYPES.join(', ')}
   --provider P        execution provider to try first: ${PROVIDERS.join(', ')} (CPU stays as fallback)
   --threads N         intra-op threads (default: physical cores)
+  --resampler R       image resize: sharp (default, fast) or pillow (exact Hugging Face parity, slower)
   --json              print one JSON object (text, ids, logprobs, timings, plan) instead of streaming text
   -v, --verbose       log the session plan and timings on stderr
   -h, --help          show this help
@@ -50,7 +51,7 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
         model: { type: 'string' }, image: { type: 'string' }, prompt: { type: 'string' },
         'max-tokens': { type: 'string' }, beams: { type: 'string' }, sample: { type: 'boolean' },
         temperature: { type: 'string' }, 'top-k': { type: 'string' }, 'top-p': { type: 'string' }, seed: { type: 'string' },
-        dtype: { type: 'string' }, provider: { type: 'string' }, threads: { type: 'string' },
+        dtype: { type: 'string' }, provider: { type: 'string' }, threads: { type: 'string' }, resampler: { type: 'string' },
         json: { type: 'boolean' }, verbose: { type: 'boolean', short: 'v' }, help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -64,6 +65,7 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
     for (const k of ['model', 'image', 'prompt'] as const) if (a[k] === undefined) throw new Error(`--${k} is required`);
     if (a.dtype !== undefined && !(DTYPES as readonly string[]).includes(a.dtype)) throw new Error(`--dtype ${a.dtype}: expected one of ${DTYPES.join(', ')}`);
     if (a.provider !== undefined && !PROVIDERS.includes(a.provider as ProviderName)) throw new Error(`--provider ${a.provider}: expected one of ${PROVIDERS.join(', ')}`);
+    if (a.resampler !== undefined && a.resampler !== 'sharp' && a.resampler !== 'pillow') throw new Error(`--resampler ${a.resampler}: expected sharp or pillow`);
     const beams = positiveInt(a.beams, 'beams');
     if (beams && a.sample) throw new Error('--beams and --sample exclude each other');
     maxNewTokens = positiveInt(a['max-tokens'], 'max-tokens') ?? 64;
@@ -82,7 +84,7 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
   let engine;
   try {
     engine = await createPaliGemma({
-      modelDir: a.model!, signal: ac.signal,
+      modelDir: a.model!, signal: ac.signal, resampler: a.resampler as 'sharp' | 'pillow' | undefined,
       prefs: { dtype: a.dtype as Dtype | undefined, providers: a.provider ? [a.provider as ProviderName, 'cpu'] : undefined, threads },
       logger: { info: log, warn: (m) => io.stderr.write(`warning: ${m}\n`), debug: log },
     });

@@ -25,6 +25,8 @@ export interface PaliGemmaOptions {
   signal?: AbortSignal;
   /** Memory bound of the vision-feature cache (default 256 MB; 0 disables it). */
   imageCacheBytes?: number;
+  /** Image resize: 'sharp' (default, fast) or 'pillow' (exact Hugging Face parity, slower); see preprocess.ts. */
+  resampler?: 'sharp' | 'pillow';
 }
 
 export interface StreamToken extends GeneratedToken { /** Text this token adds (may be '' while a character is incomplete). */ text: string }
@@ -121,7 +123,7 @@ export async function createPaliGemma(o: PaliGemmaOptions): Promise<PaliGemmaEng
       }
     }
   }
-  return new Engine(plan, config, scan.layout, prefixAttention, tokenizer, sessions, new ImageFeatureCache(o.imageCacheBytes ?? 256e6), logger);
+  return new Engine(plan, config, scan.layout, prefixAttention, tokenizer, sessions, new ImageFeatureCache(o.imageCacheBytes ?? 256e6), logger, o.resampler ?? 'sharp');
 }
 
 class Engine implements PaliGemmaEngine {
@@ -140,6 +142,7 @@ class Engine implements PaliGemmaEngine {
     private readonly s: Record<Component, LoadedSession>,
     private readonly cache: ImageFeatureCache,
     private readonly logger: Logger,
+    private readonly resampler: 'sharp' | 'pillow',
   ) {
     this.providers = { vision_encoder: s.vision_encoder.provider, embed_tokens: s.embed_tokens.provider, decoder: s.decoder.provider };
   }
@@ -162,12 +165,12 @@ class Engine implements PaliGemmaEngine {
       throw new EngineError('BAD_INPUT', `image ${String(req.image)}: cannot read (${(e as Error).message})`, { cause: e });
     }
     const c = this.plan.components.vision_encoder!;
-    const key = `${this.plan.modelDir}|${c.file}`;
+    const key = `${this.plan.modelDir}|${c.file}|${this.resampler}`;
     const useCache = req.useImageCache ?? true;
     const ck = `${key}|${this.config.imageSize}|${hash}`;
     const hit = useCache ? this.cache.get(ck) : undefined;
     if (hit) return { f: hit, cached: true, preprocessMs: performance.now() - t0, visionMs: 0 };
-    const pre = await preprocessImage(bytes, { size: this.config.imageSize, mean: this.config.mean, std: this.config.std });
+    const pre = await preprocessImage(bytes, { size: this.config.imageSize, mean: this.config.mean, std: this.config.std, resampler: this.resampler });
     const t1 = performance.now();
     rss();
     throwIfCancelled(req.signal, 'generation');

@@ -36,6 +36,12 @@ describe('preprocess', () => {
     });
   }
 
+  it("resampler 'pillow' reproduces the Pillow reference exactly", async () => {
+    const { rgb, width, height } = testImageRgb('text');
+    const out = await resizeToRgb(await testImagePng('text'), 56, 'pillow');
+    expect(Buffer.from(out.rgb).equals(Buffer.from(pillowResizeRgb(rgb, width, height, 56, 56)))).toBe(true);
+  });
+
   it('writes NCHW planes in [-1, 1]: a pure red image gives R = 1, G = B = -1', async () => {
     const png = await sharp({ create: { width: 30, height: 20, channels: 3, background: { r: 255, g: 0, b: 0 } } }).png().toBuffer();
     const p = await preprocessImage(png, { size: 14 });
