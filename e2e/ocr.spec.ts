@@ -44,6 +44,19 @@ test('OCR on a page draws a box for every recognised line', async ({ fixtures },
   await app.viewer.shape('line-0').click();
   await expect(app.ocr.line(0)).toHaveAttribute('aria-pressed', 'true');
   await expect(app.ocr.line(2)).toHaveAttribute('aria-pressed', 'false');
+  // Zoomed in far, clicking the last line pans its box into view.
+  for (let i = 0; i < 6; i++) await app.pressKey('+');
+  const last = lines - 1;
+  const viewer = await app.viewer.viewerBox();
+  // In view: fully on screen vertically, and its start (left edge) on screen (long lines may not fit).
+  const inView = (b: { x: number; y: number; width: number; height: number }): boolean =>
+    b.x >= viewer.x && b.x < viewer.x + viewer.width && b.y >= viewer.y && b.y + b.height <= viewer.y + viewer.height;
+  expect(inView(await app.viewer.shapeBox(`line-${last}`)), 'the last line starts off screen').toBe(false);
+  await app.ocr.line(last).click();
+  await expect.poll(async () => inView(await app.viewer.shapeBox(`line-${last}`))).toBe(true);
+  await expect(app.viewer.shape(`line-${last}`)).toHaveClass(/selected/);
+  await app.pressKey('f');
+
   // Hover names the text and confidence.
   await app.viewer.shape('line-1').hover();
   await expect(app.viewer.tooltip).toContainText(/\d+ % confidence/);

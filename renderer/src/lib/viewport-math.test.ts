@@ -44,6 +44,10 @@ describe('viewport math', () => {
     const moved = revealRect(v, { x: 900, y: 1500, width: 100, height: 20 }, page, box);
     expect(950 * moved.scale + moved.x).toBeCloseTo(500);
     expect(1510 * moved.scale + moved.y).toBeCloseTo(400);
+    // Wider than the viewer: its start goes to the margin.
+    const wide = revealRect(v, { x: 500, y: 1500, width: 1400, height: 20 }, page, box);
+    expect(500 * wide.scale + wide.x).toBeCloseTo(FIT_MARGIN);
+    expect(1510 * wide.scale + wide.y).toBeCloseTo(400);
     // Near the page's edge the page stays in view rather than centring exactly.
     const edge = revealRect(v, { x: 1900, y: 10, width: 100, height: 20 }, page, box);
     expect(edge.x).toBe(1000 - 2000 - FIT_MARGIN);

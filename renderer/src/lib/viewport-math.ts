@@ -60,7 +60,11 @@ export function clampView(view: View, page: Size, box: Size): View {
   };
 }
 
-/** Pans as little as possible so that the image rectangle is on screen (centred if it was off). */
+/**
+ * Brings an image rectangle on screen: nothing moves if it is already fully visible; otherwise it
+ * is centred, and on an axis where it is larger than the viewer its start (where reading begins)
+ * is placed at the margin.
+ */
 export function revealRect(view: View, r: Rect, page: Size, box: Size): View {
   const left = r.x * view.scale + view.x;
   const top = r.y * view.scale + view.y;
@@ -68,9 +72,11 @@ export function revealRect(view: View, r: Rect, page: Size, box: Size): View {
   const bottom = top + r.height * view.scale;
   const inside = left >= 0 && top >= 0 && right <= box.width && bottom <= box.height;
   if (inside) return view;
-  const cx = (r.x + r.width / 2) * view.scale;
-  const cy = (r.y + r.height / 2) * view.scale;
-  return clampView({ scale: view.scale, x: box.width / 2 - cx, y: box.height / 2 - cy }, page, box);
+  const axis = (start: number, extent: number, room: number): number => {
+    const scaled = extent * view.scale;
+    return scaled + 2 * FIT_MARGIN <= room ? room / 2 - (start * view.scale + scaled / 2) : FIT_MARGIN - start * view.scale;
+  };
+  return clampView({ scale: view.scale, x: axis(r.x, r.width, box.width), y: axis(r.y, r.height, box.height) }, page, box);
 }
 
 export function screenToImage(view: View, sx: number, sy: number): { x: number; y: number } {
