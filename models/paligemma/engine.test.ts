@@ -71,6 +71,16 @@ describe('PaliGemma engine on tiny converted models', () => {
     expect(t.peakRssBytes).toBeGreaterThan(10e6);
   });
 
+  it('stream() yields the same tokens as generate()', async () => {
+    const e = await open(pv);
+    const s = e.stream({ image, prompt: 'ocr', maxNewTokens: 5 });
+    const ids: number[] = [];
+    for await (const t of s) ids.push(t.id);
+    const r = await s.result;
+    expect(ids).toEqual(r.ids);
+    expect(ids).toEqual((await e.generate({ image, prompt: 'ocr', maxNewTokens: 5 })).ids);
+  });
+
   it('a second prompt on the same image skips the vision encoder', async () => {
     const e = await open(pv);
     const a = await e.generate({ image, prompt: 'caption en', maxNewTokens: 4 });

@@ -4,6 +4,7 @@ import * as ort from 'onnxruntime-node';
 import { decode, type GeneratedToken, type Strategy } from '../runtime/decode';
 import { classifyRuntimeError, EngineError, throwIfCancelled } from '../runtime/errors';
 import { silentLogger, type Logger } from '../runtime/logger';
+import { streamCallback, type TokenStream } from '../runtime/stream';
 import { detectMachine, type MachineInfo } from '../runtime/machine';
 import { describePlan, planSessions, type EnginePrefs, type ProviderName, type SessionPlan } from '../runtime/plan';
 import { createSessionFromPlan, type LoadedSession } from '../runtime/sessions';
@@ -91,6 +92,8 @@ export interface PaliGemmaEngine {
   readonly providers: Readonly<Record<Component, ProviderName>>;
   readonly tokenizer: PaliGemmaTokenizer;
   generate(req: GenerateRequest): Promise<GenerateResult>;
+  /** generate() as an async iterator of tokens (`for await`), with the full result in `.result`. */
+  stream(req: Omit<GenerateRequest, 'onToken'>): TokenStream<StreamToken, GenerateResult>;
   /** Vision-encoder runs and cache statistics since creation. */
   stats(): { visionRuns: number; decoderRuns: number; cache: ImageFeatureCache['stats'] };
   dispose(): Promise<void>;
@@ -154,6 +157,10 @@ class Engine implements PaliGemmaEngine {
     const run = this.queue.then(() => this.generateNow(req));
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  stream(req: Omit<GenerateRequest, 'onToken'>): TokenStream<StreamToken, GenerateResult> {
+    return streamCallback((onToken) => this.generate({ ...req, onToken }));
   }
 
   private async visionFeatures(req: GenerateRequest, rss: () => void): Promise<{ f: CachedFeatures; cached: boolean; preprocessMs: number; visionMs: number }> {
