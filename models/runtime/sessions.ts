@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { EngineError, throwIfCancelled } from './errors';
+import { classifyRuntimeError, EngineError, throwIfCancelled } from './errors';
 import { checkIo, type IoDecl } from './io-check';
 import type { Logger } from './logger';
 import type { ProviderName, SessionPlan } from './plan';
@@ -37,6 +37,8 @@ export async function createSessionFromPlan(plan: SessionPlan, component: string
         logSeverityLevel: 3,
       });
     } catch (e) {
+      const oom = classifyRuntimeError(e, `loading ${path} on ${provider}`);
+      if (oom instanceof EngineError) throw oom; // a smaller dtype, not another provider, is the way out
       const msg = e instanceof Error ? e.message : String(e);
       failures.push(`${provider}: ${msg}`);
       o.logger?.warn?.(`${component}: provider ${provider} failed (${msg}); trying the next one`);
