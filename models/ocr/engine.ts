@@ -11,7 +11,7 @@ import { dist, rotateQuadLabels, subQuad } from './geometry';
 import { readingOrder } from './layout';
 import { MODEL_FILES, defaultOcrModelDir } from './model-dir';
 import type { DetectionOptions, EngineOptions, OcrEngine, OcrLine, OcrOptions, OcrPage, OcrWord, Point, Quad, RawImage } from './types';
-import { blankColumnRuns, insertSpaces, spaceThreshold, type BlankRun } from './spacing';
+import { blankColumnRuns, insertSpaces, snapWordEdges, spaceThreshold, type BlankRun } from './spacing';
 import { warpQuad, writeBgrHalfNorm } from './warp';
 
 const REC_H = 48;
@@ -311,7 +311,7 @@ export async function createOcrEngine(options: EngineOptions = {}): Promise<OcrE
 
     const lines: Omit<OcrLine, 'block'>[] = [];
     regions.forEach((r, ri) => {
-      const line = buildLine(r, pieces.filter((p) => p.region === ri));
+      const line = buildLine(r, pieces.filter((p) => p.region === ri), minSpace / SPACE_EM);
       if (!line) return;
       const map = (q: Quad) => q.map(back) as Quad;
       lines.push({ ...line, box: map(line.box), words: line.words.map((w) => ({ ...w, box: map(w.box) })) });
@@ -365,11 +365,19 @@ function padAcross(q: Quad, pad: number): Quad {
 }
 
 /** Joins a region's recognised pieces into a line and splits it into words with their own boxes. */
-function buildLine(r: Region, pieces: RecPiece[]): Omit<OcrLine, 'block'> | null {
+function buildLine(r: Region, pieces: RecPiece[], emPx: number): Omit<OcrLine, 'block'> | null {
   // Character positions as fractions of the whole line (0 = its reading start).
   const chars: { char: string; confidence: number; a: number; b: number }[] = [];
+  // Word-sized gaps (and the margins at both ends of the line) in the same fractions.
+  const gaps: { s: number; e: number }[] = [];
+  let em = 0;
   for (const p of pieces.sort((x, y) => x.x0 - y.x0)) {
     const toU = (step: number) => Math.min(1, Math.max(0, (p.x0 + step / p.stride) / p.lineW));
+    em = emPx / p.lineW;
+    for (const g of p.blanks ?? []) {
+      const atEdge = (g.start === 0 && p.x0 === 0) || p.x0 + g.end >= p.lineW;
+      if (atEdge || g.end - g.start >= p.spaceGap) gaps.push({ s: (p.x0 + g.start) / p.lineW, e: (p.x0 + g.end) / p.lineW });
+    }
     const prev = chars[chars.length - 1];
     if (p.joinSpace && prev && prev.char !== ' ' && p.chars[0] && p.chars[0].char !== ' ') {
       const u = toU(0);
@@ -382,15 +390,16 @@ function buildLine(r: Region, pieces: RecPiece[]): Omit<OcrLine, 'block'> | null
   }
   const text = chars.map((c) => c.char).join('').trim();
   if (!text) return null;
-  const words: OcrWord[] = [];
+  const spans: { text: string; confidence: number; a: number; b: number }[] = [];
   let cur: typeof chars = [];
   const flush = () => {
     if (!cur.length) return;
     const first = cur[0]!, last = cur[cur.length - 1]!;
-    words.push({
+    spans.push({
       text: cur.map((c) => c.char).join(''),
       confidence: cur.reduce((s, c) => s + c.confidence, 0) / cur.length,
-      box: subQuad(r.oriented, first.a, Math.max(last.b, first.a)),
+      a: first.a,
+      b: Math.max(last.b, first.a),
     });
     cur = [];
   };
@@ -399,6 +408,8 @@ function buildLine(r: Region, pieces: RecPiece[]): Omit<OcrLine, 'block'> | null
     else cur.push(c);
   }
   flush();
+  snapWordEdges(spans, gaps, 0.8 * em);
+  const words: OcrWord[] = spans.map((w) => ({ text: w.text, confidence: w.confidence, box: subQuad(r.oriented, w.a, w.b) }));
   const nonSpace = chars.filter((c) => c.char !== ' ');
   const confidence = nonSpace.reduce((s, c) => s + c.confidence, 0) / Math.max(1, nonSpace.length);
   return { text, confidence, box: r.oriented, words };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blankColumnRuns, insertSpaces, spaceThreshold } from './spacing';
+import { blankColumnRuns, insertSpaces, snapWordEdges, spaceThreshold } from './spacing';
 import type { DecodedChar } from './ctc';
 
 function crop(width: number, height: number, inkCols: number[]): Uint8Array {
@@ -46,5 +46,16 @@ describe('spaceThreshold', () => {
   it('keeps the floor for tight fonts and short crops', () => {
     expect(spaceThreshold(runs(30, 2, 3, 2, 12, 2, 30), 8)).toBe(8);
     expect(spaceThreshold(runs(30, 9, 30), 8)).toBe(8);
+  });
+});
+
+describe('snapWordEdges', () => {
+  it('moves edges onto the nearest gap within tolerance only', () => {
+    const words = [{ a: 0.05, b: 0.33 }, { a: 0.42, b: 0.9 }];
+    snapWordEdges(words, [{ s: 0, e: 0.02 }, { s: 0.3, e: 0.38 }, { s: 0.95, e: 1 }], 0.05);
+    expect(words).toEqual([{ a: 0.02, b: 0.3 }, { a: 0.38, b: 0.95 }]);
+    const far = [{ a: 0.5, b: 0.6 }];
+    snapWordEdges(far, [{ s: 0, e: 0.02 }], 0.05);
+    expect(far).toEqual([{ a: 0.5, b: 0.6 }]);
   });
 });

@@ -102,3 +102,30 @@ export function spaceThreshold(runs: readonly BlankRun[], floor: number): number
   if (inner.length < 3) return floor;
   return Math.max(floor, 2 * inner[Math.floor(inner.length / 2)]!);
 }
+
+/**
+ * Moves word edges (fractions of the line length) onto the ink: a left edge to the end of the
+ * nearest gap, a right edge to the start of the nearest gap, when one lies within `tol`. CTC
+ * spikes lag their glyphs by up to about a character, so the raw edges cut into the first letter
+ * and overhang into the following space.
+ */
+export function snapWordEdges(words: { a: number; b: number }[], gaps: readonly { s: number; e: number }[], tol: number): void {
+  for (const w of words) {
+    let bestA = w.a, dA = tol;
+    let bestB = w.b, dB = tol;
+    for (const g of gaps) {
+      if (Math.abs(g.e - w.a) < dA) {
+        dA = Math.abs(g.e - w.a);
+        bestA = g.e;
+      }
+      if (Math.abs(g.s - w.b) < dB) {
+        dB = Math.abs(g.s - w.b);
+        bestB = g.s;
+      }
+    }
+    if (bestA < bestB) {
+      w.a = bestA;
+      w.b = bestB;
+    }
+  }
+}
