@@ -44,6 +44,13 @@ test('OCR on a page draws a box for every recognised line', async ({ fixtures },
   await app.viewer.shape('line-0').click();
   await expect(app.ocr.line(0)).toHaveAttribute('aria-pressed', 'true');
   await expect(app.ocr.line(2)).toHaveAttribute('aria-pressed', 'false');
+
+  // J and K walk the lines from the keyboard.
+  await app.pressKey('j');
+  await expect(app.ocr.line(1)).toHaveAttribute('aria-pressed', 'true');
+  await app.pressKey('k');
+  await expect(app.ocr.line(0)).toHaveAttribute('aria-pressed', 'true');
+
   // Zoomed in far, clicking the last line pans its box into view.
   for (let i = 0; i < 6; i++) await app.pressKey('+');
   const last = lines - 1;
@@ -78,6 +85,7 @@ test('OCR on every page of a TIFF fills each page and can be cancelled', async (
   await app.toolbar.ocrAll.click();
   await expect(app.toolbar.ocrProgress).toBeVisible();
   await app.events.waitFor('paliscope:ocr-done', mark, { documentId: doc.documentId }, 180_000);
+  await expect(app.thumbnails.withText).toHaveCount(3);
   for (const index of [0, 1, 2]) {
     await app.thumbnails.item(index).click();
     await app.viewer.expectPage(doc.documentId, index);

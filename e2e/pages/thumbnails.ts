@@ -6,12 +6,15 @@ export class Thumbnails {
   readonly items: Locator;
   readonly requested: Locator;
   readonly loaded: Locator;
+  /** Thumbnails marked as having recognised text. */
+  readonly withText: Locator;
 
   constructor(page: Page) {
     this.root = page.getByTestId('thumbnails');
     this.items = this.root.getByTestId('thumbnail');
     this.requested = this.root.locator('[data-testid="thumbnail"][data-requested="true"]');
     this.loaded = this.root.locator('[data-testid="thumbnail"][data-loaded="true"]');
+    this.withText = this.root.getByTestId('thumbnail-has-text');
   }
 
   item(index: number): Locator {

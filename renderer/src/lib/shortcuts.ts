@@ -17,6 +17,9 @@ export type Command =
   | 'ocrPage'
   | 'ocrAll'
   | 'search'
+  | 'nextLine'
+  | 'prevLine'
+  | 'copyLine'
   | 'toggleBoxes'
   | 'toggleThumbnails'
   | 'prevDocument'
@@ -62,6 +65,9 @@ export const shortcuts: Shortcut[] = [
   { command: 'ocrPage', chords: [{ key: 'r' }], keys: ['R'], description: 'Run OCR on this page', group: 'OCR' },
   { command: 'ocrAll', chords: [{ key: 'R', shift: true }], keys: ['Shift+R'], description: 'Run OCR on all pages', group: 'OCR' },
   { command: 'search', chords: [{ key: 'f', mod: true }, { key: '/' }], keys: ['Ctrl+F', '/'], description: 'Search recognised text', group: 'OCR' },
+  { command: 'nextLine', chords: [{ key: 'j' }], keys: ['J'], description: 'Select the next text line', group: 'OCR' },
+  { command: 'prevLine', chords: [{ key: 'k' }], keys: ['K'], description: 'Select the previous text line', group: 'OCR' },
+  { command: 'copyLine', chords: [{ key: 'c', mod: true }], keys: ['Ctrl+C'], description: 'Copy the selected line (when no text is selected)', group: 'OCR' },
   { command: 'escape', chords: [{ key: 'Escape' }], keys: ['Esc'], description: 'Close dialog, cancel OCR, clear selection', group: 'General' },
   { command: 'help', chords: [{ key: '?', shift: true }, { key: '?' }], keys: ['?'], description: 'Show this help', group: 'General' },
 ];
