@@ -77,7 +77,8 @@ export class PaliscopeApp {
   trackPageImageRequests(maxSide: number): { count(): number; indices(): Set<number> } {
     const seen: number[] = [];
     this.page.on('request', (r) => {
-      const m = /\/page\/[A-Za-z0-9_-]+\/(\d+)\?max=(\d+)$/.exec(new URL(r.url()).pathname + new URL(r.url()).search);
+      // `/page/<id>/<n>?max=` on the headless host, `paliscope://page/<id>/<n>?max=` in Electron.
+      const m = /page\/[A-Za-z0-9_-]+\/(\d+)\?max=(\d+)$/.exec(r.url());
       if (m && Number(m[2]) === maxSide) seen.push(Number(m[1]));
     });
     return { count: () => seen.length, indices: () => new Set(seen) };
