@@ -158,6 +158,16 @@ describe('decode: sampling', () => {
     expect(Math.abs(zeros - 187.5)).toBeLessThan(38);
   });
 
+  it('top-p reaches into the low-probability tail only when p demands it (threshold search)', async () => {
+    // id 0: weight 1; ids 1…999: e^−12 each (below the first 1e-4 threshold), together ≈ 0.6 % of the mass.
+    const logits = () => Array.from({ length: 1000 }, (_, i) => (i === 0 ? 0 : -12));
+    const strict = await sample(9, { topP: 0.99 }, logits, 1500);
+    expect(new Set(strict)).toEqual(new Set([0]));
+    const loose = await sample(9, { topP: 0.99999 }, logits, 1500);
+    // ≈ 0.6 % of 1500 draws ≈ 9 tail ids expected; at least one (P(none) = 0.994^1500 ≈ 1e-4).
+    expect(loose.filter((i) => i !== 0).length).toBeGreaterThan(0);
+  });
+
   it('low temperature approaches greedy, high temperature flattens', async () => {
     const logits = () => [2, 1, 0];
     const cold = await sample(3, { temperature: 0.05 }, logits, 100);

@@ -4,7 +4,7 @@
 // without copying it.
 import { beamSearch, type BeamOptions } from './beam';
 import { EngineError, throwIfCancelled } from './errors';
-import { logSoftmax, maskFrom } from './logits';
+import { logProbOf, maskFrom } from './logits';
 import { createSampler, greedySampler, type Sampler, type SamplingOptions } from './sampler';
 
 export interface StepModel<S> {
@@ -88,7 +88,7 @@ export async function decode<S>(model: StepModel<S>, start: DecodeStart<S>, o: D
       throwIfCancelled(o.signal, 'generation');
       maskFrom(logits, o.vocabLimit);
       const id = sampler.pick(logits);
-      const logprob = logSoftmax(logits)[id]!;
+      const logprob = logProbOf(logits, id);
       ids.push(id);
       logprobs.push(logprob);
       tokenTimes.push(performance.now());

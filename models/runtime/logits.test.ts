@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { argmax, logSoftmax, maskFrom, topK } from './logits';
+import { argmax, logProbOf, logSoftmax, maskFrom, topK } from './logits';
 
 describe('logits helpers', () => {
   it('maskFrom hides ids ≥ limit', () => {
@@ -11,6 +11,10 @@ describe('logits helpers', () => {
     expect(lp[0]).toBeCloseTo(Math.log(0.5), 12);
     expect(lp[2]).toBe(-Infinity);
     expect(() => logSoftmax([-Infinity])).toThrow(/masked/);
+  });
+  it('logProbOf equals logSoftmax at the id', () => {
+    const x = [0.3, -2, 5, -Infinity, 1.25];
+    for (const id of [0, 2, 4]) expect(logProbOf(x, id)).toBeCloseTo(logSoftmax(x)[id]!, 12);
   });
   it('argmax: first maximum wins ties', () => expect(argmax([1, 3, 3, 2])).toBe(1));
   it('topK returns indices in descending order', () => {

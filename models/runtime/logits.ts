@@ -20,6 +20,16 @@ export function logSoftmax(logits: ArrayLike<number>): Float64Array {
   return out;
 }
 
+/** log softmax(logits)[id] without allocating a vocab-sized array (one per generated token adds up at 257k ids). */
+export function logProbOf(logits: ArrayLike<number>, id: number): number {
+  let max = -Infinity;
+  for (let i = 0; i < logits.length; i++) if (logits[i]! > max) max = logits[i]!;
+  if (max === -Infinity) throw new Error('logProbOf: every logit is -Infinity (all ids masked)');
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i]! - max);
+  return logits[id]! - max - Math.log(sum);
+}
+
 /** Index of the largest value; the lowest index wins ties, as numpy/torch argmax. NaN never wins. */
 export function argmax(x: ArrayLike<number>): number {
   let best = -1, bv = -Infinity;
