@@ -51,7 +51,15 @@ export class DecoderStepper implements StepModel<KvState> {
 
   /** Embedding rows for ids (raw table rows; the decoder applies ×√d itself, doc §2.3). */
   async embedIds(ids: number[]): Promise<Float32Array> {
-    const out = await this.embed.run({ input_ids: i64(ids, [1, ids.length]) });
+    const input = i64(ids, [1, ids.length]);
+    let out: ort.InferenceSession.OnnxValueMapType;
+    try {
+      out = await this.embed.run({ input_ids: input });
+    } catch (e) {
+      throw classifyRuntimeError(e, `embed_tokens run (${ids.length} ids)`);
+    } finally {
+      input.dispose();
+    }
     const e = out.inputs_embeds!;
     const data = (e.data as Float32Array).slice();
     e.dispose();

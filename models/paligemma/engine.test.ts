@@ -69,6 +69,7 @@ describe('PaliGemma engine on tiny converted models', () => {
     expect(t.timeToFirstTokenMs).toBeGreaterThanOrEqual(t.prefillMs);
     expect(t.totalMs).toBeGreaterThanOrEqual(t.timeToFirstTokenMs + t.decodeMs - 1e-6);
     expect(t.peakRssBytes).toBeGreaterThan(10e6);
+    expect(r.image).toEqual({ width: 640, height: 480 });
   });
 
   it('stream() yields the same tokens as generate()', async () => {

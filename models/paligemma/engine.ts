@@ -75,6 +75,8 @@ export interface GenerateResult {
   logprobs: number[];
   finishReason: 'eos' | 'length';
   promptTokens: number;
+  /** Size of the input image after EXIF orientation: loc tokens (/1024) scale to these, doc §5.3. */
+  image: { width: number; height: number };
   timings: Timings;
 }
 
@@ -172,9 +174,8 @@ class Engine implements PaliGemmaEngine {
       throw new EngineError('BAD_INPUT', `image ${String(req.image)}: cannot read (${(e as Error).message})`, { cause: e });
     }
     const c = this.plan.components.vision_encoder!;
-    const key = `${this.plan.modelDir}|${c.file}|${this.resampler}`;
     const useCache = req.useImageCache ?? true;
-    const ck = `${key}|${this.config.imageSize}|${hash}`;
+    const ck = ImageFeatureCache.key(`${this.plan.modelDir}|${c.file}|${this.resampler}`, hash, this.config.imageSize);
     const hit = useCache ? this.cache.get(ck) : undefined;
     if (hit) return { f: hit, cached: true, preprocessMs: performance.now() - t0, visionMs: 0 };
     const pre = await preprocessImage(bytes, { size: this.config.imageSize, mean: this.config.mean, std: this.config.std, resampler: this.resampler });
@@ -249,7 +250,8 @@ class Engine implements PaliGemmaEngine {
       totalMs: end - t0, peakRssBytes: peakRss,
     };
     this.logger.debug?.(`paligemma: ${n} tokens, ttft ${timings.timeToFirstTokenMs.toFixed(1)} ms, vision ${vision.cached ? 'cached' : `${timings.visionMs.toFixed(1)} ms`}`);
-    return { text: this.tokenizer.decode(result.ids), ids: result.ids, logprobs: result.logprobs, finishReason: result.finishReason, promptTokens: prompt.ids.length, timings };
+    return { text: this.tokenizer.decode(result.ids), ids: result.ids, logprobs: result.logprobs, finishReason: result.finishReason, promptTokens: prompt.ids.length,
+      image: { width: vision.f.width, height: vision.f.height }, timings };
   }
 
   async dispose(): Promise<void> {
