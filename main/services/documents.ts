@@ -19,13 +19,13 @@ function toFailure(err: unknown, name: string): AppFailure {
 export class DocumentService {
   readonly #open: OpenDocument;
   readonly #recent: RecentFiles;
-  readonly #pdfDpi: number;
+  readonly pdfDpi: number;
   readonly #docs = new Map<string, { summary: DocumentSummary; doc: LoadedDocument }>();
 
   constructor(deps: { open: OpenDocument; recent: RecentFiles; pdfDpi?: number }) {
     this.#open = deps.open;
     this.#recent = deps.recent;
-    this.#pdfDpi = deps.pdfDpi ?? 150;
+    this.pdfDpi = deps.pdfDpi ?? 150;
   }
 
   async openPath(path: string, password?: string): Promise<DocumentSummary> {
@@ -83,7 +83,7 @@ export class DocumentService {
   async #add(source: DocumentSource, name: string, password: string | undefined): Promise<DocumentSummary> {
     let doc: LoadedDocument;
     try {
-      doc = await this.#open(source, { pdfDpi: this.#pdfDpi, ...(password !== undefined ? { password } : {}) });
+      doc = await this.#open(source, { pdfDpi: this.pdfDpi, ...(password !== undefined ? { password } : {}) });
     } catch (err) {
       throw toFailure(err, name);
     }

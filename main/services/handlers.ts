@@ -50,5 +50,6 @@ export function createHandlers(deps: { documents: DocumentService; ocr: OcrServi
     'engine.health': () => engine.health(),
 
     'ocr.run': (input, ctx) => ocr.run(input, ctx),
+    'ocr.export': ({ documentId, format }) => ocr.export(documentId, format),
   };
 }

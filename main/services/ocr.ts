@@ -5,6 +5,18 @@ import { AppFailure } from '../ipc/dispatcher';
 import type { StreamContext } from '../ipc/dispatcher';
 import type { EngineClient } from '../engine/client';
 import type { DocumentService } from './documents';
+import { toText, toJson, toHocr, toAlto, toSearchablePdf } from '../../models/ocr/export';
+
+export type OcrExportFormat = 'txt' | 'json' | 'hocr' | 'alto' | 'pdf';
+const EXPORTS: Record<OcrExportFormat, { extension: string; mime: string }> = {
+  txt: { extension: 'txt', mime: 'text/plain;charset=utf-8' },
+  json: { extension: 'json', mime: 'application/json' },
+  hocr: { extension: 'hocr.html', mime: 'application/xhtml+xml' },
+  alto: { extension: 'alto.xml', mime: 'application/xml' },
+  pdf: { extension: 'pdf', mime: 'application/pdf' },
+};
+/** Page images of scans carry no trustworthy resolution; 300 DPI is what scanners default to. */
+const IMAGE_DPI = 300;
 
 export class OcrService {
   readonly #documents: DocumentService;
@@ -39,6 +51,28 @@ export class OcrService {
       done++;
     }
     return { pages: done };
+  }
+
+  /** The document's OCR results as a file, pages in order; only pages that have been read. */
+  async export(documentId: string, format: OcrExportFormat): Promise<{ fileName: string; mime: string; bytes: Uint8Array }> {
+    const doc = this.#documents.get(documentId);
+    const read = [...this.results(documentId).entries()].sort(([a], [b]) => a - b);
+    if (read.length === 0) throw new AppFailure('NOT_FOUND', `${doc.name}: no page has been read yet; run OCR before exporting`);
+    const pages = read.map(([, page]) => page);
+    const stem = doc.name.replace(/\.[^.]+$/, '');
+    const { extension, mime } = EXPORTS[format];
+    const text = (s: string): Uint8Array => new TextEncoder().encode(s);
+    let bytes: Uint8Array;
+    if (format === 'txt') bytes = text(toText(pages));
+    else if (format === 'json') bytes = text(toJson(pages));
+    else if (format === 'hocr') bytes = text(toHocr(pages, { title: doc.name }));
+    else if (format === 'alto') bytes = text(toAlto(pages, { fileName: doc.name, processingDateTime: new Date().toISOString() }));
+    else {
+      const inputs = [];
+      for (const [index, page] of read) inputs.push({ page, image: await doc.renderPage(index) });
+      bytes = await toSearchablePdf(inputs, { dpi: doc.format === 'pdf' ? this.#documents.pdfDpi : IMAGE_DPI, title: stem });
+    }
+    return { fileName: `${stem}.${extension}`, mime, bytes };
   }
 
   results(documentId: string): ReadonlyMap<number, OcrPage> {

@@ -7,6 +7,8 @@ import { invoke, stream, event, StreamStarted, type ContractShape } from './defi
 export * from './define';
 
 const Empty = z.object({}).strict();
+/** Raw bytes (a file's content); Electron's IPC clones them, the headless host base64-encodes them. */
+const Bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, { message: 'expected bytes (a Uint8Array)' });
 const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'an id of letters, digits, _ and -');
 
 export const DocumentFormat = z.enum(['png', 'jpeg', 'webp', 'bmp', 'gif', 'tiff', 'pdf']);
@@ -69,7 +71,7 @@ export const contract = {
   'documents.openBytes': invoke(
     z.object({
       name: z.string().min(1).max(255),
-      bytes: z.instanceof(Uint8Array).refine((b) => b.byteLength <= MAX_UPLOAD_BYTES, `at most ${MAX_UPLOAD_BYTES} bytes`),
+      bytes: Bytes.refine((b) => b.byteLength <= MAX_UPLOAD_BYTES, `at most ${MAX_UPLOAD_BYTES} bytes`),
       password: z.string().max(1024).optional(),
     }).strict(),
     DocumentSummary,
@@ -88,6 +90,12 @@ export const contract = {
     z.object({ documentId: Id, pages: z.array(z.number().int().nonnegative()).max(10_000).optional() }).strict(),
     OcrChunk,
     z.object({ pages: z.number().int().nonnegative() }),
+  ),
+
+  // OCR results of a document as a file: the renderer saves it (a download in both hosts).
+  'ocr.export': invoke(
+    z.object({ documentId: Id, format: z.enum(['txt', 'json', 'hocr', 'alto', 'pdf']) }).strict(),
+    z.object({ fileName: z.string(), mime: z.string(), bytes: Bytes }),
   ),
 
   // Cancels any running stream this window started.
