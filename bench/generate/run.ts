@@ -5,12 +5,12 @@
 // --model is given. Every run generates exactly --tokens tokens (eos disabled) from the same image and prompt; the
 // image-cache runs ask a second prompt after a warm-up on the same image, as a user asking again about one page.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { convertCheckpoint } from '../../models/onnx/convert/convert';
 import { writeFixture, PRESETS, type PresetName } from '../../models/onnx/fixture';
-import { createPaliGemma } from '../../models/paligemma/engine';
+import { createPaliGemma, type Timings } from '../../models/paligemma/engine';
 import { testImagePng } from '../../models/paligemma/test-images';
 import { detectMachine } from '../../models/runtime/machine';
 
@@ -49,17 +49,21 @@ const rows: { name: string; totalMs: number; ttftMs: number; visionMs: number; d
 try {
   // Warm-up: first-run allocations and the cache entry for the image-cache rows.
   await engine.generate({ image, prompt: 'caption en', maxNewTokens: 2, eosIds: [-1] });
-  for (const c of configs) {
-    const runs = [];
-    for (let r = 0; r < repeats; r++) {
+  // Round-robin over the configurations so that load from other processes during the run hits every row alike.
+  const runs = configs.map(() => [] as Timings[]);
+  for (let r = 0; r < repeats; r++) {
+    for (const [ci, c] of configs.entries()) {
       const res = await engine.generate({ image, prompt: 'answer en what is on the table', maxNewTokens: tokens, eosIds: [-1], useImageCache: c.img, useKvCache: c.kv });
       if (res.ids.length !== tokens) throw new Error(`${c.name}: ${res.ids.length} tokens, expected ${tokens}`);
-      runs.push(res.timings);
+      runs[ci]!.push(res.timings);
     }
+  }
+  for (const [ci, c] of configs.entries()) {
+    const t = runs[ci]!;
     rows.push({
-      name: c.name, totalMs: median(runs.map((t) => t.totalMs)), ttftMs: median(runs.map((t) => t.timeToFirstTokenMs)),
-      visionMs: median(runs.map((t) => t.visionMs)), decodeTps: median(runs.map((t) => t.decodeTokensPerSecond ?? 0)),
-      peakRssMB: Math.max(...runs.map((t) => t.peakRssBytes)) / 1e6,
+      name: c.name, totalMs: median(t.map((x) => x.totalMs)), ttftMs: median(t.map((x) => x.timeToFirstTokenMs)),
+      visionMs: median(t.map((x) => x.visionMs)), decodeTps: median(t.map((x) => x.decodeTokensPerSecond ?? 0)),
+      peakRssMB: Math.max(...t.map((x) => x.peakRssBytes)) / 1e6,
     });
   }
 } finally {
@@ -71,8 +75,9 @@ const base = rows[0]!;
 const header = `| config | total ms | × total | TTFT ms | × TTFT | vision ms | decode tok/s | × tok/s | peak RSS MB |`;
 const lines = [header, '|---|---|---|---|---|---|---|---|---|', ...rows.map((r) =>
   `| ${r.name} | ${r.totalMs.toFixed(1)} | ${(r.totalMs / base.totalMs).toFixed(2)} | ${r.ttftMs.toFixed(1)} | ${(r.ttftMs / base.ttftMs).toFixed(2)} | ${r.visionMs.toFixed(1)} | ${r.decodeTps.toFixed(1)} | ${(r.decodeTps / base.decodeTps).toFixed(2)} | ${r.peakRssMB.toFixed(0)} |`)];
-const label = `${preset}${a.layers ? ` L${a.layers}` : ''} ${a.dtype}, ${tokens} new tokens, median of ${repeats}, ${machine.physicalCores} physical cores, ratios vs the first row`;
+const load = loadavg().map((x) => x.toFixed(1)).join(' ');
+const label = `${preset}${a.layers ? ` L${a.layers}` : ''} ${a.dtype}, ${tokens} new tokens, median of ${repeats} (configs interleaved), ${machine.physicalCores} physical cores, load average at the end ${load}; ratios vs the first row`;
 process.stdout.write(`${label}\n\n${lines.join('\n')}\n`);
 const out = a.out ?? join('bench', 'generate', `results-${preset}${a.layers ? `-L${a.layers}` : ''}-${a.dtype}.json`);
-writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, preset, layers: a.layers ?? null, dtype: a.dtype, tokens, repeats, machine, rows }, null, 1) + '\n');
+writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, loadAverage: loadavg(), preset, layers: a.layers ?? null, dtype: a.dtype, tokens, repeats, machine, rows }, null, 1) + '\n');
 process.stderr.write(`wrote ${out}\n`);
