@@ -4,6 +4,8 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from './cli';
+import { createOcrEngine } from './engine';
+import type { OcrEngine } from './types';
 
 class Sink {
   chunks: (string | Uint8Array)[] = [];
@@ -27,10 +29,21 @@ async function textImage(name: string, lines: string[]): Promise<void> {
   await sharp(Buffer.from(svg)).flatten({ background: '#fff' }).png().toFile(file(name));
 }
 
+let shared: OcrEngine | undefined;
+/** Reuses one warm engine (dispose is deferred to afterAll) for tests that run the CLI many times. */
+const sharedEngine: typeof createOcrEngine = async (opts) => {
+  shared ??= await createOcrEngine(opts);
+  return { recognize: shared.recognize, dispose: async () => undefined };
+};
+
 async function cli(...argv: string[]) {
+  return cliWith(undefined, ...argv);
+}
+
+async function cliWith(factory: typeof createOcrEngine | undefined, ...argv: string[]) {
   const stdout = new Sink();
   const stderr = new Sink();
-  const code = await run(argv, { stdout: stdout as never, stderr: stderr as never });
+  const code = await run(argv, { stdout: stdout as never, stderr: stderr as never }, { createEngine: factory ?? createOcrEngine });
   return { code, out: stdout.text, err: stderr.text, stdout };
 }
 
@@ -39,7 +52,10 @@ beforeAll(async () => {
   await textImage('two.png', ['Pack my box with five dozen liquor jugs']);
   writeFileSync(file('broken.png'), 'not an image at all');
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(async () => {
+  await shared?.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe('paliscope ocr', () => {
   it('prints text for one file', async () => {
@@ -68,7 +84,7 @@ describe('paliscope ocr', () => {
   it('writes one file per input and format into --out, with page progress on stderr', async () => {
     const out = file('out');
     for (const format of ['txt', 'hocr', 'alto', 'pdf', 'json']) {
-      const r = await cli(file('one.png'), file('two.png'), '--format', format, '--out', out);
+      const r = await cliWith(sharedEngine, file('one.png'), file('two.png'), '--format', format, '--out', out);
       expect(r.code, r.err).toBe(0);
       expect(r.out).toBe('');
       expect(r.err).toContain('2/2 pages');

@@ -38,7 +38,12 @@ interface Io {
   stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 }
 
-export async function run(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+interface Deps {
+  /** Engine factory; tests pass one that reuses a warm engine across runs. */
+  createEngine: typeof createOcrEngine;
+}
+
+export async function run(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }, deps: Deps = { createEngine: createOcrEngine }): Promise<number> {
   let args;
   try {
     args = parseArgs({
@@ -96,7 +101,7 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
   let bar: ProgressBar | undefined;
   try {
     try {
-      engine = await createOcrEngine({
+      engine = await deps.createEngine({
         threads,
         modelDir: values.models ?? defaultOcrModelDir({ env: process.env }),
         ...(values.recognizer && values.dictionary ? { recognizer: { model: values.recognizer, dictionary: values.dictionary } } : {}),
