@@ -231,6 +231,17 @@ test('+, - and 0 zoom from the keyboard, and the readouts follow', async ({ fixt
   await expect(v.root).toHaveAttribute('data-zoom', fitted.toFixed(4));
 });
 
+test('the text panel can be widened and the page refits beside it', async ({ fixtures }) => {
+  await app.openFile(join(fixtures, 'document.pdf'));
+  await app.pressKey('w');
+  const panelBefore = (await app.ocr.root.boundingBox())!.width;
+  const zoomBefore = await app.viewer.zoom();
+  await app.dragTextPanelSplitter(-120);
+  await expect.poll(async () => Math.round((await app.ocr.root.boundingBox())!.width - panelBefore)).toBe(120);
+  // Fit width follows the narrower viewer.
+  expect(await app.viewer.expectZoomChangedFrom(zoomBefore)).toBeLessThan(zoomBefore);
+});
+
 test('closing one document leaves the others as they were', async ({ fixtures }) => {
   const a = await app.openFile(join(fixtures, 'multipage.tiff'));
   await app.pressKey('PageDown');

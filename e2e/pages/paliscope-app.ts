@@ -33,6 +33,7 @@ export class PaliscopeApp {
   readonly dialogs: Dialogs;
   readonly fileInput: Locator;
   readonly emptyState: Locator;
+  readonly textPanelSplitter: Locator;
 
   private constructor(readonly page: Page) {
     this.events = new AppEvents(page);
@@ -46,6 +47,7 @@ export class PaliscopeApp {
     this.dialogs = new Dialogs(page);
     this.fileInput = page.getByTestId('file-input');
     this.emptyState = page.getByTestId('empty-state');
+    this.textPanelSplitter = page.getByTestId('splitter');
   }
 
   /** Attaches to a loaded window, starts recording app events and closes documents left open. */
@@ -71,6 +73,16 @@ export class PaliscopeApp {
     const mark = await this.events.mark();
     await this.fileInput.setInputFiles(path);
     return this.events.waitFor('paliscope:error', mark, { source: basename(path) });
+  }
+
+  /** Drags the text panel's splitter horizontally by dx CSS pixels. */
+  async dragTextPanelSplitter(dx: number): Promise<void> {
+    const b = await this.textPanelSplitter.boundingBox();
+    if (!b) throw new Error('the text panel splitter is not on screen');
+    await this.page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
+    await this.page.mouse.down();
+    await this.page.mouse.move(b.x + b.width / 2 + dx, b.y + b.height / 2, { steps: 5 });
+    await this.page.mouse.up();
   }
 
   /** Counts the page-image requests the window makes from now on, for one document and size. */

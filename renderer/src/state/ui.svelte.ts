@@ -6,4 +6,11 @@ export class UiState {
   /** Files are being dragged over the window. */
   dropTarget = $state(false);
   ready = $state(false);
+  /** Width of the text panel in CSS pixels, set by dragging its splitter. */
+  textPanelWidth = $state(320);
+
+  resizeTextPanel(dx: number): void {
+    // The panel is on the right: dragging left makes it wider.
+    this.textPanelWidth = Math.min(720, Math.max(220, this.textPanelWidth - dx));
+  }
 }
