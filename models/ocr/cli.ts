@@ -38,6 +38,11 @@ interface Io {
   stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 }
 
+const guarded = new WeakSet<object>();
+let currentStdoutHandler: ((err: NodeJS.ErrnoException) => void) | undefined = (err) => {
+  if (err.code !== 'EPIPE') throw err;
+};
+
 interface Deps {
   /** Engine factory; tests pass one that reuses a warm engine across runs. */
   createEngine: typeof createOcrEngine;
@@ -89,6 +94,17 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
+  // A closed pipe (`paliscope ocr a.pdf | head`) is not an error worth a stack trace: stop quietly.
+  // The listener stays for the stream's lifetime, since the error can arrive after run() returns.
+  const onStdoutError = (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') controller.abort();
+    else throw err;
+  };
+  if (!guarded.has(io.stdout)) {
+    guarded.add(io.stdout);
+    io.stdout.on?.('error', (err: NodeJS.ErrnoException) => currentStdoutHandler?.(err));
+  }
+  currentStdoutHandler = onStdoutError;
   let engine: OcrEngine | undefined;
   let failures = 0;
   const fail = (file: string, err: unknown) => {
