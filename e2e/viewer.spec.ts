@@ -242,6 +242,26 @@ test('the text panel can be widened and the page refits beside it', async ({ fix
   expect(await app.viewer.expectZoomChangedFrom(zoomBefore)).toBeLessThan(zoomBefore);
 });
 
+test('switching tabs keeps each document at the zoom and position it was left at', async ({ fixtures }) => {
+  const a = await app.openFile(join(fixtures, 'page.png'));
+  await app.pressKey('+');
+  await app.pressKey('+');
+  await app.viewer.dragBy(-120, -90);
+  const zoomA = await app.viewer.zoom();
+  const boxA = await app.viewer.imageBox();
+  const b = await app.openFile(join(fixtures, 'document.pdf'));
+  await expect(app.viewer.root).toHaveAttribute('data-zoom-mode', 'custom');
+  await app.pressKey('f');
+  await app.tabs.activate(a.documentId);
+  await app.viewer.expectPage(a.documentId, 0);
+  await expect(app.viewer.root).toHaveAttribute('data-zoom', zoomA.toFixed(4));
+  const back = await app.viewer.imageBox();
+  expect(Math.abs(back.x - boxA.x)).toBeLessThan(1);
+  expect(Math.abs(back.y - boxA.y)).toBeLessThan(1);
+  await app.tabs.activate(b.documentId);
+  await expect(app.viewer.root).toHaveAttribute('data-zoom-mode', 'fit-page');
+});
+
 test('closing one document leaves the others as they were', async ({ fixtures }) => {
   const a = await app.openFile(join(fixtures, 'multipage.tiff'));
   await app.pressKey('PageDown');

@@ -28,6 +28,10 @@ export class ViewportState {
   /** The image pixel under the pointer, or null when the pointer is off the page. */
   cursor = $state<{ x: number; y: number } | null>(null);
 
+  /** Where each document other than the shown one was left (plain fields: nothing renders them). */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- read only when a tab is switched; nothing renders it
+  readonly #saved = new Map<string, { pageIndex: number; view: View; mode: ZoomMode }>();
+  #shown: { documentId: string; pageIndex: number } | null = null;
   /** A rectangle to bring into view once the next page is shown (search jumping across pages). */
   #pendingReveal: Rect | null = null;
 
@@ -38,8 +42,24 @@ export class ViewportState {
     this.#apply(this.view);
   }
 
-  /** A page (or a page of another size) comes into view. */
-  showPage(page: Size): void {
+  /**
+   * A page comes into view. Switching back to a document restores the zoom and position it was
+   * left at (when it still shows the same page), so comparing two documents costs no re-zooming.
+   */
+  showPage(page: Size, at?: { documentId: string; pageIndex: number }): void {
+    if (at && at.documentId !== this.#shown?.documentId) {
+      if (this.#shown) this.#saved.set(this.#shown.documentId, { pageIndex: this.#shown.pageIndex, view: this.view, mode: this.mode });
+      const saved = this.#saved.get(at.documentId);
+      this.#shown = { ...at };
+      if (saved && saved.pageIndex === at.pageIndex) {
+        this.page = page;
+        this.mode = saved.mode;
+        this.#apply(saved.view);
+        return;
+      }
+    } else if (at && this.#shown) {
+      this.#shown.pageIndex = at.pageIndex;
+    }
     const same = this.page && this.page.width === page.width && this.page.height === page.height;
     this.page = page;
     if (this.mode === 'custom' && !same) {
@@ -57,6 +77,12 @@ export class ViewportState {
   }
 
   /** Reveal a rectangle of the page about to be shown (call just before changing page). */
+  /** Forgets a closed document's saved view. */
+  forget(documentId: string): void {
+    this.#saved.delete(documentId);
+    if (this.#shown?.documentId === documentId) this.#shown = null;
+  }
+
   revealOnNextPage(rect: Rect): void {
     this.#pendingReveal = rect;
   }
