@@ -56,6 +56,31 @@ describe('PaliGemma engine on tiny converted models', () => {
     expect(Math.max(...b.logprobs.map((lp, i) => Math.abs(lp - refOc.logprobs[i]!)))).toBeLessThan(1e-3);
   });
 
+  it('PaliGemma 1 (Gemma decoder, MQA, no soft-caps) also matches the reference', async () => {
+    const pg1 = await prepareTinyModel('paliscope', { preset: 'tiny-pg1', seed: 12 });
+    try {
+      const e = await open(pg1);
+      const px = await preprocessImage(image, { size: e.config.imageSize });
+      const prompt = e.tokenizer.buildPrompt('answer en what is this', e.config.numImageTokens);
+      const ref = referenceGreedy(await loadRefWeights(pg1.checkpointDir), pg1.spec, px.pixels, prompt.ids, { maxNewTokens: 8, eosIds: e.config.eosIds, vocabLimit: e.config.vocabLimit });
+      expect(Math.min(...ref.margins)).toBeGreaterThan(1e-3);
+      const r = await e.generate({ image, prompt: 'answer en what is this', maxNewTokens: 8 });
+      expect(r.ids).toEqual(ref.ids);
+      expect(Math.max(...r.logprobs.map((lp, i) => Math.abs(lp - ref.logprobs[i]!)))).toBeLessThan(1e-3);
+    } finally {
+      pg1.cleanup();
+    }
+  });
+
+  it('the image cache is bounded: with room for one image, alternating two re-encodes each time', async () => {
+    const bytes = pv.spec.numImageTokens * pv.spec.text.hidden * 4;
+    const e = await open(pv, { imageCacheBytes: bytes });
+    const other = await testImagePng('noise');
+    for (const img of [image, other, image, image]) await e.generate({ image: img, prompt: 'ocr', maxNewTokens: 1 });
+    expect(e.stats().visionRuns).toBe(3); // image, other (evicts image), image again; the last call hits
+    expect(e.stats().cache.entries).toBe(1);
+  });
+
   it('streams tokens whose text deltas rebuild the result, with logprobs and timings', async () => {
     const e = await open(pv);
     const seen: StreamToken[] = [];
