@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OcrPage } from '../../../preload/contract';
-import { lineIndexOf, lineShapeId, ocrShapes, searchOcr } from './ocr-overlay';
+import { lineIndexOf, lineShapeId, nextHit, ocrShapes, searchOcr } from './ocr-overlay';
 import { parseDebugOverlay } from './debug-overlay';
 
 const quad = (x: number, y: number, w: number, h: number): [[number, number], [number, number], [number, number], [number, number]] => [
@@ -58,5 +58,26 @@ describe('OCR overlay shapes', () => {
     expect(parseDebugOverlay('?debugOverlay=1,2,3')).toBeNull();
     expect(parseDebugOverlay('?debugOverlay=1,2,0,4')).toBeNull();
     expect(parseDebugOverlay('?token=x')).toBeNull();
+  });
+});
+
+describe('next search hit', () => {
+  const hits = [
+    { page: 0, lines: [2, 5] },
+    { page: 3, lines: [1] },
+  ];
+  it('walks this page, then the next page with hits, then wraps', () => {
+    expect(nextHit(hits, 5, { page: 0, line: null }, 1)).toEqual({ page: 0, line: 2 });
+    expect(nextHit(hits, 5, { page: 0, line: 2 }, 1)).toEqual({ page: 0, line: 5 });
+    expect(nextHit(hits, 5, { page: 0, line: 5 }, 1)).toEqual({ page: 3, line: 1 });
+    expect(nextHit(hits, 5, { page: 3, line: 1 }, 1)).toEqual({ page: 0, line: 2 });
+  });
+  it('goes backwards to the previous page\'s last hit', () => {
+    expect(nextHit(hits, 5, { page: 0, line: 2 }, -1)).toEqual({ page: 3, line: 1 });
+    expect(nextHit(hits, 5, { page: 3, line: 1 }, -1)).toEqual({ page: 0, line: 5 });
+  });
+  it('wraps onto the same page when it is the only one with hits', () => {
+    expect(nextHit([{ page: 1, lines: [4] }], 3, { page: 1, line: 4 }, 1)).toEqual({ page: 1, line: 4 });
+    expect(nextHit([], 3, { page: 1, line: null }, 1)).toBeNull();
   });
 });

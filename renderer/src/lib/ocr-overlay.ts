@@ -73,3 +73,27 @@ export function lineBounds(ocr: OcrPage, page: { width: number; height: number }
 export function pageText(ocr: OcrPage): string {
   return ocr.lines.map((l) => l.text).join('\n');
 }
+
+export interface HitPage {
+  page: number;
+  /** Lines on that page containing the query, in reading order. */
+  lines: number[];
+}
+
+/**
+ * Where "next hit" goes from the selected line (or the page start): the next hit line on this page,
+ * else the first hit of the next page that has one, wrapping around the document. Backwards with
+ * step −1. Null when nothing matches anywhere.
+ */
+export function nextHit(hitPages: readonly HitPage[], pageCount: number, at: { page: number; line: number | null }, step: 1 | -1): { page: number; line: number } | null {
+  const here = hitPages.find((h) => h.page === at.page)?.lines ?? [];
+  const from = at.line ?? (step === 1 ? -1 : Infinity);
+  const onPage = step === 1 ? here.find((l) => l > from) : here.findLast((l) => l < from);
+  if (onPage !== undefined) return { page: at.page, line: onPage };
+  for (let k = 1; k <= pageCount; k++) {
+    const page = (((at.page + step * k) % pageCount) + pageCount) % pageCount;
+    const lines = hitPages.find((h) => h.page === page)?.lines;
+    if (lines && lines.length > 0) return { page, line: step === 1 ? lines[0]! : lines[lines.length - 1]! };
+  }
+  return null;
+}
