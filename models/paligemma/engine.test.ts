@@ -169,7 +169,10 @@ describe('PaliGemma engine on tiny converted models', () => {
   it('picks the requested dtype from a folder holding several (onnx-community q4 next to fp32)', async () => {
     const { convertCheckpoint } = await import('../onnx/convert/convert');
     await convertCheckpoint({ checkpointDir: oc.checkpointDir, outDir: oc.modelDir, layout: 'onnx-community', dtype: 'q4' });
-    const e = await open(oc, { prefs: { threads: 1, dtype: 'q4' } });
+    const logged: string[] = [];
+    const e = await open(oc, { prefs: { threads: 1, dtype: 'q4' }, logger: { info: (m: string) => logged.push(m) } });
+    expect(logged[0]).toMatch(/^session plan for paligemma\/onnx-community .*decoder=onnx\/decoder_model_merged_q4\.onnx \(q4.*providers cpu; threads 1/);
+    expect(logged.slice(1)).toEqual(expect.arrayContaining([expect.stringMatching(/^decoder: loaded .* on cpu$/)]));
     expect(Object.values(e.plan.components).map((c) => `${c.file}:${c.dtype}`)).toEqual([
       'onnx/vision_encoder_q4.onnx:q4', 'onnx/embed_tokens_q4.onnx:q4', 'onnx/decoder_model_merged_q4.onnx:q4',
     ]);
