@@ -180,10 +180,13 @@ describe('PaliGemma engine on tiny converted models', () => {
     expect(r.ids).toHaveLength(3);
   });
 
-  it('bad inputs: undecodable image → BAD_INPUT, missing model → MODEL_NOT_FOUND', async () => {
+  it('bad inputs: undecodable image → BAD_INPUT, missing model → MODEL_NOT_FOUND, aborted load → CANCELLED', async () => {
     const e = await open(pv);
     expect(isEngineError(await e.generate({ image: Buffer.from('nope'), prompt: 'x' }).catch((x: unknown) => x), 'BAD_INPUT')).toBe(true);
     expect(isEngineError(await e.generate({ image: '/nonexistent/page.png', prompt: 'x' }).catch((x: unknown) => x), 'BAD_INPUT')).toBe(true);
     expect(isEngineError(await createPaliGemma({ modelDir: `${pv.root}/none`, machine }).catch((x: unknown) => x), 'MODEL_NOT_FOUND')).toBe(true);
+    const ac = new AbortController();
+    ac.abort();
+    expect(isEngineError(await createPaliGemma({ modelDir: pv.modelDir, machine, signal: ac.signal }).catch((x: unknown) => x), 'CANCELLED')).toBe(true);
   });
 });
