@@ -225,10 +225,14 @@ test('+, - and 0 zoom from the keyboard, and the readouts follow', async ({ fixt
   expect(await v.expectZoomChangedFrom(bigger)).toBeCloseTo(fitted, 3);
   await app.pressKey('0');
   await expect(v.root).toHaveAttribute('data-zoom', '1.0000');
-  await expect(app.toolbar.zoomReadout).toHaveText('100 %');
+  await expect(app.toolbar.zoomReadout).toHaveValue('100 %');
   await expect(app.status.zoom).toHaveText('100 %');
   await app.pressKey('f');
   await expect(v.root).toHaveAttribute('data-zoom', fitted.toFixed(4));
+  // A typed zoom.
+  await app.toolbar.setZoomPercent(250);
+  await expect(v.root).toHaveAttribute('data-zoom', '2.5000');
+  await expect(app.toolbar.zoomReadout).toHaveValue('250 %');
 });
 
 test('the text panel can be widened and the page refits beside it', async ({ fixtures }) => {

@@ -46,6 +46,11 @@ export class Toolbar {
     this.help = page.getByTestId('help-button');
   }
 
+  async setZoomPercent(percent: number): Promise<void> {
+    await this.zoomReadout.fill(String(percent));
+    await this.zoomReadout.press('Enter');
+  }
+
   async goToPage(oneBased: number): Promise<void> {
     await this.pageInput.fill(String(oneBased));
     await this.pageInput.press('Enter');
