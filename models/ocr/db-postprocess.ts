@@ -17,6 +17,8 @@ export interface DetectedBox {
   score: number;
 }
 
+// limitSideLen measured on four bench/ocr pages (1275×1650, 150 DPI): 960 → mean page CER 0.28 %,
+// 1280 → 0.13 %, 1600 → 0.13 %; 1280 keeps the accuracy with fewer detector pixels.
 export const DEFAULT_DETECTION: DetectionOptions = {
   limitSideLen: 1280,
   minShortSide: 48,

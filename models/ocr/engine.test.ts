@@ -82,14 +82,22 @@ describe('createOcrEngine', () => {
     expect(cer).toBeLessThan(DEGRADED_BOUND);
   });
 
-  it('reads a page turned 90° clockwise and says how to turn it back', async () => {
+  it.each([
+    [90, 270],
+    [180, 180],
+  ] as const)('reads a page turned %i° clockwise, boxes in its own pixels, and says how to turn it back', async (turn, hint) => {
     const p = await synthPage({ paragraphs: PROSE.slice(6, 8), width: 1100, height: 700, font: 'Liberation Serif', size: 24, columns: 1 });
-    const turned = await rawFromSharp(sharp(p.image.data, { raw: { width: p.image.width, height: p.image.height, channels: 3 } }).rotate(90));
+    const turned = await rawFromSharp(sharp(p.image.data, { raw: { width: p.image.width, height: p.image.height, channels: 3 } }).rotate(turn));
     const page = await engine.recognize(turned);
-    expect(page.rotationHint).toBe(270);
+    expect(page.rotationHint).toBe(hint);
     const cer = pageCer(p.text, pageText(page.lines));
-    console.log(`rotated page CER ${cer.toFixed(4)}`);
+    console.log(`page turned ${turn}° CER ${cer.toFixed(4)}`);
     expect(cer).toBeLessThan(DEGRADED_BOUND);
+    // The first line sits at the right edge (90°) or the bottom (180°) of the turned image.
+    const first = bbox(page.lines[0]!.box);
+    if (turn === 90) expect(first.x0).toBeGreaterThan(turned.width * 0.7);
+    else expect(first.y0).toBeGreaterThan(turned.height * 0.7);
+    for (const l of page.lines) for (const [x, y] of l.box) expect(x >= 0 && x <= turned.width && y >= 0 && y <= turned.height).toBe(true);
   });
 
   it('reads a 20000-px-wide strip', async () => {
@@ -145,10 +153,21 @@ describe('custom recognizer', () => {
   it('refuses a dictionary that does not match the model', async () => {
     const dict = path.join(dir, 'small.txt');
     await writeFile(dict, 'a\nb\nc\n');
-    const e = await createOcrEngine({ recognizer: { model: path.join(defaultOcrModelDir(), MODEL_FILES.rec), dictionary: dict } });
-    const line = await synthPage({ paragraphs: ['A short line'], width: 400, height: 90, font: 'DejaVu Sans', size: 24, columns: 1 });
+    await expect(createOcrEngine({ recognizer: { model: path.join(defaultOcrModelDir({}), MODEL_FILES.rec), dictionary: dict } })).rejects.toThrow(
+      /6625 classes but dictionary .*small\.txt gives 5/,
+    );
+  });
+
+  it('uses a recognizer and dictionary from another folder', async () => {
+    const { copyFile } = await import('node:fs/promises');
+    const model = path.join(dir, 'my-rec.onnx');
+    const dict = path.join(dir, 'my-keys.txt');
+    await copyFile(path.join(defaultOcrModelDir({}), MODEL_FILES.rec), model);
+    await copyFile(path.join(defaultOcrModelDir({}), MODEL_FILES.dict), dict);
+    const e = await createOcrEngine({ recognizer: { model, dictionary: dict } });
+    const line = await synthPage({ paragraphs: ['A short line of text'], width: 500, height: 130, font: 'DejaVu Sans', size: 24, columns: 1 });
     try {
-      await expect(e.recognize(line.image)).rejects.toThrow(/6625 classes but dictionary .*small\.txt gives 5/);
+      expect((await e.recognize(line.image)).lines.map((l) => l.text)).toEqual(['A short line of text']);
     } finally {
       await e.dispose();
     }

@@ -109,6 +109,12 @@ export async function createOcrEngine(options: EngineOptions = {}): Promise<OcrE
     loadSession(path.join(modelDir, MODEL_FILES.cls), threads),
     loadSession(recModel, threads),
   ]);
+  // Fail at load time, not on the first page, when the recognizer and dictionary do not match.
+  const classes = recognizerClasses(recS);
+  if (classes !== undefined && classes !== dictionary.length + 1) {
+    await Promise.all([detS.release(), clsS.release(), recS.release()]);
+    throw new Error(`recognizer ${recModel} has ${classes} classes but dictionary ${dictFile} gives ${dictionary.length + 1} (entries + space + blank)`);
+  }
   let disposed = false;
 
   async function detect(img: RawImage): Promise<{ quad: Quad; score: number }[]> {
@@ -295,9 +301,9 @@ export async function createOcrEngine(options: EngineOptions = {}): Promise<OcrE
     lap('detect+classify');
     const rotationHint = guessRotation(regions);
     let back: (p: Point) => Point = (p) => p;
-    if (autoRotate && (rotationHint === 90 || rotationHint === 270)) {
-      // The detector is trained on horizontal text and misses sideways lines: read the page
-      // upright and map the boxes back to the caller's pixels.
+    if (autoRotate && (rotationHint === 90 || rotationHint === 180 || rotationHint === 270)) {
+      // The detector is trained on horizontal text and misses sideways lines, and the classifier
+      // leaves some upside-down lines unflipped: read the page upright and map the boxes back.
       log?.debug?.(`ocr: page looks turned, reading it rotated ${rotationHint}°`);
       work = await rotateRaw(image, rotationHint);
       back = inverseTransform(rotationHint, image.width, image.height);
@@ -334,6 +340,13 @@ export async function createOcrEngine(options: EngineOptions = {}): Promise<OcrE
       await Promise.all([detS.release(), clsS.release(), recS.release()]);
     },
   };
+}
+
+/** Static class count of a recognizer's output (last dimension), when the model declares it. */
+function recognizerClasses(session: ort.InferenceSession): number | undefined {
+  const meta = (session as { outputMetadata?: readonly { isTensor: boolean; shape?: readonly (number | string)[] }[] }).outputMetadata?.[0];
+  const last = meta && meta.isTensor ? meta.shape?.[meta.shape.length - 1] : undefined;
+  return typeof last === 'number' ? last : undefined;
 }
 
 function validateImage(image: RawImage): void {
@@ -433,12 +446,13 @@ function guessRotation(lines: { tall: boolean; flipped: boolean }[]): 0 | 90 | 1
 }
 
 /** Maps points of the page turned clockwise by `deg` back to the original page. */
-function inverseTransform(deg: 90 | 270, w: number, h: number): (p: Point) => Point {
+function inverseTransform(deg: 90 | 180 | 270, w: number, h: number): (p: Point) => Point {
+  if (deg === 180) return ([x, y]) => [w - x, h - y];
   return deg === 90 ? ([x, y]) => [y, h - x] : ([x, y]) => [w - y, x];
 }
 
 /** Turns a raw image clockwise by a quarter turn multiple. */
-async function rotateRaw(img: RawImage, deg: 90 | 270): Promise<RawImage> {
+async function rotateRaw(img: RawImage, deg: 90 | 180 | 270): Promise<RawImage> {
   const { data, info } = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
     .rotate(deg)
     .raw()

@@ -87,7 +87,7 @@ export interface EngineOptions {
   cropPadding?: number;
   /** Insert word spaces the recognizer missed where the crop shows a word-sized gap (default true). */
   inferSpaces?: boolean;
-  /** Re-read pages that look turned 90°/270° upright (default true); boxes stay in input pixels. */
+  /** Re-read pages that look turned 90°/180°/270° upright (default true); boxes stay in input pixels. */
   autoRotate?: boolean;
   /** Recognizer batch size (crops per run). */
   recBatch?: number;
