@@ -47,8 +47,9 @@ describe('fixture', () => {
     writeFixture({ preset: 'tiny-pg1', outDir: join(root, 'b'), seed: 1, nameStyle: 'modern', shardBytes: 200_000 });
     writeFixture({ preset: 'tiny-pg1', outDir: join(root, 'c'), seed: 2 });
     writeFixture({ preset: 'tiny-pg1', outDir: join(root, 'd'), seed: 1, dtype: 'BF16' });
+    writeFixture({ preset: 'tiny-pg1', outDir: join(root, 'e'), seed: 1, dtype: 'F16' });
     expect(a.spec.text.kvHeads).toBe(1);
-    const [ca, cb, cc, cd] = await Promise.all(['a', 'b', 'c', 'd'].map((d) => openCheckpoint(join(root, d))));
+    const [ca, cb, cc, cd, ce] = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((d) => openCheckpoint(join(root, d))));
     expect(new Set([...cb!.values()].map((t) => t.file)).size).toBeGreaterThan(1);
     expect([...cb!.keys()].some((k) => k.startsWith('model.language_model.'))).toBe(true);
     for (const [name, t] of cb!) {
@@ -63,6 +64,12 @@ describe('fixture', () => {
     x.forEach((v, i) => { maxRel = Math.max(maxRel, Math.abs(v - y[i]!) / Math.abs(v)); });
     expect(maxRel).toBeLessThan(2 ** -8); // bf16 keeps 8 significant bits
     expect(maxRel).toBeGreaterThan(0);
+    const z = readTensorF32(ce!.get(name)!);
+    // fp16: half an ulp of 11 significant bits in the normal range; below 2⁻¹⁴ (subnormals) half of 2⁻²⁴ absolute.
+    let worst = 0;
+    x.forEach((v, i) => { worst = Math.max(worst, Math.abs(v - z[i]!) / Math.max(Math.abs(v) * 2 ** -11, 2 ** -25)); });
+    expect(worst).toBeLessThanOrEqual(1);
+    expect(z).not.toEqual(x);
   });
 
   it('rejects bad arguments with a message naming them', async () => {

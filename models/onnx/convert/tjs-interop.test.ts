@@ -12,6 +12,7 @@ import { buildEmbeds } from '../reference/paligemma';
 import { visionForward } from '../reference/siglip';
 import { loadRefWeights, type RefWeights } from '../reference/weights';
 import { convertCheckpoint } from './convert';
+import { dequantizedRefWeights } from './dequant-ref';
 import { maxAbsDiff } from './session';
 
 const root = mkdtempSync(join(tmpdir(), 'paliscope-tjs-'));
@@ -22,6 +23,8 @@ beforeAll(async () => {
   spec = writeFixture({ preset: 'tiny', outDir: ck, seed: 4 }).spec;
   w = await loadRefWeights(ck);
   await convertCheckpoint({ checkpointDir: ck, outDir: join(root, 'models', 'tiny'), layout: 'onnx-community' });
+  // The q4 files land next to the fp32 ones with transformers.js' `_q4` suffix.
+  await convertCheckpoint({ checkpointDir: ck, outDir: join(root, 'models', 'tiny'), layout: 'onnx-community', dtype: 'q4' });
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   env.localModelPath = join(root, 'models') + '/';
@@ -77,5 +80,20 @@ describe('transformers.js interop (local files only)', () => {
     const loc = spec.imageTokenIndex - 1152; // <loc0000>
     expect(tok.encode('<loc0001><loc1023><seg005>')).toEqual([loc + 1, loc + 1023, loc + 1024 + 5]);
     expect(tok.decode([loc + 7, loc + 1024 + 127, spec.imageTokenIndex, 1], { skip_special_tokens: true })).toBe('<loc0007><seg127>');
+  });
+
+  it('loads the q4 files (dtype "q4": MatMulNBits + int4 embedding Gather) and computes with the dequantized weights', async () => {
+    const processor = await AutoProcessor.from_pretrained('tiny', { local_files_only: true });
+    const model = await PaliGemmaForConditionalGeneration.from_pretrained('tiny', { dtype: 'q4', local_files_only: true });
+    const S = spec.vision.imageSize;
+    const rgb = new Uint8ClampedArray(S * S * 3).map((_, i) => (i * 11) % 256);
+    const inputs = await processor(new RawImage(rgb, S, S, 3), '<image>detect cat') as Record<string, Tensor>;
+    const ids = Array.from(inputs.input_ids!.data as BigInt64Array, Number);
+    const px = Float64Array.from(inputs.pixel_values!.data as Float32Array);
+    const wq = dequantizedRefWeights(w, spec, 'q4', 32);
+    const refSpec = { ...spec, text: { ...spec.text, slidingWindow: null } };
+    const ref = decoderForward(wq, refSpec, buildEmbeds(wq, spec, ids, visionForward(wq, spec, px)), ids.map((_, i) => i + 1), ids.length).logits;
+    const out = await model({ ...inputs }) as { logits: Tensor };
+    expect(maxAbsDiff(out.logits.data as Float32Array, ref)).toBeLessThan(1e-4);
   });
 });
