@@ -1,7 +1,7 @@
 // The safetensors format, read and written by hand because it is trivial: an 8-byte little-endian header length N,
 // N bytes of JSON ({name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {...}}), then the raw
 // little-endian tensor bytes; offsets are relative to the end of the header. Tensors are streamed one at a time.
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { f16BitsToF32 } from './dtype';
@@ -136,6 +136,7 @@ export async function openCheckpoint(dir: string): Promise<Map<string, StoredTen
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     files = [join(dir, 'model.safetensors')];
+    if (!existsSync(files[0]!)) throw new Error(`checkpoint ${dir}: expected model.safetensors or model.safetensors.index.json`);
   }
   for (const f of files) {
     for (const t of readSafetensorsHeader(f)) {

@@ -150,3 +150,16 @@ describe('external data', () => {
     expect(maxAbsDiff(await run(join(root, 'ext-data')), await run(join(root, 'ext-inline')))).toBe(0);
   });
 });
+
+describe('convertCheckpoint errors', () => {
+  it('stops on an aborted signal and names a missing checkpoint file', async () => {
+    const ck = join(root, 'abort-ck');
+    writeFixture({ preset: 'tiny-pg1', outDir: ck });
+    const ac = new AbortController();
+    ac.abort(new Error('user cancelled'));
+    await expect(convertCheckpoint({ checkpointDir: ck, outDir: join(root, 'abort-out'), signal: ac.signal })).rejects.toThrow('user cancelled');
+    rmSync(join(ck, 'model.safetensors'));
+    await expect(convertCheckpoint({ checkpointDir: ck, outDir: join(root, 'abort-out') })).rejects.toThrow(/expected model\.safetensors or model\.safetensors\.index\.json/);
+    await expect(convertCheckpoint({ checkpointDir: join(root, 'nowhere'), outDir: join(root, 'x') })).rejects.toThrow(/nowhere: cannot read config\.json/);
+  });
+});
