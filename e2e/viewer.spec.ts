@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect } from './support/app';
 import { ENCRYPTED_PDF_PASSWORD } from './fixtures/make-fixtures';
-import { THUMBNAIL_MAX_SIDE } from '../preload/contract/page-image';
+import { PREVIEW_MAX_SIDE, THUMBNAIL_MAX_SIDE } from '../preload/contract/page-image';
 import { PaliscopeApp } from './pages/paliscope-app';
 import type { Box } from './pages/viewer';
 
@@ -160,6 +160,24 @@ test('a 12000×9000 scan opens with one downscaled preview in the page', async (
   expect(Math.round(box.width)).toBe(12000);
   await v.dragBy(-300, -200);
   await app.viewer.expectPage(doc.documentId, 0);
+});
+
+test('while a page preview loads, its thumbnail stands in, stretched to the page', async ({ fixtures }) => {
+  const previews = await app.holdPreviews(PREVIEW_MAX_SIDE);
+  const mark = await app.events.mark();
+  await app.fileInput.setInputFiles(join(fixtures, 'page.png'));
+  const opened = await app.events.waitFor('paliscope:document-opened', mark, { name: 'page.png' });
+  await expect.poll(() => previews.held()).toBeGreaterThan(0);
+  await expect(app.viewer.root).toHaveAttribute('data-image-loaded', 'false');
+  await expect(app.viewer.placeholder).toBeVisible();
+  const stand = (await app.viewer.placeholder.boundingBox())!;
+  const page = (await app.viewer.image.boundingBox())!;
+  expect(Math.abs(stand.width - page.width)).toBeLessThan(1);
+  expect(Math.abs(stand.height - page.height)).toBeLessThan(1);
+  previews.release();
+  await app.events.waitFor('paliscope:page-loaded', mark, { documentId: opened.documentId, index: 0 });
+  await app.viewer.expectPage(opened.documentId, 0);
+  await expect(app.viewer.placeholder).toHaveCount(0);
 });
 
 test('dropping a file on the window opens it', async ({ fixtures }) => {

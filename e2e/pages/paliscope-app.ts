@@ -96,6 +96,25 @@ export class PaliscopeApp {
     return { count: () => seen.length, indices: () => new Set(seen) };
   }
 
+  /**
+   * Holds back the page previews (the large page images) until `release()` is called, so a spec
+   * can see what the window shows while a preview is still on its way.
+   */
+  async holdPreviews(maxSide: number): Promise<{ release(): void; held(): number }> {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let held = 0;
+    await this.page.route(
+      (url) => new RegExp(`page/[A-Za-z0-9_-]+/\\d+\\?max=${maxSide}$`).test(url.href),
+      async (route) => {
+        held++;
+        await gate;
+        await route.continue();
+      },
+    );
+    return { release, held: () => held };
+  }
+
   /** Drops a file on the viewer area the way a file manager would (a DataTransfer with a File). */
   async dropFile(path: string): Promise<void> {
     const base64 = readFileSync(path).toString('base64');

@@ -14,12 +14,15 @@ export class Viewer {
   readonly image: Locator;
   readonly overlay: Locator;
   readonly tooltip: Locator;
+  /** The thumbnail stretched over the page while the preview loads. */
+  readonly placeholder: Locator;
 
   constructor(private readonly page: Page) {
     this.root = page.getByTestId('viewer');
     this.image = this.root.getByTestId('page-image');
     this.overlay = this.root.getByTestId('overlay');
     this.tooltip = page.getByTestId('shape-tooltip');
+    this.placeholder = this.root.getByTestId('page-placeholder');
   }
 
   shape(id: string): Locator {
