@@ -12,6 +12,7 @@ import { readingOrder } from './layout';
 import { MODEL_FILES, defaultOcrModelDir } from './model-dir';
 import type { DetectionOptions, EngineOptions, OcrEngine, OcrLine, OcrOptions, OcrPage, OcrWord, Point, Quad, RawImage } from './types';
 import { blankColumnRuns, insertSpaces, snapWordEdges, spaceThreshold, type BlankRun } from './spacing';
+import { latinizeFullwidth } from './text-normalize';
 import { warpQuad, writeBgrHalfNorm } from './warp';
 
 const REC_H = 48;
@@ -401,6 +402,8 @@ function buildLine(r: Region, pieces: RecPiece[], emPx: number): Omit<OcrLine, '
       chars.push({ char: c.char, confidence: c.confidence, a: toU(c.start - 0.5), b: toU(c.end + 1.5) });
     }
   }
+  const latin = latinizeFullwidth(chars.map((c) => c.char));
+  chars.forEach((c, i) => (c.char = latin[i]!));
   const text = chars.map((c) => c.char).join('').trim();
   if (!text) return null;
   const spans: { text: string; confidence: number; a: number; b: number }[] = [];

@@ -32,6 +32,11 @@ describe('insertSpaces', () => {
     expect(insertSpaces(chars, [{ start: 36, end: 46 }], 8, (t) => 4 * t).map((x) => x.char).join('')).toBe('ur s');
   });
 
+  it('never puts a space before closing punctuation', () => {
+    const chars = [c('a', 1), c(',', 9)];
+    expect(insertSpaces(chars, [{ start: 10, end: 30 }], 8, (t) => 4 * t).map((x) => x.char).join('')).toBe('a,');
+  });
+
   it('does not double existing spaces', () => {
     const chars = [c('a', 1), c(' ', 5), c('c', 9)];
     expect(insertSpaces(chars, [{ start: 10, end: 30 }], 8, (t) => 4 * t).map((x) => x.char).join('')).toBe('a c');

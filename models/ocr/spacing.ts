@@ -4,6 +4,7 @@
 // so a space is inserted where the crop has a blank column run at least `minGap` wide between two
 // consecutive recognised characters.
 import type { DecodedChar } from './ctc';
+import { NO_SPACE_AFTER, NO_SPACE_BEFORE } from './text-normalize';
 
 export interface BlankRun {
   start: number;
@@ -76,7 +77,9 @@ export function insertSpaces(chars: DecodedChar[], runs: readonly BlankRun[], mi
     if (centre <= first || centre >= last) continue;
     let best = 0;
     for (let i = 1; i < mids.length; i++) if (Math.abs(mids[i]! - centre) < Math.abs(mids[best]! - centre)) best = i;
-    if (chars[best]!.char !== ' ' && chars[best + 1]!.char !== ' ') spaceAfter.add(best);
+    const before = chars[best]!.char, after = chars[best + 1]!.char;
+    // Monospaced and loosely set fonts leave word-sized gaps before commas and full stops.
+    if (before !== ' ' && after !== ' ' && !NO_SPACE_BEFORE.has(after) && !NO_SPACE_AFTER.has(before)) spaceAfter.add(best);
   }
   if (!spaceAfter.size) return chars;
   const out: DecodedChar[] = [];
