@@ -69,7 +69,7 @@ test('OCR on a page draws a box for every recognised line', async ({ fixtures },
   await expect(app.viewer.tooltip).toContainText(/\d+ % confidence/);
 
   // Search: a word from the first line is found and marked on the page.
-  const firstWord = ((await app.ocr.line(0).locator('.text').innerText()).match(/[A-Za-z]{4,}/) ?? [''])[0];
+  const firstWord = ((await app.ocr.lineText(0)).match(/[A-Za-z]{4,}/) ?? [''])[0];
   expect(firstWord).not.toBe('');
   await app.ocr.search.fill(firstWord.toLowerCase());
   await expect(app.ocr.hitCount).toContainText(/[1-9]\d* lines?/);
@@ -77,6 +77,12 @@ test('OCR on a page draws a box for every recognised line', async ({ fixtures },
   await app.screenshot(testInfo, 'ocr-search');
   await app.ocr.search.fill('');
   await expect(app.viewer.shapesWithTone('hit')).toHaveCount(0);
+
+  // Copy puts the page's lines on the clipboard, in order.
+  await app.page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await app.ocr.copy.click();
+  await expect(app.notices.info('Text copied')).toBeVisible();
+  expect(await app.clipboardText()).toBe((await app.ocr.allLineTexts()).join('\n'));
 });
 
 test('OCR on every page of a TIFF fills each page and can be cancelled', async ({ fixtures }) => {

@@ -8,6 +8,7 @@ export class OcrPanel {
   readonly hitCount: Locator;
   readonly summary: Locator;
   readonly otherHits: Locator;
+  readonly copy: Locator;
   readonly selectedLines: Locator;
 
   constructor(page: Page) {
@@ -17,11 +18,21 @@ export class OcrPanel {
     this.hitCount = this.root.getByTestId('ocr-hit-count');
     this.summary = this.root.getByTestId('ocr-summary');
     this.otherHits = this.root.getByTestId('ocr-other-hits');
+    this.copy = this.root.getByTestId('ocr-copy');
     this.selectedLines = this.root.locator('[data-testid="ocr-line"][aria-pressed="true"]');
   }
 
   line(index: number): Locator {
     return this.root.locator(`[data-testid="ocr-line"][data-line-index="${index}"]`);
+  }
+
+  /** The recognised text of one line as shown (without its confidence). */
+  async lineText(index: number): Promise<string> {
+    return (await this.line(index).getByTestId('ocr-line-text').innerText()).trim();
+  }
+
+  async allLineTexts(): Promise<string[]> {
+    return (await this.lines.getByTestId('ocr-line-text').allInnerTexts()).map((t) => t.trim());
   }
 
   async expectState(state: 'idle' | 'running' | 'done' | 'error', timeout?: number): Promise<void> {

@@ -115,6 +115,10 @@ export class PaliscopeApp {
     return { release, held: () => held };
   }
 
+  async clipboardText(): Promise<string> {
+    return this.page.evaluate(() => navigator.clipboard.readText());
+  }
+
   /** Drops a file on the viewer area the way a file manager would (a DataTransfer with a File). */
   async dropFile(path: string): Promise<void> {
     const base64 = readFileSync(path).toString('base64');
