@@ -122,6 +122,7 @@ export function writeFixture(o: FixtureOptions): FixtureResult {
   }
   const cfg = toHfConfig(spec);
   cfg.torch_dtype = dtype === 'F32' ? 'float32' : dtype === 'BF16' ? 'bfloat16' : 'float16';
+  (cfg.text_config as Record<string, unknown>).torch_dtype = cfg.torch_dtype;
   writeJson(join(o.outDir, 'config.json'), cfg);
   writeJson(join(o.outDir, 'preprocessor_config.json'), {
     do_convert_rgb: null, do_normalize: true, do_rescale: true, do_resize: true,
