@@ -2,7 +2,7 @@
 // Contours are found as 8-connected components of the binary map; the min-area rectangle of a
 // component equals that of its outer contour (both are the rectangle of the convex hull), so a
 // flood fill is enough and no contour tracer is needed.
-import { dist, insideConvex, minAreaRect, unclip, bbox } from './geometry';
+import { insideConvex, minAreaRect, unclip, bbox } from './geometry';
 import type { DetectionOptions, Point, Quad } from './types';
 
 export interface ProbMap {
@@ -114,9 +114,4 @@ export function dbPostprocess(map: ProbMap, opts: DetectionOptions): DetectedBox
     boxes.push({ quad: big.quad, score });
   }
   return boxes;
-}
-
-/** Short and long side lengths of a quad. */
-export function quadSides(q: Quad): { w: number; h: number } {
-  return { w: Math.max(dist(q[0], q[1]), dist(q[3], q[2])), h: Math.max(dist(q[0], q[3]), dist(q[1], q[2])) };
 }

@@ -5,9 +5,9 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { ctcGreedyDecode, parseDictionary, type DecodedChar } from './ctc';
-import { DEFAULT_DETECTION, dbPostprocess, quadSides } from './db-postprocess';
+import { DEFAULT_DETECTION, dbPostprocess } from './db-postprocess';
 import { detectionInput, detectionSize } from './detect-input';
-import { dist, rotateQuadLabels, subQuad } from './geometry';
+import { quadSides, rotateQuadLabels, subQuad } from './geometry';
 import { readingOrder } from './layout';
 import { MODEL_FILES, defaultOcrModelDir } from './model-dir';
 import type { DetectionOptions, EngineOptions, OcrEngine, OcrLine, OcrOptions, OcrPage, OcrWord, Point, Quad, RawImage } from './types';
@@ -62,7 +62,6 @@ interface Region {
   oriented: Quad;
   tall: boolean;
   flipped: boolean;
-  detScore: number;
 }
 
 interface RecPiece {
@@ -144,7 +143,7 @@ export async function createOcrEngine(options: EngineOptions = {}): Promise<OcrE
   async function classify(img: RawImage, regions: Region[], opts: OcrOptions): Promise<void> {
     const windows: { region: number; quad: Quad; width: number }[] = [];
     regions.forEach((r, ri) => {
-      const { w, h } = edgeLengths(r.oriented);
+      const { w, h } = quadSides(r.oriented);
       const span = (CLS_W / CLS_H) * Math.max(h, 1e-6);
       if (w <= span) {
         windows.push({ region: ri, quad: r.oriented, width: Math.max(1, Math.min(CLS_W, Math.ceil((CLS_H * w) / Math.max(h, 1e-6)))) });
@@ -196,7 +195,7 @@ export async function createOcrEngine(options: EngineOptions = {}): Promise<OcrE
    * glyph is split between two pieces.
    */
   function cutLine(img: RawImage, r: Region, ri: number): RecPiece[] {
-    const { w, h } = edgeLengths(r.oriented);
+    const { w, h } = quadSides(r.oriented);
     const ratio = w / Math.max(h * (1 + 2 * cropPad), 1e-6);
     const lineW = Math.max(8, Math.min(Math.ceil(REC_H * ratio), REC_H * MAX_LINE_RATIO));
     const crop = warpQuad(img, padAcross(r.oriented, cropPad), lineW, REC_H);
@@ -279,7 +278,7 @@ export async function createOcrEngine(options: EngineOptions = {}): Promise<OcrE
       const { w, h } = quadSides(b.quad);
       const tall = h / Math.max(w, 1e-6) >= TALL_RATIO;
       // Vertical crops are turned 90° counter-clockwise, as PP-OCR does (np.rot90).
-      return { quad: b.quad, oriented: tall ? rotateQuadLabels(b.quad, 1) : b.quad, tall, flipped: false, detScore: b.score };
+      return { quad: b.quad, oriented: tall ? rotateQuadLabels(b.quad, 1) : b.quad, tall, flipped: false };
     });
     checkAbort(opts.signal);
     await classify(image, regions, opts);
@@ -360,10 +359,6 @@ function validateImage(image: RawImage): void {
   }
 }
 
-/** Length of the reading-direction edge (w) and the across edge (h) of an oriented quad. */
-function edgeLengths(q: Quad): { w: number; h: number } {
-  return { w: Math.max(dist(q[0], q[1]), dist(q[3], q[2])), h: Math.max(dist(q[0], q[3]), dist(q[1], q[2])) };
-}
 
 /** Grows a quad across its reading direction by `pad` × its height on each side. */
 function padAcross(q: Quad, pad: number): Quad {

@@ -91,6 +91,11 @@ export function minAreaRect(points: readonly Point[]): RotatedRect {
   return { quad, width: dist(quad[0], quad[1]), height: dist(quad[1], quad[2]) };
 }
 
+/** Length along the first edge (w: corner 0→1, reading direction) and across it (h: 0→3). */
+export function quadSides(q: Quad): { w: number; h: number } {
+  return { w: Math.max(dist(q[0], q[1]), dist(q[3], q[2])), h: Math.max(dist(q[0], q[3]), dist(q[1], q[2])) };
+}
+
 export function dist(a: Point, b: Point): number {
   return Math.hypot(a[0] - b[0], a[1] - b[1]);
 }

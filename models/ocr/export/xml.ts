@@ -2,15 +2,21 @@
 import { bbox } from '../geometry';
 import type { Point } from '../types';
 
+/** Characters XML 1.0 allows at all (control characters other than tab, LF and CR are not). */
+function isXmlChar(ch: string): boolean {
+  const cp = ch.codePointAt(0)!;
+  return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp !== 0xfffe && cp !== 0xffff);
+}
+
 export function escapeXml(s: string): string {
-  return s
+  return Array.from(s)
+    .filter(isXmlChar)
+    .join('')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;')
-    // Control characters other than tab/newline are not allowed in XML 1.0 at all.
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
+    .replace(/'/g, '&apos;');
 }
 
 /** Integer axis-aligned bounds of points, clamped to the page. */
