@@ -1,5 +1,6 @@
 // Real-width numerical check: converts a real-width random-weight PaliGemma 2 checkpoint (N layers) to the Paliscope
-// layout and compares the ONNX vision features and decoder logits with the float64 TypeScript reference. Slow
+// layout and compares the ONNX vision features and decoder logits with the float64 TypeScript reference (for
+// fp16/int8/q4: the reference on the dequantized weights, q4 block 32). Slow
 // (the reference is plain loops): a few minutes for 2 layers at 224 px.
 //
 //   npx tsx bench/convert/check-real.ts [--ck /tmp/paliscope-bench/paligemma2-3b-224-L2] [--layers 2] [--dtype fp32]
@@ -9,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { convertCheckpoint } from '../../models/onnx/convert/convert';
+import { dequantizedRefWeights } from '../../models/onnx/convert/dequant-ref';
 import type { WeightDtype } from '../../models/onnx/convert/quant';
 import { emptyCache, maxAbsDiff, openSession, runDecoder, runEmbed, runVision } from '../../models/onnx/convert/session';
 import { writeFixture } from '../../models/onnx/fixture';
@@ -31,16 +33,20 @@ rmSync(onnxDir, { recursive: true, force: true });
 const { graphs } = await convertCheckpoint({ checkpointDir: ck, outDir: onnxDir, dtype });
 console.log(`converted ${dtype} in ${secs(t0).toFixed(1)} s: ${graphs.map((g) => g.name).join(', ')}`);
 t0 = performance.now();
-const w = await loadRefWeights(ck, { float32: true });
+// For quantized dtypes the reference runs on the dequantized weights, so any remaining difference is the graph's.
+const w0 = await loadRefWeights(ck, { float32: true });
 const { parseConfig } = await import('../../models/onnx/config');
 const { readFileSync } = await import('node:fs');
 const spec = parseConfig(JSON.parse(readFileSync(join(ck, 'config.json'), 'utf8')) as Record<string, unknown>);
-console.log(`reference weights loaded in ${secs(t0).toFixed(1)} s`);
+const w = dtype === 'fp32' ? w0 : dequantizedRefWeights(w0, spec, dtype, 32);
+console.log(`reference weights loaded${dtype === 'fp32' ? '' : ' and dequantized'} in ${secs(t0).toFixed(1)} s`);
+// int8: 'basic' keeps DequantizeLinear unfused (at 'all' onnxruntime also quantizes activations, see quant.test.ts).
+const level = dtype === 'int8' ? 'basic' : 'all';
 
 const S = spec.vision.imageSize;
 const px = new Rng(7).fillUniform(new Float32Array(3 * S * S), 0.5);
 t0 = performance.now();
-const feats = await runVision(await openSession(join(onnxDir, 'vision_encoder.onnx')), px, S);
+const feats = await runVision(await openSession(join(onnxDir, 'vision_encoder.onnx'), level), px, S);
 const onnxVisionSeconds = secs(t0);
 t0 = performance.now();
 const refFeats = visionForward(w, spec, Float64Array.from(px));
@@ -53,9 +59,9 @@ console.log(`vision: max |Δ| ${visionDiff.toExponential(2)} (max |ref| ${vision
 const ids = [2, 1000, 2000, 3000, 108, 4000, 5000];
 const prefix = 5;
 const pos = ids.map((_, i) => i + 1);
-const e = await runEmbed(await openSession(join(onnxDir, 'embed_tokens.onnx')), ids);
+const e = await runEmbed(await openSession(join(onnxDir, 'embed_tokens.onnx'), level), ids);
 t0 = performance.now();
-const dec = await openSession(join(onnxDir, 'decoder.onnx'));
+const dec = await openSession(join(onnxDir, 'decoder.onnx'), level);
 const rows = [0, prefix - 1, ids.length - 1];
 const out = await runDecoder(dec, spec, { embeds: e, positions: pos, cache: emptyCache(spec), prefixLength: prefix, logitsIndex: rows });
 const onnxDecoderSeconds = secs(t0);
