@@ -19,7 +19,9 @@ export class EngineState {
     this.#api = api;
     api.on('engine.status', (s) => {
       this.status = s;
-      void this.refresh();
+      // Ask for memory and uptime only of a running engine: a health call while it is down may
+      // make the host start it ahead of its own restart schedule.
+      if (s.state === 'ready') void this.refresh();
     });
   }
 
