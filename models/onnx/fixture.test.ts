@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from './cli-fixture';
-import { parseConfig } from './config';
+import { parseConfig, toHfConfig } from './config';
 import { bf16BitsToF32, f16BitsToF32, f32ToBf16Bits, f32ToF16Bits } from './dtype';
-import { writeFixture } from './fixture';
+import { PRESETS, presetSpec, writeFixture } from './fixture';
 import { openCheckpoint, readTensorF32 } from './safetensors';
 import { canonicalName, weightSpecs } from './weights';
 
@@ -76,6 +76,22 @@ describe('fixture', () => {
     expect(await run(['--preset', 'huge', '--out', join(root, 'x')])).toBe(2);
     expect(await run(['--preset', 'tiny'])).toBe(2);
     expect(() => writeFixture({ preset: 'tiny', outDir: join(root, 'y'), layers: 0 })).toThrow(/--layers 0/);
+  });
+});
+
+describe('presets', () => {
+  it('round-trip through config.json, and real-width presets have the published PaliGemma 2 3B shapes', () => {
+    for (const p of PRESETS) {
+      const { spec } = presetSpec(p, 3);
+      expect(parseConfig(toHfConfig(spec) as Record<string, unknown>)).toEqual(spec);
+    }
+    for (const [p, n] of [['paligemma2-3b-224', 256], ['paligemma2-3b-448', 1024], ['paligemma2-3b-896', 4096]] as const) {
+      const { spec } = presetSpec(p, 30);
+      expect(spec.numImageTokens).toBe(n);
+      expect([spec.vision.hidden, spec.vision.heads, spec.vision.intermediate, spec.vision.layers]).toEqual([1152, 16, 4304, 27]);
+      expect([spec.text.hidden, spec.text.heads, spec.text.kvHeads, spec.text.headDim, spec.text.intermediate]).toEqual([2304, 8, 4, 256, 9216]);
+      expect([spec.imageTokenIndex, spec.text.vocab, spec.text.slidingWindow]).toEqual([257152, 257216, 4096]);
+    }
   });
 });
 
