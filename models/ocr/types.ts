@@ -89,6 +89,8 @@ export interface EngineOptions {
   inferSpaces?: boolean;
   /** Re-read pages that look turned 90°/180°/270° upright (default true); boxes stay in input pixels. */
   autoRotate?: boolean;
+  /** Let onnxruntime's worker threads busy-wait between runs (default false: kinder to shared CPUs). */
+  spinThreads?: boolean;
   /** Recognizer batch size (crops per run). */
   recBatch?: number;
   logger?: Logger;
