@@ -108,11 +108,18 @@ export async function createOcrEngine(options: EngineOptions = {}): Promise<OcrE
     throw new Error(`cannot read OCR dictionary ${dictFile}: ${(err as Error).message}`);
   }
   const dictionary = parseDictionary(dictText);
-  const [detS, clsS, recS] = await Promise.all([
+  const loaded = await Promise.allSettled([
     loadSession(path.join(modelDir, MODEL_FILES.det), threads, spin),
     loadSession(path.join(modelDir, MODEL_FILES.cls), threads, spin),
     loadSession(recModel, threads, spin),
   ]);
+  const failed = loaded.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    // Release whichever sessions did load before reporting the first failure.
+    await Promise.all(loaded.map((r) => (r.status === 'fulfilled' ? r.value.release() : undefined)));
+    throw failed.reason;
+  }
+  const [detS, clsS, recS] = loaded.map((r) => (r as PromiseFulfilledResult<ort.InferenceSession>).value) as [ort.InferenceSession, ort.InferenceSession, ort.InferenceSession];
   // Fail at load time, not on the first page, when the recognizer and dictionary do not match.
   const classes = recognizerClasses(recS);
   if (classes !== undefined && classes !== dictionary.length + 1) {
