@@ -56,7 +56,7 @@ export default tseslint.config(
         ],
         patterns: [
           { group: ['**/main/**', '**/models/**'], message: 'The renderer reaches main only through the contract.' },
-          { regex: 'preload/(contract(/(index|define))?|bridge)$', allowTypeImports: true, message: 'Import only types from the contract (runtime helpers: page-image, wire).' },
+          { regex: 'preload/(contract(/(index|define))?|bridge)$', allowTypeImports: true, message: 'Import only types from the contract (zod-free runtime helpers: page-image, wire, limits).' },
         ],
       }],
     },

@@ -49,6 +49,21 @@ describe('EngineClient', () => {
     expect(second.restarts).toBe(1);
   });
 
+  it('keeps the restart count when a request starts the host again during the restart delay', async () => {
+    const statuses: EngineStatus[] = [];
+    client = new EngineClient(spawnTsHost, { onStatus: (s) => statuses.push(s) });
+    const first = await client.health();
+    process.kill(first.pid!, 'SIGKILL');
+    await until(() => statuses.at(-1)?.state === 'crashed');
+    // Asked at once, before the scheduled restart: this request starts the host itself.
+    const second = await client.health();
+    expect(second.pid).not.toBe(first.pid);
+    expect(second.restarts).toBe(1);
+    await new Promise((r) => setTimeout(r, 400)); // past the restart delay: no second host
+    expect(statuses.filter((s) => s.state === 'ready').map((s) => s.restarts)).toEqual([0, 1]);
+    expect((await client.health()).pid).toBe(second.pid);
+  });
+
   it('gives up after repeated crashes at start and says so', async () => {
     const statuses: EngineStatus[] = [];
     const crashing = nodeEngineSpawner(join(import.meta.dirname, 'host.ts'), { execArgv: ['--import', 'tsx'], env: { ...process.env, NODE_OPTIONS: '--invalid-flag-to-crash' } });

@@ -38,6 +38,8 @@ export class EngineClient {
   #pending = new Map<number, Pending>();
   #nextId = 1;
   #status: EngineStatus = { state: 'stopped', pid: null, restarts: 0 };
+  /** Restarts after crashes; counted when the crash is seen, so an early start by a request keeps it. */
+  #restarts = 0;
   #startedAt = 0;
   #rapidCrashes = 0;
   #stopping = false;
@@ -55,7 +57,7 @@ export class EngineClient {
   start(): Promise<void> {
     if (this.#ready) return this.#ready;
     this.#stopping = false;
-    this.#setStatus({ ...this.#status, state: this.#status.restarts > 0 ? 'restarting' : 'starting', pid: null });
+    this.#setStatus({ state: this.#restarts > 0 ? 'restarting' : 'starting', pid: null, restarts: this.#restarts });
     const proc = this.#spawn();
     this.#proc = proc;
     this.#startedAt = Date.now();
@@ -64,7 +66,7 @@ export class EngineClient {
       proc.onMessage((message) => {
         if (message.kind === 'ready') {
           clearTimeout(timer);
-          this.#setStatus({ state: 'ready', pid: message.pid, restarts: this.#status.restarts });
+          this.#setStatus({ state: 'ready', pid: message.pid, restarts: this.#restarts });
           resolve();
         } else this.#onReply(message);
       });
@@ -132,18 +134,19 @@ export class EngineClient {
     const crashed = new AppFailure('ENGINE_CRASHED', `the engine host stopped (exit code ${code}); the request was not finished`);
     for (const p of this.#pending.values()) p.reject(crashed);
     this.#pending.clear();
-    if (this.#stopping) return this.#setStatus({ state: 'stopped', pid: null, restarts: this.#status.restarts });
+    if (this.#stopping) return this.#setStatus({ state: 'stopped', pid: null, restarts: this.#restarts });
 
     this.#rapidCrashes = Date.now() - this.#startedAt < RAPID_CRASH_MS ? this.#rapidCrashes + 1 : 1;
-    const restarts = this.#status.restarts + 1;
-    this.#setStatus({ state: 'crashed', pid: null, restarts: this.#status.restarts, message: `engine host exited with code ${code}` });
+    this.#setStatus({ state: 'crashed', pid: null, restarts: this.#restarts, message: `engine host exited with code ${code}` });
     if (this.#rapidCrashes > this.#opts.maxRapidCrashes) {
-      return this.#setStatus({ state: 'stopped', pid: null, restarts: this.#status.restarts, message: `engine host crashed ${this.#rapidCrashes} times in a row; not restarting` });
+      this.#stopping = true;
+      return this.#setStatus({ state: 'stopped', pid: null, restarts: this.#restarts, message: `engine host crashed ${this.#rapidCrashes} times in a row; not restarting` });
     }
+    this.#restarts++;
     const delay = Math.min(200 * 2 ** (this.#rapidCrashes - 1), 5_000);
     setTimeout(() => {
-      this.#status = { ...this.#status, restarts };
-      void this.start().catch(() => undefined);
+      // A request may already have started it again during the delay.
+      if (!this.#ready && !this.#stopping) void this.start().catch(() => undefined);
     }, delay).unref?.();
   }
 

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { MAX_UPLOAD_BYTES } from '../../preload/contract';
+import { MAX_UPLOAD_BYTES } from '../../preload/contract/limits';
 import { encodeWire, decodeWire } from '../../preload/contract/wire';
 import { parsePageImagePath } from '../../preload/contract/page-image';
 import type { Caller } from '../ipc/dispatcher';

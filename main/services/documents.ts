@@ -38,6 +38,11 @@ export class DocumentService {
     return this.#add({ name, bytes }, name, password);
   }
 
+  /** Adds a path the user chose to the recent list without opening it; returns its id. */
+  remember(path: string): Promise<string> {
+    return this.#recent.add(path);
+  }
+
   async openRecent(recentId: string, password?: string): Promise<DocumentSummary> {
     const path = await this.#recent.pathOf(recentId);
     if (!path) throw new AppFailure('NOT_FOUND', 'that file is no longer in the recent list');

@@ -33,7 +33,9 @@ export function createHandlers(deps: { documents: DocumentService; ocr: OcrServi
           result.opened.push(await documents.openPath(path));
         } catch (err) {
           const { code, message } = toAppError(err);
-          result.failed.push({ name: basename(path), code, message });
+          // A locked PDF is worth retrying with its password: remember it so the UI can name it.
+          const retryable = code === 'PASSWORD_REQUIRED' || code === 'WRONG_PASSWORD';
+          result.failed.push({ name: basename(path), code, message, ...(retryable ? { recentId: await documents.remember(path) } : {}) });
         }
       }
       return result;

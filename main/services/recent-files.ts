@@ -25,12 +25,13 @@ export class RecentFiles {
     return (await this.#load()).find((e) => e.id === id)?.path;
   }
 
-  async add(path: string): Promise<void> {
+  async add(path: string): Promise<string> {
     const id = createHash('sha256').update(path).digest('hex').slice(0, 16);
     const rest = (await this.#load()).filter((e) => e.id !== id);
     this.#entries = [{ id, path, openedAt: new Date().toISOString() }, ...rest].slice(0, MAX_ENTRIES);
     await mkdir(dirname(this.#file), { recursive: true });
     await writeFile(this.#file, JSON.stringify(this.#entries, null, 2));
+    return id;
   }
 
   async #load(): Promise<Entry[]> {

@@ -3,6 +3,7 @@
 // type are all derived from `contract` below (see contract.test.ts, which proves they agree).
 import { z } from 'zod';
 import { invoke, stream, event, StreamStarted, type ContractShape } from './define';
+import { MAX_UPLOAD_BYTES } from './limits';
 
 export * from './define';
 
@@ -21,7 +22,8 @@ export const DocumentSummary = z.object({
 });
 export type DocumentSummary = z.infer<typeof DocumentSummary>;
 
-export const FileFailure = z.object({ name: z.string(), code: z.string(), message: z.string() });
+/** A file the dialog returned that did not open; `recentId` lets the UI retry it (with a password, say). */
+export const FileFailure = z.object({ name: z.string(), code: z.string(), message: z.string(), recentId: Id.optional() });
 export const OpenResult = z.object({ opened: z.array(DocumentSummary), failed: z.array(FileFailure) });
 export type OpenResult = z.infer<typeof OpenResult>;
 
@@ -56,8 +58,7 @@ export const OcrChunk = z.discriminatedUnion('type', [
 ]);
 export type OcrChunk = z.infer<typeof OcrChunk>;
 
-/** Upper bound for a file sent as bytes (drag and drop, the headless host's file picker). */
-export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
+export { MAX_UPLOAD_BYTES };
 
 export const contract = {
   'app.info': invoke(
