@@ -8,6 +8,8 @@ import { DocumentService, type OpenDocument } from './services/documents';
 import { OcrService } from './services/ocr';
 import { RecentFiles } from './services/recent-files';
 import { createHandlers, type HostPlatform } from './services/handlers';
+import { ModelCatalog, defaultModelFolders } from './services/models';
+import { RunService } from './services/runs';
 
 export interface ComposeOptions {
   userDataDir: string;
@@ -15,6 +17,8 @@ export interface ComposeOptions {
   openDocument: OpenDocument;
   platform: HostPlatform;
   log?: Logger;
+  /** Folders whose subfolders are models; default `<userData>/models` plus PALISCOPE_MODELS_DIR. */
+  modelFolders?: string[];
 }
 
 export interface Services {
@@ -22,6 +26,8 @@ export interface Services {
   documents: DocumentService;
   engine: EngineClient;
   ocr: OcrService;
+  models: ModelCatalog;
+  runs: RunService;
   shutdown(): Promise<void>;
 }
 
@@ -32,13 +38,17 @@ export function composeServices(opts: ComposeOptions): Services {
   const engine = new EngineClient(opts.spawnEngine, { onStatus: (status) => dispatcher?.emit('engine.status', status) });
   const documents = new DocumentService({ open: opts.openDocument, recent: new RecentFiles(join(opts.userDataDir, 'recent-files.json')) });
   const ocr = new OcrService({ documents, engine });
-  dispatcher = new Dispatcher(contract, createHandlers({ documents, ocr, engine, platform: opts.platform }), opts.log);
+  const models = new ModelCatalog(opts.modelFolders ?? defaultModelFolders(opts.userDataDir));
+  const runs = new RunService({ documents, engine, models });
+  dispatcher = new Dispatcher(contract, createHandlers({ documents, ocr, engine, models, runs, platform: opts.platform }), opts.log);
   void engine.start().catch((err: unknown) => opts.log?.error(`engine host did not start: ${String(err)}`));
   return {
     dispatcher,
     documents,
     engine,
     ocr,
+    models,
+    runs,
     async shutdown() {
       await engine.stop();
       await documents.closeAll();

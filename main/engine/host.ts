@@ -1,8 +1,9 @@
 // The engine host: a separate process (Electron utilityProcess, or a Node child process for the
 // headless host) that owns the onnxruntime sessions. onnxruntime-node's session.run() holds its
 // thread for the whole forward pass, so it must never run on Electron's main thread.
-import type { EngineMethod, EngineMethods, EngineReply, EngineRequest } from './protocol';
+import type { EngineMethod, EngineMethods, EngineReply, EngineRequest, PaliGemmaGenerateParams, PaliGemmaGenerateResult, PaliGemmaProgress } from './protocol';
 import type { OcrEngine } from '../../models/ocr/types';
+import type { PaliGemmaEngine } from '../../models/paligemma/engine';
 
 interface Port {
   send(message: EngineReply): void;
@@ -44,6 +45,67 @@ function ocrEngine(): Promise<OcrEngine> {
   return ocr;
 }
 
+/** Settles with `p`, or rejects as cancelled as soon as `signal` fires (`p` carries on regardless). */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal, what: string): Promise<T> {
+  if (signal.aborted) return Promise.reject(new CancelledError(`${what} cancelled`));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new CancelledError(`${what} cancelled`));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
+      (e: unknown) => (signal.removeEventListener('abort', onAbort), reject(e)),
+    );
+  });
+}
+
+// One PaliGemma model is kept loaded (its sessions are the expensive part); asking for another folder
+// releases it first, since two models' weights may not fit in memory together. Generations run one at
+// a time through `paligemmaQueue`, so a model is never released under a running generation.
+let paligemma: { modelDir: string; engine: Promise<PaliGemmaEngine> } | null = null;
+let paligemmaQueue: Promise<unknown> = Promise.resolve();
+
+async function paligemmaFor(modelDir: string): Promise<{ engine: Promise<PaliGemmaEngine>; loading: boolean }> {
+  if (paligemma && paligemma.modelDir !== modelDir) {
+    const previous = paligemma.engine;
+    paligemma = null;
+    await previous.then((e) => e.dispose(), () => undefined);
+  }
+  if (paligemma) return { engine: paligemma.engine, loading: false };
+  const engine = import('../../models/paligemma/engine').then((m) =>
+    m.createPaliGemma({
+      modelDir,
+      ...(process.env.PALISCOPE_THREADS ? { prefs: { threads: Number(process.env.PALISCOPE_THREADS) } } : {}),
+      logger: { info: (m) => console.log(`[engine host] ${m}`), warn: (m) => console.warn(`[engine host] ${m}`) },
+    }),
+  );
+  const slot = { modelDir, engine };
+  paligemma = slot;
+  // A folder that failed to load is tried afresh next time (the person may have fixed it).
+  engine.catch(() => {
+    if (paligemma === slot) paligemma = null;
+  });
+  return { engine, loading: true };
+}
+
+async function generateNow(p: PaliGemmaGenerateParams, signal: AbortSignal, progress: (p: PaliGemmaProgress) => void): Promise<PaliGemmaGenerateResult> {
+  const t0 = performance.now();
+  const { engine: loading, loading: modelLoaded } = await paligemmaFor(p.modelDir);
+  if (modelLoaded) progress({ type: 'stage', stage: 'load' });
+  const engine = await untilAborted(loading, signal, 'loading the model');
+  const loadMs = performance.now() - t0;
+  progress({ type: 'stage', stage: 'generate' });
+  const result = await engine.generate({
+    image: Buffer.from(p.image.buffer, p.image.byteOffset, p.image.byteLength),
+    prompt: p.prompt,
+    maxNewTokens: p.maxNewTokens,
+    strategy: p.strategy,
+    signal,
+    onToken: (t) => progress({ type: 'token', token: { id: t.id, text: t.text, logprob: t.logprob, index: t.index } }),
+  });
+  const dtypes = Object.fromEntries(Object.entries(engine.plan.components).map(([c, plan]) => [c, plan.dtype]));
+  return { ...result, timings: { ...result.timings, loadMs, modelLoaded }, providers: { ...engine.providers }, dtypes };
+}
+
 type Impl = { [M in EngineMethod]: (params: EngineMethods[M]['params'], signal: AbortSignal, progress: (p: unknown) => void) => Promise<EngineMethods[M]['result']> };
 
 const methods: Impl = {
@@ -54,6 +116,14 @@ const methods: Impl = {
     const engine = await ocrEngine();
     if (signal.aborted) throw new CancelledError('cancelled');
     return engine.recognize(image, { signal, onProgress: progress });
+  },
+  async 'paligemma.generate'(params, signal, progress) {
+    const run = paligemmaQueue.then(() => {
+      if (signal.aborted) throw new CancelledError('generation cancelled before it started');
+      return generateNow(params, signal, progress);
+    });
+    paligemmaQueue = run.catch(() => undefined);
+    return untilAborted(run, signal, 'generation');
   },
 };
 

@@ -3,10 +3,32 @@
 // request ends in exactly one `result` or `error`.
 import type { ErrorCode } from '../../preload/contract/define';
 import type { OcrPage, RawImage } from '../../models/ocr/types';
+import type { GenerateResult } from '../../models/paligemma/engine';
+import type { Strategy } from '../../models/runtime/decode';
+
+/** A PaliGemma generation: the model folder (loaded once and kept), an encoded page image, the prompt. */
+export interface PaliGemmaGenerateParams {
+  modelDir: string;
+  /** PNG bytes of the page (the engine decodes and resizes it itself, like the CLI). */
+  image: Uint8Array;
+  prompt: string;
+  maxNewTokens: number;
+  strategy: Strategy;
+}
+export interface PaliGemmaGenerateResult extends Omit<GenerateResult, 'timings'> {
+  timings: GenerateResult['timings'] & { loadMs: number; modelLoaded: boolean };
+  providers: Record<string, string>;
+  dtypes: Record<string, string>;
+}
+/** Progress of a generation: a stage change, or one token as it is chosen. */
+export type PaliGemmaProgress =
+  | { type: 'stage'; stage: 'load' | 'generate' }
+  | { type: 'token'; token: { id: number; text: string; logprob: number; index: number } };
 
 export interface EngineMethods {
   ping: { params: Record<string, never>; result: { pid: number; uptimeMs: number; rssBytes: number } };
   'ocr.recognize': { params: { image: RawImage }; result: OcrPage };
+  'paligemma.generate': { params: PaliGemmaGenerateParams; result: PaliGemmaGenerateResult };
 }
 export type EngineMethod = keyof EngineMethods;
 

@@ -5,6 +5,8 @@ import { AppFailure, toAppError, type Handlers } from '../ipc/dispatcher';
 import type { EngineClient } from '../engine/client';
 import type { DocumentService } from './documents';
 import type { OcrService } from './ocr';
+import { ModelCatalog } from './models';
+import { RunService } from './runs';
 import { basename } from 'node:path';
 
 export interface HostPlatform {
@@ -14,8 +16,20 @@ export interface HostPlatform {
   showOpenDialog?: () => Promise<string[]>;
 }
 
-export function createHandlers(deps: { documents: DocumentService; ocr: OcrService; engine: EngineClient; platform: HostPlatform }): Handlers<Contract> {
+export interface HandlerDeps {
+  documents: DocumentService;
+  ocr: OcrService;
+  engine: EngineClient;
+  platform: HostPlatform;
+  /** Optional only so callers that test other calls need not build them: no folders, no runs kept. */
+  models?: ModelCatalog;
+  runs?: RunService;
+}
+
+export function createHandlers(deps: HandlerDeps): Handlers<Contract> {
   const { documents, ocr, engine, platform } = deps;
+  const models = deps.models ?? new ModelCatalog([]);
+  const runs = deps.runs ?? new RunService({ documents, engine, models });
   return {
     'app.info': () => ({
       name: 'Paliscope',
@@ -45,6 +59,7 @@ export function createHandlers(deps: { documents: DocumentService; ocr: OcrServi
     'documents.list': () => documents.list(),
     'documents.close': async ({ documentId }) => {
       ocr.forget(documentId);
+      runs.forget(documentId);
       return { closed: await documents.close(documentId) };
     },
     'documents.recent': () => documents.recentFiles(),
@@ -53,5 +68,12 @@ export function createHandlers(deps: { documents: DocumentService; ocr: OcrServi
 
     'ocr.run': (input, ctx) => ocr.run(input, ctx),
     'ocr.export': ({ documentId, format }) => ocr.export(documentId, format),
+
+    'models.list': () => models.list(),
+    'runs.start': (input, ctx) => runs.start(input, ctx),
+    'runs.list': ({ documentId, page }) => {
+      documents.get(documentId); // an unknown document is NOT_FOUND, not an empty history
+      return runs.list(documentId, page);
+    },
   };
 }

@@ -2,7 +2,7 @@
 // The preload bridge, main's IPC registration, the headless host's routes and the renderer's API
 // type are all derived from `contract` below (see contract.test.ts, which proves they agree).
 import { z } from 'zod';
-import { invoke, stream, event, StreamStarted, type ContractShape } from './define';
+import { invoke, stream, event, StreamStarted, AppErrorSchema, type ContractShape } from './define';
 import { MAX_UPLOAD_BYTES } from './limits';
 
 export * from './define';
@@ -58,6 +58,120 @@ export const OcrChunk = z.discriminatedUnion('type', [
 ]);
 export type OcrChunk = z.infer<typeof OcrChunk>;
 
+// Local models (PaliGemma family) the app can run: folders found under the models folders.
+export const ModelInfo = z.object({
+  id: Id,
+  /** The model folder's name. */
+  name: z.string(),
+  /** The model folder, so messages and the UI can say where it is. */
+  location: z.string(),
+  layout: z.enum(['paliscope', 'onnx-community']).nullable(),
+  /** Weight dtypes present (the decoder's variants), e.g. ["fp32"] or ["fp16", "q4"]. */
+  dtypes: z.array(z.string()),
+  /** Square input size in pixels (224, 448, 896). */
+  resolution: z.number().int().positive().nullable(),
+  /** Why the folder cannot be used as it is (null when it looks complete). */
+  problem: z.string().nullable(),
+});
+export type ModelInfo = z.infer<typeof ModelInfo>;
+export const ModelList = z.object({
+  /** Where the app looks: each folder's subfolders are models. */
+  folders: z.array(z.string()),
+  models: z.array(ModelInfo),
+});
+export type ModelList = z.infer<typeof ModelList>;
+
+/** PaliGemma's task prefixes (the full task views are their own issue). */
+export const RunTask = z.enum(['caption', 'describe', 'answer', 'ocr', 'detect', 'segment']);
+export type RunTask = z.infer<typeof RunTask>;
+export const RunPrompt = z
+  .object({ task: RunTask, text: z.string().max(2000).refine((t) => !/[\n\r]/.test(t), 'one line (PaliGemma ends the prompt at a newline)') })
+  .strict()
+  .refine((p) => p.task === 'ocr' || p.text.trim().length > 0, { message: 'this task needs text after it (a language, a question or objects)', path: ['text'] });
+export type RunPrompt = z.infer<typeof RunPrompt>;
+/** The prompt the model reads, e.g. "caption en", "answer en what is the date?", "ocr". */
+export function promptText(p: { task: RunTask; text: string }): string {
+  const text = p.text.trim();
+  return text ? `${p.task} ${text}` : p.task;
+}
+
+export const RunStrategy = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('greedy') }).strict(),
+  z
+    .object({
+      kind: z.literal('sample'),
+      temperature: z.number().positive().max(10),
+      topK: z.number().int().min(0).max(10_000),
+      topP: z.number().gt(0).max(1),
+      seed: z.number().int().min(0).max(2 ** 32 - 1),
+    })
+    .strict(),
+  z.object({ kind: z.literal('beam'), numBeams: z.number().int().min(2).max(8), lengthPenalty: z.number().min(0).max(5) }).strict(),
+]);
+export type RunStrategy = z.infer<typeof RunStrategy>;
+export const MAX_NEW_TOKENS = 1024;
+export const RunInput = z
+  .object({
+    documentId: Id,
+    page: z.number().int().nonnegative(),
+    modelId: Id,
+    prompt: RunPrompt,
+    maxNewTokens: z.number().int().min(1).max(MAX_NEW_TOKENS),
+    strategy: RunStrategy,
+  })
+  .strict();
+export type RunInput = z.infer<typeof RunInput>;
+
+export const RunToken = z.object({ id: z.number().int(), text: z.string(), logprob: z.number(), index: z.number().int().nonnegative() });
+export type RunToken = z.infer<typeof RunToken>;
+export const RunChunk = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('stage'), stage: z.enum(['render', 'load', 'generate']) }),
+  z.object({ type: z.literal('token'), token: RunToken }),
+]);
+export type RunChunk = z.infer<typeof RunChunk>;
+export const RunTimings = z.object({
+  renderMs: z.number().nonnegative(),
+  loadMs: z.number().nonnegative(),
+  /** The model was loaded for this run rather than reused from an earlier one. */
+  modelLoaded: z.boolean(),
+  preprocessMs: z.number().nonnegative(),
+  visionMs: z.number().nonnegative(),
+  visionCached: z.boolean(),
+  prefillMs: z.number().nonnegative(),
+  timeToFirstTokenMs: z.number().nonnegative(),
+  decodeMs: z.number().nonnegative(),
+  decodeTokensPerSecond: z.number().nonnegative().nullable(),
+  totalMs: z.number().nonnegative(),
+  peakRssBytes: z.number().nonnegative(),
+});
+export type RunTimings = z.infer<typeof RunTimings>;
+/** One run as kept in the history: what was asked, of which model, and what came back, raw. */
+export const RunRecord = z.object({
+  id: Id,
+  documentId: Id,
+  page: z.number().int().nonnegative(),
+  model: z.object({ id: Id, name: z.string(), location: z.string() }),
+  prompt: RunPrompt,
+  /** The exact prompt string the model read. */
+  promptText: z.string(),
+  maxNewTokens: z.number().int(),
+  strategy: RunStrategy,
+  startedAt: z.string(),
+  status: z.enum(['done', 'cancelled', 'error']),
+  /** The decoded output as the model produced it (loc/seg tokens kept); partial when cancelled. */
+  text: z.string(),
+  ids: z.array(z.number().int()),
+  logprobs: z.array(z.number()),
+  finishReason: z.enum(['eos', 'length']).nullable(),
+  timings: RunTimings.nullable(),
+  /** The execution provider each part of the model ran on, e.g. {decoder: "cpu"}. */
+  providers: z.record(z.string(), z.string()),
+  /** Weight dtype per part of the model, from the session plan. */
+  dtypes: z.record(z.string(), z.string()),
+  error: AppErrorSchema.nullable(),
+});
+export type RunRecord = z.infer<typeof RunRecord>;
+
 export { MAX_UPLOAD_BYTES };
 
 export const contract = {
@@ -98,6 +212,12 @@ export const contract = {
     z.object({ documentId: Id, format: z.enum(['txt', 'json', 'hocr', 'alto', 'pdf']) }).strict(),
     z.object({ fileName: z.string(), mime: z.string(), bytes: Bytes }),
   ),
+
+  // Local models and runs of them on a page. A run streams its tokens, then ends with the record
+  // the history keeps; cancelled and failed runs are kept too (runs.list).
+  'models.list': invoke(Empty, ModelList),
+  'runs.start': stream(RunInput, RunChunk, RunRecord),
+  'runs.list': invoke(z.object({ documentId: Id, page: z.number().int().nonnegative().optional() }).strict(), z.array(RunRecord)),
 
   // Cancels any running stream this window started.
   'streams.cancel': invoke(z.object({ streamId: Id }).strict(), z.object({ cancelled: z.boolean() })),

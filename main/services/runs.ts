@@ -1,0 +1,125 @@
+// Runs of a local model on a document page: main renders the page, the engine host generates and
+// streams tokens back, and every run — finished, cancelled or failed — is kept with its raw output,
+// parameters, timings and providers, per document page (the history the prompt panel shows).
+import { randomUUID } from 'node:crypto';
+import { promptText, type AppError, type RunChunk, type RunInput, type RunRecord, type RunTimings } from '../../preload/contract';
+import { AppFailure, toAppError, type StreamContext } from '../ipc/dispatcher';
+import type { EngineClient } from '../engine/client';
+import type { PaliGemmaProgress } from '../engine/protocol';
+import type { DocumentService } from './documents';
+import type { ModelCatalog } from './models';
+import { encodePagePng } from './page-png';
+
+/** Enough history to compare prompts on a page without letting a long session grow without bound. */
+const MAX_RUNS_PER_DOCUMENT = 200;
+
+/** Model failures worth naming the model folder for; other codes (cancelled, bad page) are not about it. */
+const MODEL_CODES = new Set(['MODEL_NOT_FOUND', 'INPUT_MISMATCH', 'PROVIDER_UNAVAILABLE', 'OUT_OF_MEMORY', 'INTERNAL', 'BAD_INPUT']);
+
+export class RunService {
+  readonly #documents: DocumentService;
+  readonly #engine: EngineClient;
+  readonly #models: ModelCatalog;
+  /** Per document, newest last. */
+  readonly #runs = new Map<string, RunRecord[]>();
+
+  constructor(deps: { documents: DocumentService; engine: EngineClient; models: ModelCatalog }) {
+    this.#documents = deps.documents;
+    this.#engine = deps.engine;
+    this.#models = deps.models;
+  }
+
+  async start(input: RunInput, ctx: StreamContext<RunChunk>): Promise<RunRecord> {
+    const doc = this.#documents.get(input.documentId);
+    if (input.page >= doc.pages.length) {
+      throw new AppFailure('PAGE_OUT_OF_RANGE', `${doc.name} has ${doc.pages.length} pages; a run was asked for page ${input.page + 1}`);
+    }
+    const model = this.#models.get(input.modelId);
+    const record: RunRecord = {
+      id: randomUUID().replaceAll('-', '').slice(0, 20),
+      documentId: input.documentId,
+      page: input.page,
+      model: { id: model.id, name: model.name, location: model.location },
+      prompt: input.prompt,
+      promptText: promptText(input.prompt),
+      maxNewTokens: input.maxNewTokens,
+      strategy: input.strategy,
+      startedAt: new Date().toISOString(),
+      status: 'error',
+      text: '',
+      ids: [],
+      logprobs: [],
+      finishReason: null,
+      timings: null,
+      providers: {},
+      dtypes: {},
+      error: null,
+    };
+    try {
+      const t0 = performance.now();
+      ctx.send({ type: 'stage', stage: 'render' });
+      const image = await encodePagePng(await doc.renderPage(input.page, { signal: ctx.signal }));
+      const renderMs = performance.now() - t0;
+      if (ctx.signal.aborted) throw new AppFailure('CANCELLED', 'the run was cancelled');
+      const result = await this.#engine.request(
+        'paligemma.generate',
+        { modelDir: model.location, image, prompt: record.promptText, maxNewTokens: input.maxNewTokens, strategy: input.strategy },
+        { signal: ctx.signal, onProgress: (p) => this.#onProgress(record, p as PaliGemmaProgress, ctx) },
+      );
+      const { loadMs, modelLoaded, ...generation } = result.timings;
+      const timings: RunTimings = { renderMs, loadMs, modelLoaded, ...generation };
+      Object.assign(record, {
+        status: 'done',
+        text: result.text,
+        ids: result.ids,
+        logprobs: result.logprobs,
+        finishReason: result.finishReason,
+        timings,
+        providers: result.providers,
+        dtypes: result.dtypes,
+      } satisfies Partial<RunRecord>);
+      return record;
+    } catch (err) {
+      const error: AppError = ctx.signal.aborted ? { code: 'CANCELLED', message: 'the run was cancelled' } : this.#describe(err, model.name, model.location);
+      record.status = error.code === 'CANCELLED' ? 'cancelled' : 'error';
+      record.error = error;
+      throw new AppFailure(error.code, error.message);
+    } finally {
+      this.#keep(record);
+    }
+  }
+
+  /** Runs of a document (one page, or all), newest first. */
+  list(documentId: string, page?: number): RunRecord[] {
+    const runs = this.#runs.get(documentId) ?? [];
+    return runs.filter((r) => page === undefined || r.page === page).reverse();
+  }
+
+  forget(documentId: string): void {
+    this.#runs.delete(documentId);
+  }
+
+  #onProgress(record: RunRecord, p: PaliGemmaProgress, ctx: StreamContext<RunChunk>): void {
+    if (p.type === 'stage') return ctx.send({ type: 'stage', stage: p.stage });
+    // Tokens are kept as they come, so a cancelled run still shows what it had produced.
+    record.text += p.token.text;
+    record.ids.push(p.token.id);
+    record.logprobs.push(p.token.logprob);
+    ctx.send({ type: 'token', token: p.token });
+  }
+
+  /** A failure as the person should read it: which model, where it lives, and what is wrong. */
+  #describe(err: unknown, name: string, location: string): AppError {
+    const { code, message } = toAppError(err);
+    if (!MODEL_CODES.has(code)) return { code, message };
+    const where = message.includes(location) ? '' : ` (${location})`;
+    return { code, message: `model “${name}”${where}: ${message}` };
+  }
+
+  #keep(record: RunRecord): void {
+    const runs = this.#runs.get(record.documentId) ?? [];
+    runs.push(record);
+    if (runs.length > MAX_RUNS_PER_DOCUMENT) runs.splice(0, runs.length - MAX_RUNS_PER_DOCUMENT);
+    this.#runs.set(record.documentId, runs);
+  }
+}
