@@ -1,0 +1,208 @@
+// Runs of a local model through main's services exactly as the UI drives them: models.list over a
+// models folder (both layouts, two broken folders), the runs.start stream on a rendered page with
+// the real engine host and the tiny random-weight PaliGemma, cancellation, the history, and broken
+// models that fail clearly while the app keeps working.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ModelList, Push, RunChunk, RunInput, RunRecord, StreamMessage } from '../../preload/contract';
+import { composeServices, type Services } from '../compose';
+import { nodeEngineSpawner } from '../engine/spawn-node';
+import { openDocument } from '../../models/documents';
+import { makeFixtures } from '../../e2e/fixtures/make-fixtures';
+import { prepareTinyModels, TINY_MODELS } from '../../e2e/support/tiny-models';
+import type { Caller } from '../ipc/dispatcher';
+
+const root = mkdtempSync(join(tmpdir(), 'paliscope-runs-test-'));
+let services: Services;
+let models: ModelList;
+let documentId = '';
+
+/** Stream messages by id, and waiters woken by each push (no polling). */
+const messages = new Map<string, StreamMessage[]>();
+const waiters = new Set<() => void>();
+const caller: Caller = {
+  id: 'test-window',
+  push: (p: Push) => {
+    if (!('stream' in p)) return;
+    const list = messages.get(p.stream.streamId) ?? [];
+    list.push(p.stream);
+    messages.set(p.stream.streamId, list);
+    for (const w of [...waiters]) w();
+  },
+};
+function until(streamId: string, test: (m: StreamMessage[]) => boolean): Promise<StreamMessage[]> {
+  return new Promise((resolve) => {
+    const check = (): void => {
+      const list = messages.get(streamId) ?? [];
+      if (!test(list)) return;
+      waiters.delete(check);
+      resolve(list);
+    };
+    waiters.add(check);
+    check();
+  });
+}
+const ended = (streamId: string): Promise<StreamMessage[]> => until(streamId, (l) => l.some((m) => m.type !== 'chunk'));
+const chunks = (list: StreamMessage[]): RunChunk[] => list.flatMap((m) => (m.type === 'chunk' ? [m.chunk as RunChunk] : []));
+
+async function call<T>(name: string, input: unknown): Promise<T> {
+  const r = await services.dispatcher.call(name, input, caller);
+  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
+  return r.value as T;
+}
+const modelId = (name: string): string => {
+  const m = models.models.find((x) => x.name === name);
+  if (!m) throw new Error(`test setup: no model named ${name}`);
+  return m.id;
+};
+const runInput = (modelName: string, overrides: Partial<RunInput> = {}): RunInput => ({
+  documentId,
+  page: 0,
+  modelId: modelId(modelName),
+  prompt: { task: 'caption', text: 'en' },
+  maxNewTokens: 8,
+  strategy: { kind: 'greedy' },
+  ...overrides,
+});
+async function startRun(input: RunInput): Promise<string> {
+  return (await call<{ streamId: string }>('runs.start', input)).streamId;
+}
+
+beforeAll(async () => {
+  const modelsDir = join(root, 'models');
+  const [fixtures] = await Promise.all([makeFixtures(join(import.meta.dirname, '../../.cache/fixtures')), prepareTinyModels(modelsDir)]);
+  services = composeServices({
+    userDataDir: join(root, 'user-data'),
+    modelFolders: [join(root, 'user-data', 'models'), modelsDir],
+    spawnEngine: nodeEngineSpawner(join(import.meta.dirname, '../engine/host.ts'), { execArgv: ['--import', 'tsx'] }),
+    openDocument,
+    platform: { host: 'headless', version: '0.0.0-test' },
+    log: { warn: () => undefined, error: () => undefined },
+  });
+  services.dispatcher.attach(caller);
+  const bytes = new Uint8Array(await readFile(fixtures['page.png']));
+  documentId = (await call<{ id: string }>('documents.openBytes', { name: 'page.png', bytes })).id;
+  models = await call<ModelList>('models.list', {});
+}, 60_000);
+afterAll(async () => {
+  await services.shutdown();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('models.list', () => {
+  it('lists every model folder with its layout, dtypes and resolution, and says what is wrong with a broken one', () => {
+    expect(models.folders).toEqual([join(root, 'user-data', 'models'), join(root, 'models')]);
+    const byName = Object.fromEntries(models.models.map((m) => [m.name, m]));
+    expect(Object.keys(byName).sort()).toEqual(Object.values(TINY_MODELS).sort());
+    expect(byName[TINY_MODELS.paliscope]).toMatchObject({ layout: 'paliscope', dtypes: ['fp32'], resolution: 56, problem: null });
+    expect(byName[TINY_MODELS.onnxCommunity]).toMatchObject({ layout: 'onnx-community', dtypes: ['fp32'], resolution: 56, problem: null });
+    // A truncated graph is only found out when onnxruntime reads it; the folder itself looks complete.
+    expect(byName[TINY_MODELS.truncated]).toMatchObject({ layout: 'paliscope', problem: null });
+    expect(byName[TINY_MODELS.missingFile]!.problem).toMatch(/embed_tokens\.onnx.*missing/);
+  });
+});
+
+describe('runs.start', () => {
+  it('streams tokens, then ends with the run: raw output, parameters, timings and providers, kept in the history', async () => {
+    const input = runInput(TINY_MODELS.paliscope, { maxNewTokens: 12 });
+    const streamId = await startRun(input);
+    const list = await ended(streamId);
+    const last = list[list.length - 1]!;
+    expect(last.type, JSON.stringify(last)).toBe('done');
+    const run = (last as { value: RunRecord }).value;
+    const tokens = chunks(list).flatMap((c) => (c.type === 'token' ? [c.token] : []));
+    expect(chunks(list).filter((c) => c.type === 'stage').map((c) => c.type === 'stage' && c.stage)).toEqual(['render', 'load', 'generate']);
+    expect(tokens.length).toBeGreaterThan(0);
+    expect(tokens.map((t) => t.index)).toEqual(tokens.map((_, i) => i));
+    expect(run).toMatchObject({
+      documentId,
+      page: 0,
+      status: 'done',
+      promptText: 'caption en',
+      maxNewTokens: 12,
+      strategy: { kind: 'greedy' },
+      model: { name: TINY_MODELS.paliscope },
+      providers: { vision_encoder: 'cpu', embed_tokens: 'cpu', decoder: 'cpu' },
+      dtypes: { decoder: 'fp32' },
+      error: null,
+    });
+    expect(run.ids).toEqual(tokens.map((t) => t.id));
+    expect(run.text).toBe(tokens.map((t) => t.text).join(''));
+    expect(run.finishReason === 'length' ? run.ids.length === 12 : run.finishReason === 'eos').toBe(true);
+    expect(run.timings).toMatchObject({ modelLoaded: true, visionCached: false });
+    expect(run.timings!.renderMs).toBeGreaterThan(0);
+    expect(run.timings!.totalMs).toBeGreaterThan(0);
+
+    // The same page again reuses the loaded model and the page's vision features.
+    const again = (await ended(await startRun(input))).at(-1) as { type: string; value: RunRecord };
+    expect(again.value.timings).toMatchObject({ modelLoaded: false, visionCached: true, loadMs: expect.any(Number) });
+    expect(again.value.ids).toEqual(run.ids);
+
+    const history = await call<RunRecord[]>('runs.list', { documentId, page: 0 });
+    expect(history.slice(0, 2).map((r) => r.id)).toEqual([again.value.id, run.id]);
+    expect(await call<RunRecord[]>('runs.list', { documentId, page: 1 })).toEqual([]);
+  });
+
+  it('runs the onnx-community layout too (loading it releases the other model)', async () => {
+    const list = await ended(await startRun(runInput(TINY_MODELS.onnxCommunity, { strategy: { kind: 'sample', temperature: 1, topK: 20, topP: 0.9, seed: 7 } })));
+    const last = list.at(-1) as { type: string; value: RunRecord };
+    expect(last.type).toBe('done');
+    expect(last.value).toMatchObject({ model: { name: TINY_MODELS.onnxCommunity }, strategy: { kind: 'sample', seed: 7 }, timings: { modelLoaded: true } });
+    expect(last.value.ids.length).toBeGreaterThan(0);
+  });
+
+  it('streams.cancel stops a run mid-generation; the history keeps what it had produced', async () => {
+    const streamId = await startRun(runInput(TINY_MODELS.paliscope, { maxNewTokens: 1024 }));
+    await until(streamId, (l) => chunks(l).filter((c) => c.type === 'token').length >= 3);
+    expect(await call('streams.cancel', { streamId })).toEqual({ cancelled: true });
+    const list = await ended(streamId);
+    expect(list.at(-1)!.type).toBe('cancelled');
+    const [latest] = await call<RunRecord[]>('runs.list', { documentId, page: 0 });
+    expect(latest).toMatchObject({ status: 'cancelled', error: { code: 'CANCELLED' } });
+    expect(latest!.ids.length).toBeGreaterThanOrEqual(3);
+    expect(latest!.ids.length).toBeLessThan(1024);
+  });
+
+  it('a truncated model file fails with a message naming the model folder and the file; the next run works', async () => {
+    const list = await ended(await startRun(runInput(TINY_MODELS.truncated)));
+    const last = list.at(-1)!;
+    expect(last.type).toBe('error');
+    const { error } = last as { error: { code: string; message: string } };
+    expect(error.code).toBe('INPUT_MISMATCH');
+    expect(error.message).toContain(`model “${TINY_MODELS.truncated}”`);
+    expect(error.message).toContain(join(root, 'models', TINY_MODELS.truncated, 'decoder.onnx'));
+    const [failed] = await call<RunRecord[]>('runs.list', { documentId, page: 0 });
+    expect(failed).toMatchObject({ status: 'error', error: { code: 'INPUT_MISMATCH' }, model: { name: TINY_MODELS.truncated } });
+
+    const next = await ended(await startRun(runInput(TINY_MODELS.paliscope)));
+    expect(next.at(-1)!.type).toBe('done');
+  });
+
+  it('a folder missing a file is refused before anything runs, naming the folder and the file', async () => {
+    const list = await ended(await startRun(runInput(TINY_MODELS.missingFile)));
+    const { type, error } = list.at(-1) as { type: string; error: { code: string; message: string } };
+    expect(type).toBe('error');
+    expect(error.code).toBe('MODEL_NOT_FOUND');
+    expect(error.message).toContain(`model “${TINY_MODELS.missingFile}” (${join(root, 'models', TINY_MODELS.missingFile)})`);
+    expect(error.message).toContain('embed_tokens.onnx');
+  });
+
+  it('refuses bad input: an unknown model, a page past the end, a task without its text', async () => {
+    const unknown = await ended(await startRun({ ...runInput(TINY_MODELS.paliscope), modelId: 'ffffffffffffffff' }));
+    expect(unknown.at(-1)).toMatchObject({ type: 'error', error: { code: 'MODEL_NOT_FOUND' } });
+    const page = await ended(await startRun(runInput(TINY_MODELS.paliscope, { page: 5 })));
+    expect(page.at(-1)).toMatchObject({ type: 'error', error: { code: 'PAGE_OUT_OF_RANGE' } });
+    const r = await services.dispatcher.call('runs.start', runInput(TINY_MODELS.paliscope, { prompt: { task: 'answer', text: ' ' } }), caller);
+    expect(r).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
+    expect(await services.dispatcher.call('runs.list', { documentId: 'nosuchdocument' }, caller)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+
+  it('closing the document forgets its runs', async () => {
+    expect(services.runs.list(documentId).length).toBeGreaterThan(0);
+    await call('documents.close', { documentId });
+    expect(services.runs.list(documentId)).toEqual([]);
+  });
+});
