@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ModelList, Push, RunChunk, RunInput, RunRecord, StreamMessage } from '../../preload/contract';
+import { MAX_NEW_TOKENS, type ModelList, type Push, type RunChunk, type RunInput, type RunRecord, type StreamMessage } from '../../preload/contract';
+import { MAX_NEW_TOKENS as RENDERER_MAX_NEW_TOKENS } from '../../renderer/src/lib/run-format';
 import { composeServices, type Services } from '../compose';
 import { nodeEngineSpawner } from '../engine/spawn-node';
 import { openDocument } from '../../models/documents';
@@ -188,6 +189,10 @@ describe('runs.start', () => {
     expect(error.code).toBe('MODEL_NOT_FOUND');
     expect(error.message).toContain(`model “${TINY_MODELS.missingFile}” (${join(root, 'models', TINY_MODELS.missingFile)})`);
     expect(error.message).toContain('embed_tokens.onnx');
+  });
+
+  it('the renderer offers the same token limit the contract enforces', () => {
+    expect(RENDERER_MAX_NEW_TOKENS).toBe(MAX_NEW_TOKENS);
   });
 
   it('refuses bad input: an unknown model, a page past the end, a task without its text', async () => {

@@ -7,6 +7,12 @@ export interface AppEventMap {
   'paliscope:page-loaded': { documentId: string; index: number };
   'paliscope:ocr-done': { documentId: string; pages: number[] };
   'paliscope:error': { source: string; code: string; message: string };
+  'paliscope:models-listed': { count: number; usable: number };
+  /** The streamed output of a model run grew on screen (once per token chunk). */
+  'paliscope:run-output': { documentId: string; page: number; tokens: number; length: number };
+  /** A model run ended; `runId` is the history entry (null when it was refused before it started). */
+  'paliscope:run-done': { documentId: string; page: number; status: 'done' | 'cancelled' | 'error'; runId: string | null; code: string | null };
+  'paliscope:ocr-exported': { documentId: string; format: string; fileName: string; bytes: number };
 }
 
 export function emitAppEvent<K extends keyof AppEventMap>(name: K, detail: AppEventMap[K]): void {

@@ -16,10 +16,14 @@ describe('shortcuts', () => {
     expect(commandFor(key('o', { metaKey: true }), false)).toBe('open');
   });
 
-  it('ignores Alt chords and everything but Escape while typing', () => {
+  it('ignores Alt chords and everything but Escape and Ctrl+Enter while typing', () => {
     expect(commandFor(key('f', { altKey: true }), false)).toBeNull();
     expect(commandFor(key('f'), true)).toBeNull();
+    expect(commandFor(key('Enter'), true)).toBeNull();
     expect(commandFor(key('Escape'), true)).toBe('escape');
+    // The prompt box runs the model with Ctrl+Enter (Cmd+Enter on macOS) while its text has the keyboard.
+    expect(commandFor(key('Enter', { ctrlKey: true }), true)).toBe('runModel');
+    expect(commandFor(key('Enter', { metaKey: true }), false)).toBe('runModel');
   });
 
   it('gives every command one entry with keys to show', () => {

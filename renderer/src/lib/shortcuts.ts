@@ -24,6 +24,7 @@ export type Command =
   | 'toggleThumbnails'
   | 'prevDocument'
   | 'nextDocument'
+  | 'runModel'
   | 'escape'
   | 'help';
 
@@ -41,7 +42,7 @@ export interface Shortcut {
   /** What the help overlay shows, e.g. "Ctrl+O". */
   keys: string[];
   description: string;
-  group: 'Document' | 'View' | 'Pages' | 'OCR' | 'General';
+  group: 'Document' | 'View' | 'Pages' | 'OCR' | 'Model' | 'General';
 }
 
 export const shortcuts: Shortcut[] = [
@@ -68,7 +69,8 @@ export const shortcuts: Shortcut[] = [
   { command: 'nextLine', chords: [{ key: 'j' }], keys: ['J'], description: 'Select the next text line', group: 'OCR' },
   { command: 'prevLine', chords: [{ key: 'k' }], keys: ['K'], description: 'Select the previous text line', group: 'OCR' },
   { command: 'copyLine', chords: [{ key: 'c', mod: true }], keys: ['Ctrl+C'], description: 'Copy the selected line (when no text is selected)', group: 'OCR' },
-  { command: 'escape', chords: [{ key: 'Escape' }], keys: ['Esc'], description: 'Close dialog, cancel OCR, clear selection', group: 'General' },
+  { command: 'runModel', chords: [{ key: 'Enter', mod: true }], keys: ['Ctrl+Enter'], description: 'Run the model on this page (Ask model)', group: 'Model' },
+  { command: 'escape', chords: [{ key: 'Escape' }], keys: ['Esc'], description: 'Close dialog, cancel OCR or a model run, clear selection', group: 'General' },
   { command: 'help', chords: [{ key: '?', shift: true }, { key: '?' }], keys: ['?'], description: 'Show this help', group: 'General' },
 ];
 
@@ -82,10 +84,13 @@ function matches(chord: Chord, e: KeyboardEvent): boolean {
   return true;
 }
 
-/** The command a key press asks for, or null. Typing in a text field only ever yields Escape. */
+/** Commands a key press gives even while typing in a text field (the prompt box is one). */
+const WHILE_TYPING: ReadonlySet<Command> = new Set(['escape', 'runModel']);
+
+/** The command a key press asks for, or null. Typing in a text field only yields Escape and Ctrl+Enter. */
 export function commandFor(e: KeyboardEvent, typing: boolean): Command | null {
   for (const s of shortcuts) {
-    if (typing && s.command !== 'escape') continue;
+    if (typing && !WHILE_TYPING.has(s.command)) continue;
     if (s.chords.some((c) => matches(c, e))) return s.command;
   }
   return null;

@@ -6,6 +6,8 @@ export class UiState {
   /** Files are being dragged over the window. */
   dropTarget = $state(false);
   ready = $state(false);
+  /** Which view the right-hand panel shows: the recognised text or the prompt box of a model. */
+  rightTab = $state<'text' | 'model'>('text');
   /** Width of the text panel in CSS pixels, set by dragging its splitter. */
   textPanelWidth = $state(320);
 

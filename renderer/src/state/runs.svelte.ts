@@ -1,0 +1,202 @@
+// Running a local model on the current page: the models found, the prompt form, the one run in
+// flight (its streamed output) and the history of runs per page, as main keeps it.
+import { SvelteMap } from 'svelte/reactivity';
+import type { Api, StreamHandle } from '../lib/api';
+import type { AppError, ModelInfo, RunChunk, RunRecord, RunStrategy, RunTask } from '../../../preload/contract';
+import { MAX_NEW_TOKENS } from '../lib/run-format';
+import type { NoticesState } from './notices.svelte';
+import { emitAppEvent } from '../lib/app-events';
+
+export type StrategyKind = RunStrategy['kind'];
+export type RunStage = 'starting' | 'render' | 'load' | 'generate';
+
+export interface ActiveRun {
+  documentId: string;
+  page: number;
+  stage: RunStage;
+  /** The output so far, as streamed. */
+  text: string;
+  tokens: number;
+}
+
+/** What each task's text field holds by default and asks for. */
+export const TASKS: Record<RunTask, { label: string; text: string; placeholder: string }> = {
+  caption: { label: 'Caption', text: 'en', placeholder: 'language, e.g. en' },
+  describe: { label: 'Describe', text: 'en', placeholder: 'language, e.g. en' },
+  answer: { label: 'Answer a question', text: 'en ', placeholder: 'language and question, e.g. en what is the date?' },
+  ocr: { label: 'Read text (OCR)', text: '', placeholder: 'nothing needed' },
+  detect: { label: 'Detect', text: '', placeholder: 'objects, e.g. table ; signature' },
+  segment: { label: 'Segment', text: '', placeholder: 'an object, e.g. stamp' },
+};
+
+const key = (documentId: string, page: number): string => `${documentId}:${page}`;
+
+export class RunsState {
+  models = $state<ModelInfo[]>([]);
+  folders = $state<string[]>([]);
+  modelsLoaded = $state(false);
+  modelsError = $state<string | null>(null);
+  modelId = $state<string | null>(null);
+
+  task = $state<RunTask>('caption');
+  text = $state(TASKS.caption.text);
+  maxNewTokens = $state(64);
+  strategy = $state<StrategyKind>('greedy');
+  temperature = $state(1);
+  topK = $state(0);
+  topP = $state(1);
+  seed = $state(0);
+  numBeams = $state(3);
+  lengthPenalty = $state(1);
+
+  active = $state<ActiveRun | null>(null);
+  /** Per document page, newest first, as main keeps it. */
+  readonly history = new SvelteMap<string, RunRecord[]>();
+  /** The run shown in full per page (its id); the newest when none was picked. */
+  readonly shown = new SvelteMap<string, string>();
+  /** A failure that left no history entry (e.g. a model folder missing a file), per page. */
+  readonly refusals = new SvelteMap<string, AppError>();
+
+  readonly usableModels = $derived(this.models.filter((m) => m.problem === null));
+  readonly model = $derived(this.models.find((m) => m.id === this.modelId) ?? null);
+
+  readonly #api: Api;
+  readonly #notices: NoticesState;
+  #handle: StreamHandle<RunRecord> | null = null;
+
+  constructor(api: Api, notices: NoticesState) {
+    this.#api = api;
+    this.#notices = notices;
+  }
+
+  async loadModels(): Promise<void> {
+    const r = await this.#api.call('models.list', {});
+    this.modelsLoaded = true;
+    if (!r.ok) {
+      this.modelsError = r.error.message;
+      return;
+    }
+    this.modelsError = null;
+    this.models = r.value.models;
+    this.folders = r.value.folders;
+    // Keep the choice while it is still there; otherwise the first usable model.
+    if (!this.models.some((m) => m.id === this.modelId)) this.modelId = this.usableModels[0]?.id ?? null;
+    emitAppEvent('paliscope:models-listed', { count: this.models.length, usable: this.usableModels.length });
+  }
+
+  setTask(task: RunTask): void {
+    // The text follows the task unless the person wrote their own.
+    const untouched = Object.values(TASKS).some((t) => t.text === this.text);
+    this.task = task;
+    if (untouched) this.text = TASKS[task].text;
+  }
+
+  strategyValue(): RunStrategy {
+    switch (this.strategy) {
+      case 'sample':
+        return { kind: 'sample', temperature: this.temperature, topK: this.topK, topP: this.topP, seed: this.seed };
+      case 'beam':
+        return { kind: 'beam', numBeams: this.numBeams, lengthPenalty: this.lengthPenalty };
+      default:
+        return { kind: 'greedy' };
+    }
+  }
+
+  /** Why Run cannot start now, for the button's title and a disabled state; null when it can. */
+  blocker(hasPage: boolean): string | null {
+    if (!hasPage) return 'Open a document first';
+    if (this.active) return 'A run is in progress';
+    if (!this.model) return 'Choose a model';
+    if (this.model.problem) return `This model cannot be used: ${this.model.problem}`;
+    if (this.task !== 'ocr' && !this.text.trim()) return `${TASKS[this.task].label} needs ${TASKS[this.task].placeholder}`;
+    if (!Number.isInteger(this.maxNewTokens) || this.maxNewTokens < 1 || this.maxNewTokens > MAX_NEW_TOKENS) return `Max tokens must be 1 to ${MAX_NEW_TOKENS}`;
+    return null;
+  }
+
+  historyFor(documentId: string, page: number): RunRecord[] {
+    return this.history.get(key(documentId, page)) ?? [];
+  }
+
+  shownRun(documentId: string, page: number): RunRecord | null {
+    const runs = this.historyFor(documentId, page);
+    const id = this.shown.get(key(documentId, page));
+    return runs.find((r) => r.id === id) ?? runs[0] ?? null;
+  }
+
+  show(documentId: string, page: number, runId: string): void {
+    this.shown.set(key(documentId, page), runId);
+  }
+
+  refusalFor(documentId: string, page: number): AppError | null {
+    return this.refusals.get(key(documentId, page)) ?? null;
+  }
+
+  async start(documentId: string, page: number): Promise<void> {
+    const model = this.model;
+    if (this.blocker(true) !== null || !model) return;
+    const k = key(documentId, page);
+    if (!this.history.has(k)) await this.loadHistory(documentId, page);
+    const before = this.historyFor(documentId, page).map((r) => r.id);
+    this.refusals.delete(k);
+    this.shown.delete(k);
+    this.active = { documentId, page, stage: 'starting', text: '', tokens: 0 };
+    const handle = this.#api.stream(
+      'runs.start',
+      {
+        documentId,
+        page,
+        modelId: model.id,
+        prompt: { task: this.task, text: this.text.trim() },
+        maxNewTokens: this.maxNewTokens,
+        strategy: this.strategyValue(),
+      },
+      (chunk) => this.#onChunk(chunk),
+    );
+    this.#handle = handle;
+    const r = await handle.result;
+    this.#handle = null;
+    this.active = null;
+    await this.loadHistory(documentId, page);
+    // A run main refused before starting (bad model folder, page gone) leaves no history entry.
+    const recorded = this.historyFor(documentId, page).find((run) => !before.includes(run.id)) ?? null;
+    if (!r.ok && r.error.code !== 'CANCELLED') {
+      if (!recorded) this.refusals.set(k, r.error);
+      this.#notices.error('The model run failed', r.error.message, r.error.code);
+      emitAppEvent('paliscope:error', { source: 'runs.start', code: r.error.code, message: r.error.message });
+    }
+    const status = r.ok ? 'done' : r.error.code === 'CANCELLED' ? 'cancelled' : 'error';
+    emitAppEvent('paliscope:run-done', { documentId, page, status, runId: recorded?.id ?? null, code: r.ok ? null : r.error.code });
+  }
+
+  async cancel(): Promise<void> {
+    await this.#handle?.cancel();
+  }
+
+  async loadHistory(documentId: string, page: number): Promise<void> {
+    const r = await this.#api.call('runs.list', { documentId, page });
+    if (r.ok) this.history.set(key(documentId, page), r.value);
+  }
+
+  /** Loads a page's history once, when the page is first shown with this panel open. */
+  ensureHistory(documentId: string, page: number): void {
+    if (!this.history.has(key(documentId, page))) void this.loadHistory(documentId, page);
+  }
+
+  forget(documentId: string): void {
+    for (const map of [this.history, this.shown, this.refusals]) {
+      for (const k of [...map.keys()]) if (k.startsWith(`${documentId}:`)) map.delete(k);
+    }
+  }
+
+  #onChunk(chunk: RunChunk): void {
+    const run = this.active;
+    if (!run) return;
+    if (chunk.type === 'stage') {
+      run.stage = chunk.stage;
+      return;
+    }
+    run.text += chunk.token.text;
+    run.tokens++;
+    emitAppEvent('paliscope:run-output', { documentId: run.documentId, page: run.page, tokens: run.tokens, length: run.text.length });
+  }
+}
