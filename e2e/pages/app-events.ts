@@ -4,7 +4,17 @@
 import { expect, type Page } from '@playwright/test';
 import type { AppEventMap } from '../../renderer/src/lib/app-events';
 
-const NAMES: (keyof AppEventMap)[] = ['paliscope:ready', 'paliscope:document-opened', 'paliscope:page-loaded', 'paliscope:ocr-done', 'paliscope:error'];
+const NAMES: (keyof AppEventMap)[] = [
+  'paliscope:ready',
+  'paliscope:document-opened',
+  'paliscope:page-loaded',
+  'paliscope:ocr-done',
+  'paliscope:error',
+  'paliscope:models-listed',
+  'paliscope:run-output',
+  'paliscope:run-done',
+  'paliscope:ocr-exported',
+];
 
 interface Recorded {
   name: string;
@@ -54,6 +64,14 @@ export class AppEvents {
       )
       .toBe(true);
     return found!;
+  }
+
+  /** Every `name` event recorded after `mark`, in order. */
+  async all<K extends keyof AppEventMap>(name: K, mark = 0): Promise<AppEventMap[K][]> {
+    return this.page.evaluate(
+      ({ name, mark }) => ((window as Recorder).__paliscopeEvents ?? []).slice(mark).filter((e) => e.name === name).map((e) => e.detail as never),
+      { name, mark },
+    );
   }
 
   async cspViolations(): Promise<string[]> {

@@ -1,4 +1,5 @@
-// The recognised-text panel: its run state, the lines, search and copy.
+// The recognised-text panel: its run state, the lines, search, copy and export.
+import { readFile } from 'node:fs/promises';
 import { expect, type Locator, type Page } from '@playwright/test';
 
 export class OcrPanel {
@@ -10,6 +11,8 @@ export class OcrPanel {
   readonly otherHits: Locator;
   readonly copy: Locator;
   readonly selectedLines: Locator;
+  readonly exportButton: Locator;
+  readonly exportMenu: Locator;
 
   constructor(page: Page) {
     this.root = page.getByTestId('ocr-panel');
@@ -20,6 +23,16 @@ export class OcrPanel {
     this.otherHits = this.root.getByTestId('ocr-other-hits');
     this.copy = this.root.getByTestId('ocr-copy');
     this.selectedLines = this.root.locator('[data-testid="ocr-line"][aria-pressed="true"]');
+    this.exportButton = this.root.getByTestId('ocr-export');
+    this.exportMenu = this.root.getByTestId('ocr-export-menu');
+  }
+
+  /** Picks a format from the Export menu and returns the file the window saved. */
+  async export(format: 'txt' | 'json' | 'hocr' | 'alto' | 'pdf'): Promise<{ name: string; text: string }> {
+    await this.exportButton.click();
+    const [download] = await Promise.all([this.root.page().waitForEvent('download'), this.exportMenu.getByTestId(`ocr-export-${format}`).click()]);
+    const path = await download.path();
+    return { name: download.suggestedFilename(), text: await readFile(path, 'utf8') };
   }
 
   line(index: number): Locator {

@@ -8,6 +8,7 @@ import { Dialogs } from './dialogs';
 import { DocumentTabs } from './document-tabs';
 import { Notices } from './notices';
 import { OcrPanel } from './ocr-panel';
+import { RunPanel } from './run-panel';
 import { StatusBar } from './status-bar';
 import { Thumbnails } from './thumbnails';
 import { Toolbar } from './toolbar';
@@ -28,6 +29,7 @@ export class PaliscopeApp {
   readonly viewer: Viewer;
   readonly thumbnails: Thumbnails;
   readonly ocr: OcrPanel;
+  readonly runs: RunPanel;
   readonly notices: Notices;
   readonly status: StatusBar;
   readonly dialogs: Dialogs;
@@ -42,6 +44,7 @@ export class PaliscopeApp {
     this.viewer = new Viewer(page);
     this.thumbnails = new Thumbnails(page);
     this.ocr = new OcrPanel(page);
+    this.runs = new RunPanel(page);
     this.notices = new Notices(page);
     this.status = new StatusBar(page);
     this.dialogs = new Dialogs(page);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHeadlessHost, type RunningHost } from './headless-host';
 import { electronUnavailableReason } from './electron';
-import { FIXTURE_DIR } from './global-setup';
+import { FIXTURE_DIR, MODELS_DIR } from './global-setup';
 
 export type HostKind = 'headless' | 'electron';
 
@@ -38,7 +38,7 @@ export const test = base.extend<{ hostKind: HostKind; app: AppHandle; appPage: P
       test.skip(reason !== null, `electron: ${reason}`);
       const electron = await _electron.launch({
         args: [join(import.meta.dirname, '../..')],
-        env: { ...process.env, PALISCOPE_USER_DATA: mkdtempSync(join(tmpdir(), 'paliscope-e2e-')) },
+        env: { ...process.env, PALISCOPE_USER_DATA: mkdtempSync(join(tmpdir(), 'paliscope-e2e-')), PALISCOPE_MODELS_DIR: MODELS_DIR },
       });
       await use({ kind: 'electron', headless: null, electron });
       await electron.close();

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MODELS_DIR } from './global-setup';
 
 export interface RunningHost {
   url: string;
@@ -18,7 +19,7 @@ const ROOT = join(import.meta.dirname, '../..');
 export async function startHeadlessHost(): Promise<RunningHost> {
   const userData = mkdtempSync(join(tmpdir(), 'paliscope-e2e-'));
   const child = spawn(process.execPath, [join(ROOT, 'out/main/headless.js')], {
-    env: { ...process.env, PALISCOPE_USER_DATA: userData },
+    env: { ...process.env, PALISCOPE_USER_DATA: userData, PALISCOPE_MODELS_DIR: MODELS_DIR },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';

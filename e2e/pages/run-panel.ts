@@ -1,0 +1,96 @@
+// The "Ask model" tab of the right panel: the model prompt box, the run in flight or shown, and
+// the page's run history.
+import { expect, type Locator, type Page } from '@playwright/test';
+
+export type RunPanelState = 'idle' | 'running' | 'done' | 'cancelled' | 'error';
+
+export class RunPanel {
+  readonly tab: Locator;
+  readonly textTab: Locator;
+  readonly root: Locator;
+  readonly model: Locator;
+  readonly task: Locator;
+  readonly text: Locator;
+  readonly options: Locator;
+  readonly maxTokens: Locator;
+  readonly strategy: Locator;
+  readonly start: Locator;
+  readonly cancel: Locator;
+  readonly view: Locator;
+  readonly output: Locator;
+  readonly stage: Locator;
+  readonly status: Locator;
+  readonly error: Locator;
+  readonly timings: Locator;
+  readonly provider: Locator;
+  readonly rawToggle: Locator;
+  readonly raw: Locator;
+  readonly history: Locator;
+  readonly problems: Locator;
+  readonly noModels: Locator;
+
+  constructor(page: Page) {
+    this.tab = page.getByTestId('tab-model');
+    this.textTab = page.getByTestId('tab-text');
+    this.root = page.getByTestId('run-panel');
+    this.model = this.root.getByTestId('run-model');
+    this.task = this.root.getByTestId('run-task');
+    this.text = this.root.getByTestId('run-text');
+    this.options = this.root.getByTestId('run-options');
+    this.maxTokens = this.root.getByTestId('run-max-tokens');
+    this.strategy = this.root.getByTestId('run-strategy');
+    this.start = this.root.getByTestId('run-start');
+    this.cancel = this.root.getByTestId('run-cancel');
+    this.view = this.root.getByTestId('run-view');
+    this.output = this.root.getByTestId('run-output');
+    this.stage = this.root.getByTestId('run-stage');
+    this.status = this.root.getByTestId('run-status');
+    this.error = this.root.getByTestId('run-error');
+    this.timings = this.root.getByTestId('run-timings');
+    this.provider = this.root.getByTestId('run-provider');
+    this.rawToggle = this.root.getByTestId('run-raw-toggle');
+    this.raw = this.root.getByTestId('run-raw');
+    this.history = this.root.getByTestId('run-history-entry');
+    this.problems = this.root.getByTestId('run-model-problems');
+    this.noModels = this.root.getByTestId('run-no-models');
+  }
+
+  async open(): Promise<void> {
+    await this.tab.click();
+    await expect(this.root).toBeVisible();
+  }
+
+  modelOption(name: string): Locator {
+    return this.model.locator(`option[data-model-name="${name}"]`);
+  }
+
+  async chooseModel(name: string): Promise<void> {
+    const value = await this.modelOption(name).getAttribute('value');
+    if (!value) throw new Error(`no model named ${name} in the model list`);
+    await this.model.selectOption(value);
+  }
+
+  /** Fills the prompt box: task preset, the text after it and (in the collapsed options) max tokens. */
+  async fill(task: string, text: string, maxTokens: number): Promise<void> {
+    await this.task.selectOption(task);
+    await this.text.fill(text);
+    if (!(await this.options.evaluate((d) => (d as HTMLDetailsElement).open))) await this.options.locator('summary').click();
+    await this.maxTokens.fill(String(maxTokens));
+  }
+
+  async expectState(state: RunPanelState, timeout?: number): Promise<void> {
+    await expect(this.root).toHaveAttribute('data-run-state', state, timeout ? { timeout } : undefined);
+  }
+
+  /** The panel's state and the streamed output's length, read together in one go. */
+  async snapshot(): Promise<{ state: string | null; length: number }> {
+    return this.root.evaluate((el) => ({
+      state: el.getAttribute('data-run-state'),
+      length: el.querySelector('[data-testid="run-output"]')?.textContent?.length ?? 0,
+    }));
+  }
+
+  historyEntry(runId: string): Locator {
+    return this.root.locator(`[data-testid="run-history-entry"][data-run-id="${runId}"]`);
+  }
+}

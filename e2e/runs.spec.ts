@@ -1,0 +1,129 @@
+// Running a local model on a page from the "Ask model" tab, with the tiny random-weight PaliGemma
+// global setup converts into PALISCOPE_MODELS_DIR: tokens stream onto the screen, timings and the
+// provider show, a run can be cancelled, runs are kept with their raw output, and a broken model
+// folder fails with a clear message while the app keeps working.
+import { join } from 'node:path';
+import { test, expect } from './support/app';
+import { TINY_MODELS } from './support/tiny-models';
+import { PaliscopeApp } from './pages/paliscope-app';
+
+let app: PaliscopeApp;
+test.beforeEach(async ({ appPage }) => {
+  app = await PaliscopeApp.attach(appPage);
+});
+test.afterEach(async () => {
+  await app.expectNoCspViolations();
+});
+
+test('caption en on a page: the output streams in, timings and provider show, and the run is kept with its raw output', async ({ fixtures }, testInfo) => {
+  const doc = await app.openFile(join(fixtures, 'page.png'));
+  await app.runs.open();
+  await expect(app.runs.modelOption(TINY_MODELS.paliscope)).toHaveText(/56 px · fp32 · paliscope/);
+  await app.runs.chooseModel(TINY_MODELS.paliscope);
+  // Many tokens, so the run lasts long enough (seconds on the tiny model) to watch it stream.
+  await app.runs.fill('caption', 'en', 1024);
+
+  const mark = await app.events.mark();
+  await app.runs.start.click();
+  // On screen, while the run is still going, the output is there and then longer.
+  let first = 0;
+  await expect.poll(async () => {
+    const s = await app.runs.snapshot();
+    if (s.state === 'running' && s.length > 0) first = s.length;
+    return first;
+  }, { message: 'streamed output on screen while running' }).toBeGreaterThan(0);
+  await expect.poll(async () => {
+    const s = await app.runs.snapshot();
+    return s.state === 'running' && s.length > first;
+  }, { message: 'the output grows while running' }).toBe(true);
+  await app.screenshot(testInfo, 'runs-streaming');
+
+  const done = await app.events.waitFor('paliscope:run-done', mark, { documentId: doc.documentId, page: 0 });
+  expect(done).toMatchObject({ status: 'done', code: null });
+  // Every chunk grew the output, and all of them came before the end.
+  const grown = await app.events.all('paliscope:run-output', mark);
+  expect(grown.length).toBeGreaterThan(1);
+  expect(grown.map((g) => g.tokens)).toEqual(grown.map((_, i) => i + 1));
+
+  await app.runs.expectState('done');
+  await expect(app.runs.timings).toContainText('first token');
+  await expect(app.runs.timings).toContainText('tok/s');
+  await expect(app.runs.provider).toContainText(`${TINY_MODELS.paliscope} · cpu · fp32`);
+  await expect(app.runs.history).toHaveCount(1);
+  await expect(app.runs.historyEntry(done.runId!)).toHaveAttribute('data-run-status', 'done');
+  await expect(app.runs.historyEntry(done.runId!)).toContainText('caption en');
+
+  const output = await app.runs.output.textContent();
+  expect(output!.length).toBeGreaterThan(0);
+  await app.runs.rawToggle.click();
+  const raw = JSON.parse((await app.runs.raw.textContent())!) as { text: string; ids: number[]; prompt: string; maxNewTokens: number; strategy: { kind: string }; providers: Record<string, string> };
+  expect(raw).toMatchObject({ text: output, prompt: 'caption en', maxNewTokens: 1024, strategy: { kind: 'greedy' }, providers: { decoder: 'cpu' } });
+  expect(raw.ids.length).toBe(grown.length);
+  await app.screenshot(testInfo, 'runs-done-raw');
+});
+
+test('Ctrl+Enter runs, Escape cancels mid-run; the cancelled run keeps its partial output in the history', async ({ fixtures }, testInfo) => {
+  const doc = await app.openFile(join(fixtures, 'page.png'));
+  await app.runs.open();
+  await app.runs.chooseModel(TINY_MODELS.paliscope);
+  await app.runs.fill('caption', 'en', 1024);
+
+  const mark = await app.events.mark();
+  await app.runs.text.press('Control+Enter');
+  await app.events.waitFor('paliscope:run-output', mark, { documentId: doc.documentId, tokens: 3 });
+  await app.pressKey('Escape');
+  const ended = await app.events.waitFor('paliscope:run-done', mark, { documentId: doc.documentId });
+  expect(ended).toMatchObject({ status: 'cancelled', code: 'CANCELLED' });
+  await app.runs.expectState('cancelled');
+  await expect(app.runs.status).toHaveText('cancelled');
+  await expect(app.runs.historyEntry(ended.runId!)).toHaveAttribute('data-run-status', 'cancelled');
+  const tokens = (await app.events.all('paliscope:run-output', mark)).length;
+  expect(tokens).toBeGreaterThanOrEqual(3);
+  expect(tokens).toBeLessThan(1024);
+  await app.runs.rawToggle.click();
+  const raw = JSON.parse((await app.runs.raw.textContent())!) as { status: string; ids: number[] };
+  expect(raw.status).toBe('cancelled');
+  expect(raw.ids.length).toBeGreaterThanOrEqual(3);
+  await app.screenshot(testInfo, 'runs-cancelled');
+
+  // The Cancel button works as well as Escape, and the next run starts as usual afterwards.
+  const again = await app.events.mark();
+  await app.runs.start.click();
+  await app.events.waitFor('paliscope:run-output', again, { documentId: doc.documentId, tokens: 1 });
+  await app.runs.cancel.click();
+  expect(await app.events.waitFor('paliscope:run-done', again, { documentId: doc.documentId })).toMatchObject({ status: 'cancelled' });
+  await expect(app.runs.history).toHaveCount(2);
+});
+
+test('a broken model folder fails with a message naming the folder and what is wrong; the app keeps working', async ({ fixtures }, testInfo) => {
+  const doc = await app.openFile(join(fixtures, 'page.png'));
+  await app.runs.open();
+
+  // A folder missing a file is listed, cannot be chosen, and says why.
+  await expect(app.runs.modelOption(TINY_MODELS.missingFile)).toBeDisabled();
+  await app.runs.problems.locator('summary').click();
+  await expect(app.runs.problems).toContainText(`${TINY_MODELS.missingFile}`);
+  await expect(app.runs.problems).toContainText('embed_tokens.onnx');
+
+  // A truncated graph is only found out when the engine loads it.
+  await app.runs.chooseModel(TINY_MODELS.truncated);
+  await app.runs.fill('caption', 'en', 8);
+  const mark = await app.events.mark();
+  await app.runs.start.click();
+  const failed = await app.events.waitFor('paliscope:run-done', mark, { documentId: doc.documentId });
+  expect(failed).toMatchObject({ status: 'error', code: 'INPUT_MISMATCH' });
+  await app.runs.expectState('error');
+  await expect(app.runs.error).toContainText(`model “${TINY_MODELS.truncated}”`);
+  await expect(app.runs.error).toContainText(join(TINY_MODELS.truncated, 'decoder.onnx'));
+  await expect(app.notices.errors.filter({ hasText: 'The model run failed' })).toHaveCount(1);
+  await app.screenshot(testInfo, 'runs-broken-model');
+
+  // The engine host is still up, and the good model runs.
+  await expect(app.status.engine).toHaveAttribute('data-engine-state', 'ready');
+  await app.runs.chooseModel(TINY_MODELS.paliscope);
+  const next = await app.events.mark();
+  await app.runs.start.click();
+  expect(await app.events.waitFor('paliscope:run-done', next, { documentId: doc.documentId })).toMatchObject({ status: 'done' });
+  await expect(app.runs.history).toHaveCount(2);
+  await expect(app.runs.output).not.toBeEmpty();
+});
