@@ -18,7 +18,7 @@ test.afterEach(async () => {
 test('caption en on a page: the output streams in, timings and provider show, and the run is kept with its raw output', async ({ fixtures }, testInfo) => {
   const doc = await app.openFile(join(fixtures, 'page.png'));
   await app.runs.open();
-  await expect(app.runs.modelOption(TINY_MODELS.paliscope)).toHaveText(/56 px · fp32 · paliscope/);
+  await expect(app.runs.modelOption(TINY_MODELS.paliscope)).toHaveText(/56 px · fp32/);
   await app.runs.chooseModel(TINY_MODELS.paliscope);
   // Many tokens, so the run lasts long enough (seconds on the tiny model) to watch it stream.
   await app.runs.fill('caption', 'en', 1024);
@@ -81,8 +81,10 @@ test('Ctrl+Enter runs, Escape cancels mid-run; the cancelled run keeps its parti
   expect(tokens).toBeGreaterThanOrEqual(3);
   expect(tokens).toBeLessThan(1024);
   await app.runs.rawToggle.click();
-  const raw = JSON.parse((await app.runs.raw.textContent())!) as { status: string; ids: number[] };
+  const raw = JSON.parse((await app.runs.raw.textContent())!) as { status: string; ids: number[]; providers: Record<string, string> };
   expect(raw.status).toBe('cancelled');
+  // Where it ran is known from the moment the model was loaded, so a cancelled run keeps it too.
+  expect(raw.providers).toEqual({ vision_encoder: 'cpu', embed_tokens: 'cpu', decoder: 'cpu' });
   expect(raw.ids.length).toBeGreaterThanOrEqual(3);
   await app.screenshot(testInfo, 'runs-cancelled');
 

@@ -93,7 +93,8 @@ async function generateNow(p: PaliGemmaGenerateParams, signal: AbortSignal, prog
   if (modelLoaded) progress({ type: 'stage', stage: 'load' });
   const engine = await untilAborted(loading, signal, 'loading the model');
   const loadMs = performance.now() - t0;
-  progress({ type: 'stage', stage: 'generate' });
+  const dtypes = Object.fromEntries(Object.entries(engine.plan.components).map(([c, plan]) => [c, plan.dtype]));
+  progress({ type: 'stage', stage: 'generate', providers: { ...engine.providers }, dtypes });
   const result = await engine.generate({
     image: Buffer.from(p.image.buffer, p.image.byteOffset, p.image.byteLength),
     prompt: p.prompt,
@@ -102,7 +103,6 @@ async function generateNow(p: PaliGemmaGenerateParams, signal: AbortSignal, prog
     signal,
     onToken: (t) => progress({ type: 'token', token: { id: t.id, text: t.text, logprob: t.logprob, index: t.index } }),
   });
-  const dtypes = Object.fromEntries(Object.entries(engine.plan.components).map(([c, plan]) => [c, plan.dtype]));
   return { ...result, timings: { ...result.timings, loadMs, modelLoaded }, providers: { ...engine.providers }, dtypes };
 }
 

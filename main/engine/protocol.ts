@@ -22,7 +22,8 @@ export interface PaliGemmaGenerateResult extends Omit<GenerateResult, 'timings'>
 }
 /** Progress of a generation: a stage change, or one token as it is chosen. */
 export type PaliGemmaProgress =
-  | { type: 'stage'; stage: 'load' | 'generate' }
+  | { type: 'stage'; stage: 'load' }
+  | { type: 'stage'; stage: 'generate'; providers: Record<string, string>; dtypes: Record<string, string> }
   | { type: 'token'; token: { id: number; text: string; logprob: number; index: number } };
 
 export interface EngineMethods {

@@ -70,7 +70,10 @@ export class ModelCatalog {
   get(id: string): ModelInfo {
     const model = this.list().models.find((m) => m.id === id);
     if (!model) throw new AppFailure('MODEL_NOT_FOUND', `no model with id ${id} in ${this.#folders.join(' or ')}; it may have been moved or deleted`);
-    if (model.problem) throw new AppFailure('MODEL_NOT_FOUND', `model “${model.name}” (${model.location}) cannot be used: ${model.problem}`);
+    if (model.problem) {
+      const where = model.problem.includes(model.location) ? '' : ` (${model.location})`;
+      throw new AppFailure('MODEL_NOT_FOUND', `model “${model.name}”${where} cannot be used: ${model.problem}`);
+    }
     return model;
   }
 }

@@ -115,7 +115,9 @@ describe('runs.start', () => {
     expect(last.type, JSON.stringify(last)).toBe('done');
     const run = (last as { value: RunRecord }).value;
     const tokens = chunks(list).flatMap((c) => (c.type === 'token' ? [c.token] : []));
-    expect(chunks(list).filter((c) => c.type === 'stage').map((c) => c.type === 'stage' && c.stage)).toEqual(['render', 'load', 'generate']);
+    const stages = chunks(list).flatMap((c) => (c.type === 'stage' ? [c] : []));
+    expect(stages.map((c) => c.stage)).toEqual(['render', 'load', 'generate']);
+    expect(stages[2]!.providers).toEqual({ vision_encoder: 'cpu', embed_tokens: 'cpu', decoder: 'cpu' });
     expect(tokens.length).toBeGreaterThan(0);
     expect(tokens.map((t) => t.index)).toEqual(tokens.map((_, i) => i));
     expect(run).toMatchObject({
@@ -162,7 +164,7 @@ describe('runs.start', () => {
     const list = await ended(streamId);
     expect(list.at(-1)!.type).toBe('cancelled');
     const [latest] = await call<RunRecord[]>('runs.list', { documentId, page: 0 });
-    expect(latest).toMatchObject({ status: 'cancelled', error: { code: 'CANCELLED' } });
+    expect(latest).toMatchObject({ status: 'cancelled', error: { code: 'CANCELLED' }, providers: { decoder: 'cpu' }, dtypes: { decoder: 'fp32' } });
     expect(latest!.ids.length).toBeGreaterThanOrEqual(3);
     expect(latest!.ids.length).toBeLessThan(1024);
   });
@@ -187,8 +189,8 @@ describe('runs.start', () => {
     const { type, error } = list.at(-1) as { type: string; error: { code: string; message: string } };
     expect(type).toBe('error');
     expect(error.code).toBe('MODEL_NOT_FOUND');
-    expect(error.message).toContain(`model “${TINY_MODELS.missingFile}” (${join(root, 'models', TINY_MODELS.missingFile)})`);
-    expect(error.message).toContain('embed_tokens.onnx');
+    expect(error.message).toContain(`model “${TINY_MODELS.missingFile}”`);
+    expect(error.message).toContain(`${join(root, 'models', TINY_MODELS.missingFile)}: embed_tokens.onnx (embed_tokens) is missing`);
   });
 
   it('the renderer offers the same token limit the contract enforces', () => {

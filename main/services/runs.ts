@@ -100,6 +100,12 @@ export class RunService {
   }
 
   #onProgress(record: RunRecord, p: PaliGemmaProgress, ctx: StreamContext<RunChunk>): void {
+    if (p.type === 'stage' && p.stage === 'generate') {
+      // Known before the first token, so a cancelled run still says where it ran.
+      record.providers = p.providers;
+      record.dtypes = p.dtypes;
+      return ctx.send({ type: 'stage', stage: p.stage, providers: p.providers });
+    }
     if (p.type === 'stage') return ctx.send({ type: 'stage', stage: p.stage });
     // Tokens are kept as they come, so a cancelled run still shows what it had produced.
     record.text += p.token.text;

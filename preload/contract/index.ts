@@ -125,7 +125,8 @@ export type RunInput = z.infer<typeof RunInput>;
 export const RunToken = z.object({ id: z.number().int(), text: z.string(), logprob: z.number(), index: z.number().int().nonnegative() });
 export type RunToken = z.infer<typeof RunToken>;
 export const RunChunk = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('stage'), stage: z.enum(['render', 'load', 'generate']) }),
+  // 'generate' names the execution provider each part of the model runs on, once it is loaded.
+  z.object({ type: z.literal('stage'), stage: z.enum(['render', 'load', 'generate']), providers: z.record(z.string(), z.string()).optional() }),
   z.object({ type: z.literal('token'), token: RunToken }),
 ]);
 export type RunChunk = z.infer<typeof RunChunk>;

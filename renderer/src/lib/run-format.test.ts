@@ -12,7 +12,7 @@ describe('run formatting', () => {
   it('names one provider once, and each part when they differ', () => {
     expect(providerLabel({ vision_encoder: 'cpu', embed_tokens: 'cpu', decoder: 'cpu' })).toBe('cpu');
     expect(providerLabel({ vision_encoder: 'cpu', decoder: 'cuda' })).toBe('vision_encoder cpu · decoder cuda');
-    expect(providerLabel({})).toBe('—');
+    expect(providerLabel({})).toBe('not loaded');
   });
 
   it('says when the model and the vision features were reused, and leaves out speed for a single token', () => {

@@ -32,7 +32,7 @@ export function timingParts(t: RunTimings): { label: string; value: string; titl
 /** "cpu" when every part ran on the CPU; "decoder cuda · vision_encoder cpu …" when they differ. */
 export function providerLabel(providers: Record<string, string>): string {
   const values = [...new Set(Object.values(providers))];
-  if (values.length === 0) return '—';
+  if (values.length === 0) return 'not loaded';
   if (values.length === 1) return values[0]!;
   return Object.entries(providers).map(([part, p]) => `${part} ${p}`).join(' · ');
 }

@@ -17,6 +17,8 @@ export interface ActiveRun {
   /** The output so far, as streamed. */
   text: string;
   tokens: number;
+  /** Execution provider per part of the model, once it is loaded. */
+  providers: Record<string, string> | null;
 }
 
 /** What each task's text field holds by default and asks for. */
@@ -139,7 +141,7 @@ export class RunsState {
     const before = this.historyFor(documentId, page).map((r) => r.id);
     this.refusals.delete(k);
     this.shown.delete(k);
-    this.active = { documentId, page, stage: 'starting', text: '', tokens: 0 };
+    this.active = { documentId, page, stage: 'starting', text: '', tokens: 0, providers: null };
     const handle = this.#api.stream(
       'runs.start',
       {
@@ -193,6 +195,7 @@ export class RunsState {
     if (!run) return;
     if (chunk.type === 'stage') {
       run.stage = chunk.stage;
+      if (chunk.providers) run.providers = chunk.providers;
       return;
     }
     run.text += chunk.token.text;
