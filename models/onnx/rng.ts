@@ -1,6 +1,8 @@
 // Deterministic random numbers for fixtures: each tensor gets its own stream derived from (seed, tensor name), so a
 // tensor's values do not depend on write order and can be regenerated chunk by chunk while streaming.
 
+import { seededRandom } from '../runtime/sampler';
+
 /** 32-bit FNV-1a hash, used to derive per-tensor seeds. */
 export function hashString(s: string, seed = 0x811c9dc5): number {
   let h = seed >>> 0;
@@ -8,18 +10,11 @@ export function hashString(s: string, seed = 0x811c9dc5): number {
   return h >>> 0;
 }
 
-/** mulberry32: tiny, fast, good enough for test weights (not for cryptography). */
+/** Uniform random numbers from the shared seeded generator (mulberry32), plus fill helpers for weights. */
 export class Rng {
-  private s: number;
-  constructor(seed: number) { this.s = seed >>> 0; }
   /** Uniform in [0, 1). */
-  next(): number {
-    this.s = (this.s + 0x6d2b79f5) >>> 0;
-    let t = this.s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
+  readonly next: () => number;
+  constructor(seed: number) { this.next = seededRandom(seed); }
   /** Fills `out` with zero-mean uniform values of standard deviation `std` around `mean`. */
   fillUniform(out: Float32Array, std: number, mean = 0): Float32Array {
     const a = std * Math.sqrt(3);

@@ -2,17 +2,7 @@
 // image stresses a different part of a resampler (smooth content, full-band noise, thin high-contrast strokes under a
 // large downscale, and an upscale).
 import sharp from 'sharp';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as rng } from '../runtime/sampler';
 
 export type TestImageKind = 'photo' | 'noise' | 'text' | 'small';
 export const TEST_IMAGE_SIZES: Record<TestImageKind, [number, number]> = {
