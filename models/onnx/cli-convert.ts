@@ -1,5 +1,6 @@
 // `paliscope convert <checkpoint-dir> <out-dir> [--dtype fp32|fp16|int8|q4] [--layout paliscope|onnx-community]
 //  [--block 32|64|128] [--embed fp32|fp16|int8|int4] [--external-data auto|always|never]`
+import { ProgressBar } from '../progress-bar';
 import { parseArgs } from 'node:util';
 import { convertCheckpoint, type Layout } from './convert/convert';
 import type { EmitOptions } from './convert/emit';
@@ -36,6 +37,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const block = v.block === undefined ? undefined : Number(oneOf(v.block, ['32', '64', '128'] as const, '--block'));
     const t0 = Date.now();
+    const bar = new ProgressBar(process.stderr, 'paliscope convert');
     const r = await convertCheckpoint({
       checkpointDir: positionals[0]!, outDir: positionals[1]!,
       dtype: oneOf<WeightDtype>(v.dtype, ['fp32', 'fp16', 'int8', 'q4'], '--dtype'),
@@ -43,12 +45,17 @@ export async function run(argv: string[]): Promise<number> {
       q4Block: block,
       embedDtype: oneOf<EmitOptions['embedDtype']>(v.embed, ['fp32', 'fp16', 'int8', 'int4'], '--embed'),
       externalData: oneOf(v['external-data'], ['auto', 'always', 'never'] as const, '--external-data'),
-      log: (m) => process.stdout.write(m + '\n'),
+      log: (m) => {
+        bar.clear();
+        process.stdout.write(m + '\n');
+      },
+      onProgress: ({ done, total, graph }) => bar.update(done, total, graph),
     });
+    bar.clear();
     process.stdout.write(`converted ${positionals[0]} → ${positionals[1]} (${r.graphs.length} graphs) in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
     return 0;
   } catch (e) {
-    process.stderr.write(`paliscope convert: ${(e as Error).message}\n`);
+    process.stderr.write(`\npaliscope convert: ${(e as Error).message}\n`);
     return 1;
   }
 }

@@ -26,6 +26,8 @@ export interface ConvertOptions {
   /** Row-block size for streaming big matrices (default 64 MB); tests shrink it to exercise the block path. */
   rowBlockBytes?: number;
   log?: (msg: string) => void;
+  /** Weights read so far out of all the graphs will read (the tied embedding table counts twice). */
+  onProgress?: (p: { done: number; total: number; graph: string }) => void;
   signal?: AbortSignal;
 }
 export interface ConvertResult { files: string[]; graphs: { name: string; path: string; seconds: number }[] }
@@ -62,7 +64,14 @@ export async function convertCheckpoint(o: ConvertOptions): Promise<ConvertResul
     },
   ];
   const result: ConvertResult = { files: [], graphs: [] };
+  const total = plans.reduce((a, p) => a + p.bytes / 4, 0);
+  let done = 0;
+  let graph = plans[0]!.name;
+  // The total is counted from the weight specs; a few small tensors are read twice, so clamp, and
+  // say 100 % once every graph is written.
+  if (o.onProgress) src.onRead = (values) => o.onProgress!({ done: Math.min((done += values), total), total, graph });
   for (const plan of plans) {
+    graph = plan.name;
     o.signal?.throwIfAborted();
     const t0 = Date.now();
     const file = `${plan.name}${suffix}.onnx`;
@@ -85,6 +94,7 @@ export async function convertCheckpoint(o: ConvertOptions): Promise<ConvertResul
     if (external) result.files.push(dataPath);
     log(`${file}: written in ${seconds.toFixed(1)} s${external ? ' (weights in external data)' : ''}`);
   }
+  o.onProgress?.({ done: total, total, graph });
   for (const f of SIDE_FILES) {
     const from = join(o.checkpointDir, f);
     if (!existsSync(from)) continue;

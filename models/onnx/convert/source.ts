@@ -32,18 +32,24 @@ export class CheckpointSource {
 
   /** Checked before every tensor read, so a long conversion stops promptly. */
   signal: AbortSignal | undefined;
+  /** Told how many values each read returned: conversion progress is counted in weights read. */
+  onRead: ((values: number) => void) | undefined;
 
   has(name: string): boolean { return this.tensors.has(name); }
   shape(name: string): number[] { return this.need(name).shape; }
   /** Reads one tensor as float32; the caller drops it before asking for the next. */
   get(name: string): Float32Array {
     this.signal?.throwIfAborted();
-    return readTensorF32(this.need(name));
+    const t = readTensorF32(this.need(name));
+    this.onRead?.(t.length);
+    return t;
   }
   /** Rows [row0, row0 + rows) of a 2-D tensor. */
   getRows(name: string, row0: number, rows: number): Float32Array {
     this.signal?.throwIfAborted();
-    return readRowsF32(this.need(name), row0, rows);
+    const t = readRowsF32(this.need(name), row0, rows);
+    this.onRead?.(t.length);
+    return t;
   }
   /** A 2-D tensor as a row source, for weights that are converted in row blocks. */
   rows(name: string): RowSource {
