@@ -66,6 +66,11 @@ export class AppEvents {
     return found!;
   }
 
+  /** The names of every event recorded after `mark`, in order. */
+  async names(mark = 0): Promise<string[]> {
+    return this.page.evaluate((mark) => ((window as Recorder).__paliscopeEvents ?? []).slice(mark).map((e) => e.name), mark);
+  }
+
   /** Every `name` event recorded after `mark`, in order. */
   async all<K extends keyof AppEventMap>(name: K, mark = 0): Promise<AppEventMap[K][]> {
     return this.page.evaluate(

@@ -82,14 +82,6 @@ export class RunPanel {
     await expect(this.root).toHaveAttribute('data-run-state', state, timeout ? { timeout } : undefined);
   }
 
-  /** The panel's state and the streamed output's length, read together in one go. */
-  async snapshot(): Promise<{ state: string | null; length: number }> {
-    return this.root.evaluate((el) => ({
-      state: el.getAttribute('data-run-state'),
-      length: el.querySelector('[data-testid="run-output"]')?.textContent?.length ?? 0,
-    }));
-  }
-
   historyEntry(runId: string): Locator {
     return this.root.locator(`[data-testid="run-history-entry"][data-run-id="${runId}"]`);
   }

@@ -8,7 +8,7 @@ export interface AppEventMap {
   'paliscope:ocr-done': { documentId: string; pages: number[] };
   'paliscope:error': { source: string; code: string; message: string };
   'paliscope:models-listed': { count: number; usable: number };
-  /** The streamed output of a model run grew on screen (once per token chunk). */
+  /** The streamed output of a model run grew on screen: `length` is what the page shows (after each render). */
   'paliscope:run-output': { documentId: string; page: number; tokens: number; length: number };
   /** A model run ended; `runId` is the history entry (null when it was refused before it started). */
   'paliscope:run-done': { documentId: string; page: number; status: 'done' | 'cancelled' | 'error'; runId: string | null; code: string | null };

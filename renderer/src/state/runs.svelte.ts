@@ -200,6 +200,5 @@ export class RunsState {
     }
     run.text += chunk.token.text;
     run.tokens++;
-    emitAppEvent('paliscope:run-output', { documentId: run.documentId, page: run.page, tokens: run.tokens, length: run.text.length });
   }
 }
