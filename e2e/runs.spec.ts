@@ -2,8 +2,11 @@
 // global setup converts into PALISCOPE_MODELS_DIR: tokens stream onto the screen, timings and the
 // provider show, a run can be cancelled, runs are kept with their raw output, and a broken model
 // folder fails with a clear message while the app keeps working.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, expect } from './support/app';
+import { startHeadlessHost } from './support/headless-host';
 import { TINY_MODELS } from './support/tiny-models';
 import { PaliscopeApp } from './pages/paliscope-app';
 
@@ -126,4 +129,27 @@ test('a broken model folder fails with a message naming the folder and what is w
   expect(await app.events.waitFor('paliscope:run-done', next, { documentId: doc.documentId })).toMatchObject({ status: 'done' });
   await expect(app.runs.history).toHaveCount(2);
   await expect(app.runs.output).not.toBeEmpty();
+});
+
+test('with no models, the panel says where to put them and how to make one', async ({ app: host, browser, fixtures }, testInfo) => {
+  // A host of its own, pointed at an empty models folder (the shared one has the tiny models).
+  test.skip(host.kind !== 'headless', 'starts a headless host of its own');
+  const empty = mkdtempSync(join(tmpdir(), 'paliscope-no-models-'));
+  const bare = await startHeadlessHost({ modelsDir: empty });
+  const page = await browser.newPage();
+  try {
+    await page.goto(bare.url);
+    const bareApp = await PaliscopeApp.attach(page);
+    await bareApp.openFile(join(fixtures, 'page.png'));
+    await bareApp.runs.open();
+    await expect(bareApp.runs.noModels).toContainText(empty);
+    await expect(bareApp.runs.noModels).toContainText('npx paliscope convert');
+    await expect(bareApp.runs.start).toHaveCount(0);
+    await bareApp.screenshot(testInfo, 'runs-no-models');
+    await bareApp.expectNoCspViolations();
+  } finally {
+    await page.close();
+    await bare.stop();
+    rmSync(empty, { recursive: true, force: true });
+  }
 });

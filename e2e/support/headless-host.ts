@@ -16,10 +16,11 @@ export interface RunningHost {
 
 const ROOT = join(import.meta.dirname, '../..');
 
-export async function startHeadlessHost(): Promise<RunningHost> {
+/** `modelsDir`: the PALISCOPE_MODELS_DIR to start with (default: the tiny models global setup made). */
+export async function startHeadlessHost(opts: { modelsDir?: string } = {}): Promise<RunningHost> {
   const userData = mkdtempSync(join(tmpdir(), 'paliscope-e2e-'));
   const child = spawn(process.execPath, [join(ROOT, 'out/main/headless.js')], {
-    env: { ...process.env, PALISCOPE_USER_DATA: userData, PALISCOPE_MODELS_DIR: MODELS_DIR },
+    env: { ...process.env, PALISCOPE_USER_DATA: userData, PALISCOPE_MODELS_DIR: opts.modelsDir ?? MODELS_DIR },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
