@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatMs, providerLabel, timingParts } from './run-format';
+import { formatMs, providerLabel, rawRun, timingParts } from './run-format';
+import type { RunRecord } from '../../../preload/contract';
 
 describe('run formatting', () => {
   it('reads milliseconds and seconds', () => {
@@ -13,6 +14,18 @@ describe('run formatting', () => {
     expect(providerLabel({ vision_encoder: 'cpu', embed_tokens: 'cpu', decoder: 'cpu' })).toBe('cpu');
     expect(providerLabel({ vision_encoder: 'cpu', decoder: 'cuda' })).toBe('vision_encoder cpu · decoder cuda');
     expect(providerLabel({})).toBe('not loaded');
+  });
+
+  it('shows the raw run as JSON that parses back, with number arrays on one line', () => {
+    const run: RunRecord = {
+      id: 'r1', documentId: 'd1', page: 0, model: { id: 'm1', name: 'tiny', location: '/models/tiny' }, prompt: { task: 'caption', text: 'en' },
+      promptText: 'caption en', maxNewTokens: 8, strategy: { kind: 'greedy' }, startedAt: '2026-01-01T00:00:00.000Z', status: 'done',
+      text: '<loc0001> a [1, 2]', ids: [641, 5, -0], logprobs: [-0.123456, -1e-7, -2.5], finishReason: 'eos', timings: null, providers: { decoder: 'cpu' }, dtypes: {}, error: null,
+    };
+    const raw = rawRun(run);
+    expect(raw).toContain('"ids": [641, 5, 0]');
+    expect(raw).toContain('"logprobs": [-0.1235, 0, -2.5]');
+    expect(JSON.parse(raw)).toMatchObject({ text: run.text, ids: [641, 5, 0], prompt: 'caption en', modelFolder: '/models/tiny', providers: { decoder: 'cpu' } });
   });
 
   it('says when the model and the vision features were reused, and leaves out speed for a single token', () => {

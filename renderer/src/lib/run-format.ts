@@ -40,9 +40,11 @@ export function providerLabel(providers: Record<string, string>): string {
 /** Everything a run kept, as the JSON the Raw view shows (and a person may copy). */
 export function rawRun(run: RunRecord): string {
   const { text, ids, logprobs, finishReason, promptText, maxNewTokens, strategy, model, providers, dtypes, timings, status, error, startedAt } = run;
-  return JSON.stringify(
+  const json = JSON.stringify(
     { status, text, ids, logprobs: logprobs.map((l) => Number(l.toFixed(4))), finishReason, prompt: promptText, maxNewTokens, strategy, model: model.name, modelFolder: model.location, providers, dtypes, timings, error, startedAt },
     null,
     2,
   );
+  // Token ids and log-probabilities on one line each, not one number per line.
+  return json.replace(/\[\n\s*(-?[\d.e+-]+(?:,\n\s*-?[\d.e+-]+)*)\n\s*\]/g, (_, numbers: string) => `[${numbers.replace(/,\n\s*/g, ', ')}]`);
 }
