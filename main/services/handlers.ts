@@ -5,8 +5,8 @@ import { AppFailure, toAppError, type Handlers } from '../ipc/dispatcher';
 import type { EngineClient } from '../engine/client';
 import type { DocumentService } from './documents';
 import type { OcrService } from './ocr';
-import { ModelCatalog } from './models';
-import { RunService } from './runs';
+import type { ModelCatalog } from './models';
+import type { RunService } from './runs';
 import { basename } from 'node:path';
 
 export interface HostPlatform {
@@ -21,15 +21,12 @@ export interface HandlerDeps {
   ocr: OcrService;
   engine: EngineClient;
   platform: HostPlatform;
-  /** Optional only so callers that test other calls need not build them: no folders, no runs kept. */
-  models?: ModelCatalog;
-  runs?: RunService;
+  models: ModelCatalog;
+  runs: RunService;
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers<Contract> {
-  const { documents, ocr, engine, platform } = deps;
-  const models = deps.models ?? new ModelCatalog([]);
-  const runs = deps.runs ?? new RunService({ documents, engine, models });
+  const { documents, ocr, engine, platform, models, runs } = deps;
   return {
     'app.info': () => ({
       name: 'Paliscope',

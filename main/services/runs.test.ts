@@ -7,8 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MAX_NEW_TOKENS, type ModelList, type Push, type RunChunk, type RunInput, type RunRecord, type StreamMessage } from '../../preload/contract';
-import { MAX_NEW_TOKENS as RENDERER_MAX_NEW_TOKENS } from '../../renderer/src/lib/run-format';
+import { type ModelList, type Push, type RunChunk, type RunInput, type RunRecord, type StreamMessage } from '../../preload/contract';
 import { composeServices, type Services } from '../compose';
 import { nodeEngineSpawner } from '../engine/spawn-node';
 import { openDocument } from '../../models/documents';
@@ -191,10 +190,6 @@ describe('runs.start', () => {
     expect(error.code).toBe('MODEL_NOT_FOUND');
     expect(error.message).toContain(`model “${TINY_MODELS.missingFile}”`);
     expect(error.message).toContain(`${join(root, 'models', TINY_MODELS.missingFile)}: embed_tokens.onnx (embed_tokens) is missing`);
-  });
-
-  it('the renderer offers the same token limit the contract enforces', () => {
-    expect(RENDERER_MAX_NEW_TOKENS).toBe(MAX_NEW_TOKENS);
   });
 
   it('refuses bad input: an unknown model, a page past the end, a task without its text', async () => {

@@ -3,7 +3,7 @@
 // type are all derived from `contract` below (see contract.test.ts, which proves they agree).
 import { z } from 'zod';
 import { invoke, stream, event, StreamStarted, AppErrorSchema, type ContractShape } from './define';
-import { MAX_UPLOAD_BYTES } from './limits';
+import { MAX_UPLOAD_BYTES, MAX_NEW_TOKENS } from './limits';
 
 export * from './define';
 
@@ -109,7 +109,6 @@ export const RunStrategy = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('beam'), numBeams: z.number().int().min(2).max(8), lengthPenalty: z.number().min(0).max(5) }).strict(),
 ]);
 export type RunStrategy = z.infer<typeof RunStrategy>;
-export const MAX_NEW_TOKENS = 1024;
 export const RunInput = z
   .object({
     documentId: Id,
@@ -173,7 +172,7 @@ export const RunRecord = z.object({
 });
 export type RunRecord = z.infer<typeof RunRecord>;
 
-export { MAX_UPLOAD_BYTES };
+export { MAX_UPLOAD_BYTES, MAX_NEW_TOKENS };
 
 export const contract = {
   'app.info': invoke(

@@ -3,3 +3,6 @@
 
 /** Upper bound for a file sent as bytes (drag and drop, the headless host's file picker). */
 export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
+
+/** The most tokens one model run may generate. */
+export const MAX_NEW_TOKENS = 1024;

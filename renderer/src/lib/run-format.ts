@@ -2,12 +2,7 @@
 // execution providers (one word when every part of the model ran on the same one).
 import type { RunRecord, RunTimings } from '../../../preload/contract';
 
-/**
- * The most tokens a run may ask for. The contract's MAX_NEW_TOKENS is the rule (main refuses more);
- * the renderer may import only types from it, so the number is repeated here and
- * main/services/runs.test.ts checks the two agree.
- */
-export const MAX_NEW_TOKENS = 1024;
+export { MAX_NEW_TOKENS } from '../../../preload/contract/limits';
 
 export function formatMs(ms: number): string {
   if (ms < 1) return '<1 ms';
