@@ -83,6 +83,12 @@ export interface EngineOptions {
   detection?: Partial<DetectionOptions>;
   /** Orientation classifier confidence needed before a crop is flipped 180°. */
   clsThresh?: number;
+  /**
+   * Lines per page classified first (default 12, spread over the page); the other lines are
+   * classified only when a sampled line is not clearly upright (p(180°) ≥ 1 − clsThresh).
+   * Infinity classifies every line.
+   */
+  clsSample?: number;
   /** Extra margin above and below each line crop, as a fraction of the line height. */
   cropPadding?: number;
   /** Insert word spaces the recognizer missed where the crop shows a word-sized gap (default true). */
