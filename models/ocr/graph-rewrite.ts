@@ -200,7 +200,10 @@ function fuseHardSwish(model: ModelMsg): number {
   const drop = new Set<NodeMsg>();
   let fused = 0;
   for (const clip of nodes) {
-    if (clip.op_type !== 'Clip' || clip.input.length !== 1 || attrF(clip, 'min') !== 0 || attrF(clip, 'max') !== 6) continue;
+    if (clip.op_type !== 'Clip') continue;
+    // Opset < 11 gives the bounds as attributes, opset ≥ 11 as (constant) inputs.
+    const [lo, hi] = clip.input.length === 1 ? [attrF(clip, 'min'), attrF(clip, 'max')] : [scalarOf(producer.get(clip.input[1] ?? '')), scalarOf(producer.get(clip.input[2] ?? ''))];
+    if (lo !== 0 || hi !== 6) continue;
     const add = producer.get(clip.input[0]!);
     if (!add || add.op_type !== 'Add' || only(add.output[0]!) !== clip) continue;
     const [a0, a1] = add.input as [string, string];
