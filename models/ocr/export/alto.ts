@@ -18,7 +18,7 @@ const pos = (b: { x0: number; y0: number; x1: number; y1: number }) => `HPOS="${
 export function toAlto(pages: readonly OcrPage[], opts: AltoOptions = {}): string {
   const out: string[] = [];
   out.push('<?xml version="1.0" encoding="UTF-8"?>');
-  out.push(`<alto xmlns="${ALTO_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="${ALTO_NS} http://www.loc.gov/alto/v4/alto-4-4.xsd">`);
+  out.push(`<alto xmlns="${ALTO_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="${ALTO_NS} http://www.loc.gov/standards/alto/v4/alto-4-4.xsd">`);
   out.push('  <Description>');
   out.push('    <MeasurementUnit>pixel</MeasurementUnit>');
   if (opts.fileName) out.push(`    <sourceImageInformation><fileName>${escapeXml(opts.fileName)}</fileName></sourceImageInformation>`);
