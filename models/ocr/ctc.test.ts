@@ -49,3 +49,21 @@ describe('parseDictionary', () => {
     expect(parseDictionary('a\nb')).toEqual(['a', 'b', ' ']);
   });
 });
+
+describe('ctcGreedyDecode on softmax rows', () => {
+  it('gives the same result with the early exit as with the full scan', () => {
+    // Random softmax rows over many classes, some with a dominant class, some flat.
+    const classes = 300, steps = 200;
+    const dict = Array.from({ length: classes - 1 }, (_, i) => String.fromCharCode(0x4e00 + i));
+    const probs = new Float32Array(steps * classes);
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    for (let t = 0; t < steps; t++) {
+      const peak = Math.floor(rnd() * classes), sharp = rnd() < 0.7 ? 12 : 1;
+      let sum = 0;
+      for (let c = 0; c < classes; c++) sum += probs[t * classes + c] = Math.exp((c === peak ? sharp : 0) + rnd());
+      for (let c = 0; c < classes; c++) probs[t * classes + c]! /= sum;
+    }
+    expect(ctcGreedyDecode(probs, 0, steps, classes, dict, steps, true)).toEqual(ctcGreedyDecode(probs, 0, steps, classes, dict));
+  });
+});

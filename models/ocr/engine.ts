@@ -285,11 +285,12 @@ export async function createOcrEngine(options: EngineOptions = {}): Promise<OcrE
         throw new Error(`recognizer ${recModel} has ${classes} classes but dictionary ${dictFile} gives ${dictionary.length + 1} (entries + space + blank)`);
       }
       const probs = t.data as Float32Array;
+      const softmax = isSoftmaxRow(probs, classes!);
       idx.forEach((pi, b) => {
         const p = pieces[pi]!;
         p.stride = steps! / tensorW;
         const valid = Math.ceil(p.width * p.stride);
-        p.chars = ctcGreedyDecode(probs, b * steps! * classes!, steps!, classes!, dictionary, valid);
+        p.chars = ctcGreedyDecode(probs, b * steps! * classes!, steps!, classes!, dictionary, valid, softmax);
         if (inferSpaces && p.blanks) {
           const stride = p.stride;
           p.chars = insertSpaces(p.chars, p.blanks, p.spaceGap, (step) => step / stride);
@@ -374,6 +375,18 @@ export async function createOcrEngine(options: EngineOptions = {}): Promise<OcrE
       await Promise.all([detS.release(), clsS.release(), recS.release()]);
     },
   };
+}
+
+/** Whether the first output row looks like a softmax (PP-OCR recognizers end in one; custom ones may not). */
+function isSoftmaxRow(probs: Float32Array, classes: number): boolean {
+  if (probs.length < classes) return false;
+  let sum = 0;
+  for (let c = 0; c < classes; c++) {
+    const p = probs[c]!;
+    if (!(p >= 0)) return false;
+    sum += p;
+  }
+  return Math.abs(sum - 1) < 1e-3;
 }
 
 /** Static class count of a recognizer's output (last dimension), when the model declares it. */
