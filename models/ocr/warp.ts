@@ -36,6 +36,46 @@ export function warpQuad(img: RawImage, quad: Quad, outW: number, outH: number):
   const W = img.width, Hh = img.height, src = img.data;
   const maxX = W - 1, maxY = Hh - 1;
   const n = ssx * ssy;
+  if (n === 1) {
+    // One sample per output pixel (recognizer crops are enlarged): the same arithmetic as below in
+    // the same order, with the column terms computed once per crop instead of once per pixel.
+    const au = new Float64Array(outW), du = new Float64Array(outW), gu = new Float64Array(outW);
+    for (let ox = 0; ox < outW; ox++) {
+      const u = (ox + 0.5) / outW;
+      au[ox] = a * u;
+      du[ox] = d * u;
+      gu[ox] = g * u;
+    }
+    // Rectangles (the detector's boxes) have g = h = 0, so w is exactly 1 and needs no division.
+    const affine = g === 0 && h === 0;
+    for (let oy = 0; oy < outH; oy++) {
+      const v = (oy + 0.5) / outH;
+      const bv = b * v, ev = e * v, hv = h * v;
+      let o = oy * outW * 3;
+      for (let ox = 0; ox < outW; ox++, o += 3) {
+        let x = au[ox]! + bv + c;
+        let y = du[ox]! + ev + f;
+        if (!affine) {
+          const w = gu[ox]! + hv + 1;
+          x /= w;
+          y /= w;
+        }
+        x -= 0.5;
+        y -= 0.5;
+        if (x < 0) x = 0; else if (x > maxX) x = maxX;
+        if (y < 0) y = 0; else if (y > maxY) y = maxY;
+        const x0 = Math.floor(x), y0 = Math.floor(y);
+        const x1 = x0 < maxX ? x0 + 1 : x0, y1 = y0 < maxY ? y0 + 1 : y0;
+        const fx = x - x0, fy = y - y0;
+        const i00 = (y0 * W + x0) * 3, i10 = (y0 * W + x1) * 3, i01 = (y1 * W + x0) * 3, i11 = (y1 * W + x1) * 3;
+        const w00 = (1 - fx) * (1 - fy), w10 = fx * (1 - fy), w01 = (1 - fx) * fy, w11 = fx * fy;
+        out[o] = Math.round(src[i00]! * w00 + src[i10]! * w10 + src[i01]! * w01 + src[i11]! * w11);
+        out[o + 1] = Math.round(src[i00 + 1]! * w00 + src[i10 + 1]! * w10 + src[i01 + 1]! * w01 + src[i11 + 1]! * w11);
+        out[o + 2] = Math.round(src[i00 + 2]! * w00 + src[i10 + 2]! * w10 + src[i01 + 2]! * w01 + src[i11 + 2]! * w11);
+      }
+    }
+    return out;
+  }
   for (let oy = 0; oy < outH; oy++) {
     for (let ox = 0; ox < outW; ox++) {
       let r = 0, gg = 0, bb = 0;
