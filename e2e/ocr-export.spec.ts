@@ -1,20 +1,12 @@
 // Saving the OCR text from the panel's Export menu: the file arrives as a download (both hosts),
 // plain text holds the recognised lines and ALTO is version 4.
 import { join } from 'node:path';
-import { test, expect } from './support/app';
+import { test, expect, attachEachTest } from './support/app';
 import { PaliscopeApp } from './pages/paliscope-app';
 
 let app: PaliscopeApp;
-test.beforeEach(async ({ appPage }) => {
-  // OCR inference on two shared CPU cores: give it 3× the time.
-  test.slow();
-  app = await PaliscopeApp.attach(appPage);
-});
-test.afterEach(async ({}, testInfo) => {
-  // A host that cannot run here (no Electron binary) skips the test before `app` exists.
-  if (testInfo.status === 'skipped') return;
-  await app.expectNoCspViolations();
-});
+// OCR inference on two shared CPU cores: give it 3× the time.
+attachEachTest((a) => (app = a), { slow: true });
 
 test('after OCR, Export saves the text as plain text and as ALTO v4', async ({ fixtures }, testInfo) => {
   const doc = await app.openFile(join(fixtures, 'page.png'));

@@ -1,20 +1,12 @@
 // Built-in OCR from the person's side: boxes drawn on the page, the text beside it, selection
 // both ways, search hits, and a cancelled run that leaves the app usable.
 import { join } from 'node:path';
-import { test, expect } from './support/app';
+import { test, expect, attachEachTest } from './support/app';
 import { PaliscopeApp } from './pages/paliscope-app';
 
 let app: PaliscopeApp;
-test.beforeEach(async ({ appPage }) => {
-  // Inference on two shared CPU cores (first run also loads the models): give OCR specs 3× time.
-  test.slow();
-  app = await PaliscopeApp.attach(appPage);
-});
-test.afterEach(async ({}, testInfo) => {
-  // A host that cannot run here (no Electron binary) skips the test before `app` exists.
-  if (testInfo.status === 'skipped') return;
-  await app.expectNoCspViolations();
-});
+// Inference on two shared CPU cores (first run also loads the models): give OCR specs 3× time.
+attachEachTest((a) => (app = a), { slow: true });
 
 test('OCR on a page draws a box for every recognised line', async ({ fixtures }, testInfo) => {
   const doc = await app.openFile(join(fixtures, 'page.png'));

@@ -5,20 +5,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test, expect } from './support/app';
+import { test, expect, attachEachTest } from './support/app';
 import { startHeadlessHost } from './support/headless-host';
 import { TINY_MODELS } from './support/tiny-models';
 import { PaliscopeApp } from './pages/paliscope-app';
 
 let app: PaliscopeApp;
-test.beforeEach(async ({ appPage }) => {
-  app = await PaliscopeApp.attach(appPage);
-});
-test.afterEach(async ({}, testInfo) => {
-  // A host that cannot run here (no Electron binary) skips the test before `app` exists.
-  if (testInfo.status === 'skipped') return;
-  await app.expectNoCspViolations();
-});
+attachEachTest((a) => (app = a));
 
 test('caption en on a page: the output streams in, timings and provider show, and the run is kept with its raw output', async ({ fixtures }, testInfo) => {
   const doc = await app.openFile(join(fixtures, 'page.png'));

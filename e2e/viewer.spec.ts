@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { test, expect } from './support/app';
+import { test, expect, attachEachTest } from './support/app';
 import { ENCRYPTED_PDF_PASSWORD } from './fixtures/make-fixtures';
 import { PREVIEW_MAX_SIDE, THUMBNAIL_MAX_SIDE } from '../preload/contract/page-image';
 import { PaliscopeApp } from './pages/paliscope-app';
@@ -16,14 +16,7 @@ function pngSize(path: string): { width: number; height: number } {
 }
 
 let app: PaliscopeApp;
-test.beforeEach(async ({ appPage }) => {
-  app = await PaliscopeApp.attach(appPage);
-});
-test.afterEach(async ({}, testInfo) => {
-  // A host that cannot run here (no Electron binary) skips the test before `app` exists.
-  if (testInfo.status === 'skipped') return;
-  await app.expectNoCspViolations();
-});
+attachEachTest((a) => (app = a));
 
 test('opens a PNG at its full pixel size', async ({ fixtures }, testInfo) => {
   const path = join(fixtures, 'page.png');

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { startHeadlessHost, type RunningHost } from './headless-host';
 import { electronUnavailableReason } from './electron';
 import { FIXTURE_DIR, MODELS_DIR } from './global-setup';
+import { PaliscopeApp } from '../pages/paliscope-app';
 
 export type HostKind = 'headless' | 'electron';
 
@@ -61,3 +62,22 @@ export const test = base.extend<{ hostKind: HostKind; app: AppHandle; appPage: P
 });
 
 export { expect } from '@playwright/test';
+
+/**
+ * The hooks every UI spec shares: a page object attached to the app before each test (handed to
+ * `set`), and a check after it that the page met no Content-Security-Policy violation. A test the
+ * host cannot run (no Electron binary) is skipped before the page object exists.
+ */
+export function attachEachTest(set: (app: PaliscopeApp) => void, opts: { slow?: boolean } = {}): void {
+  let current: PaliscopeApp | null = null;
+  test.beforeEach(async ({ appPage }) => {
+    if (opts.slow) test.slow();
+    current = await PaliscopeApp.attach(appPage);
+    set(current);
+  });
+  test.afterEach(async ({}, testInfo) => {
+    if (testInfo.status === 'skipped' || !current) return;
+    await current.expectNoCspViolations();
+    current = null;
+  });
+}
