@@ -20,16 +20,35 @@ beforeAll(async () => {
 afterAll(() => m.cleanup());
 
 describe('paliscope run', () => {
-  it('prints JSON with text, ids and timings; streamed text equals the JSON text', async () => {
+  it('prints JSON with text, tokens (id, text, logprob), timings and provider; streamed text equals the JSON text', async () => {
     const out = sink(), err = sink();
-    const args = ['--model', m.modelDir, '--image', imagePath, '--prompt', 'caption en', '--max-tokens', '5', '--threads', '1'];
+    const args = ['--model', m.modelDir, '--image', imagePath, '--prompt', 'caption en', '--max-new-tokens', '5', '--threads', '1'];
     expect(await run([...args, '--json'], { stdout: out.w, stderr: err.w })).toBe(0);
-    const j = JSON.parse(out.text()) as { text: string; ids: number[]; providers: Record<string, string>; timings: { totalMs: number } };
-    expect(j.ids).toHaveLength(5);
-    expect(j.providers.decoder).toBe('cpu');
+    const j = JSON.parse(out.text()) as { text: string; tokens: { id: number; text: string; logprob: number }[]; provider: string; timings: { totalMs: number } };
+    expect(j.tokens).toHaveLength(5);
+    for (const t of j.tokens) {
+      expect(Number.isInteger(t.id)).toBe(true);
+      expect(typeof t.text).toBe('string');
+      expect(t.logprob).toBeLessThanOrEqual(0);
+    }
+    expect(j.provider).toBe('cpu');
+    expect(j.timings.totalMs).toBeGreaterThan(0);
     const s = sink();
     expect(await run(args, { stdout: s.w, stderr: sink().w })).toBe(0);
     expect(s.text()).toBe(`${j.text}\n`);
+  });
+
+  it('samples when a sampling option is given, reproducibly by seed', async () => {
+    const once = async () => {
+      const out = sink();
+      const args = ['--model', m.modelDir, '--image', imagePath, '--prompt', 'caption en', '--max-new-tokens', '6', '--threads', '1', '--temperature', '1.5', '--seed', '7', '--json'];
+      expect(await run(args, { stdout: out.w, stderr: sink().w })).toBe(0);
+      return (JSON.parse(out.text()) as { tokens: { id: number }[] }).tokens.map((t) => t.id);
+    };
+    expect(await once()).toEqual(await once());
+    const err = sink();
+    expect(await run(['--model', m.modelDir, '--image', imagePath, '--prompt', 'x', '--beams', '2', '--top-p', '0.9'], { stdout: sink().w, stderr: err.w })).toBe(2);
+    expect(err.text()).toMatch(/exclude each other/);
   });
 
   it('exit 2 with usage on bad arguments, 1 with the error code on a missing model', async () => {

@@ -15,14 +15,14 @@ options:
   --model DIR         model folder (paliscope.json + *.onnx, or an onnx/ folder)
   --image FILE        PNG, JPEG, WebP, TIFF or GIF
   --prompt TEXT       task prefix, e.g. "caption en", "detect cat ; dog", "ocr", "answer en what is this?"
-  --max-tokens N      maximum new tokens (default 64)
-  --beams N           beam search with N beams (default: greedy)
-  --sample            sample instead of greedy; with --temperature T, --top-k K, --top-p P, --seed S
+  --max-new-tokens N  maximum new tokens (default 64; --max-tokens is the same)
+  --beams K           beam search with K beams (default: greedy)
+  --temperature T     sample instead of greedy (also with --top-k K, --top-p P, --seed S, or --sample)
   --dtype D           weights variant for every component: ${DTYPES.join(', ')}
   --provider P        execution provider to try first: ${PROVIDERS.join(', ')} (CPU stays as fallback)
   --threads N         intra-op threads (default: physical cores)
   --resampler R       image resize: sharp (default, fast) or pillow (exact Hugging Face parity, slower)
-  --json              print one JSON object (text, ids, logprobs, timings, plan) instead of streaming text
+  --json              print { text, tokens: [{ id, text, logprob }], timings, provider } instead of streaming text
   -v, --verbose       log the session plan and timings on stderr
   -h, --help          show this help
 `;
@@ -49,7 +49,7 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
       args: argv,
       options: {
         model: { type: 'string' }, image: { type: 'string' }, prompt: { type: 'string' },
-        'max-tokens': { type: 'string' }, beams: { type: 'string' }, sample: { type: 'boolean' },
+        'max-new-tokens': { type: 'string' }, 'max-tokens': { type: 'string' }, beams: { type: 'string' }, sample: { type: 'boolean' },
         temperature: { type: 'string' }, 'top-k': { type: 'string' }, 'top-p': { type: 'string' }, seed: { type: 'string' },
         dtype: { type: 'string' }, provider: { type: 'string' }, threads: { type: 'string' }, resampler: { type: 'string' },
         json: { type: 'boolean' }, verbose: { type: 'boolean', short: 'v' }, help: { type: 'boolean', short: 'h' },
@@ -67,11 +67,13 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
     if (a.provider !== undefined && !PROVIDERS.includes(a.provider as ProviderName)) throw new Error(`--provider ${a.provider}: expected one of ${PROVIDERS.join(', ')}`);
     if (a.resampler !== undefined && a.resampler !== 'sharp' && a.resampler !== 'pillow') throw new Error(`--resampler ${a.resampler}: expected sharp or pillow`);
     const beams = positiveInt(a.beams, 'beams');
-    if (beams && a.sample) throw new Error('--beams and --sample exclude each other');
-    maxNewTokens = positiveInt(a['max-tokens'], 'max-tokens') ?? 64;
+    // Any sampling parameter asks for sampling, as the issue's CLI has it; --sample alone samples with defaults.
+    const sample = a.sample || [a.temperature, a['top-k'], a['top-p'], a.seed].some((v) => v !== undefined);
+    if (beams && sample) throw new Error('--beams and sampling (--temperature, --top-k, --top-p, --seed, --sample) exclude each other');
+    maxNewTokens = positiveInt(a['max-new-tokens'], 'max-new-tokens') ?? positiveInt(a['max-tokens'], 'max-tokens') ?? 64;
     threads = positiveInt(a.threads, 'threads');
     strategy = beams ? { kind: 'beam', numBeams: beams }
-      : a.sample ? { kind: 'sample', temperature: num(a.temperature, 'temperature'), topK: num(a['top-k'], 'top-k'), topP: num(a['top-p'], 'top-p'), seed: num(a.seed, 'seed') }
+      : sample ? { kind: 'sample', temperature: num(a.temperature, 'temperature'), topK: num(a['top-k'], 'top-k'), topP: num(a['top-p'], 'top-p'), seed: num(a.seed, 'seed') }
       : { kind: 'greedy' };
   } catch (e) {
     io.stderr.write(`paliscope run: ${(e as Error).message}\n\n${USAGE}`);
@@ -94,7 +96,11 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
       onToken: streaming ? (t) => io.stdout.write(t.text) : undefined,
     });
     if (a.json) {
-      io.stdout.write(JSON.stringify({ text: r.text, ids: r.ids, logprobs: r.logprobs, finishReason: r.finishReason, promptTokens: r.promptTokens, timings: r.timings, providers: engine.providers, plan: engine.plan }, null, 1) + '\n');
+      const tokens = r.ids.map((id, i) => ({ id, text: engine!.tokenizer.decode([id]), logprob: r.logprobs[i] }));
+      // One word when every component ran on the same provider, as the app shows it.
+      const used = [...new Set(Object.values(engine.providers))];
+      const provider = used.length === 1 ? used[0] : engine.providers;
+      io.stdout.write(JSON.stringify({ text: r.text, tokens, timings: r.timings, provider, finishReason: r.finishReason, promptTokens: r.promptTokens, plan: engine.plan }, null, 1) + '\n');
     } else {
       io.stdout.write(streaming ? '\n' : `${r.text}\n`);
     }
