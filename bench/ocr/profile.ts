@@ -1,6 +1,6 @@
 // Where Paliscope's OCR time goes: per-stage timings from the engine, and every onnxruntime run
 // timed by model (input shape), so recognition batch widths and pixel-columns per page are visible.
-//   npx tsx bench/ocr/profile.ts [--pages N] [--threads N] [--limit LIMIT_SIDE_LEN] [--pad CROP_PADDING]
+//   npx tsx bench/ocr/profile.ts [--pages N] [--threads N] [--limit LIMIT_SIDE_LEN] [--pad CROP_PADDING] [--batch REC_BATCH]
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
@@ -25,9 +25,9 @@ proto.run = async function (this: ort.InferenceSession, ...args: unknown[]) {
   return out;
 };
 
-const { values } = parseArgs({ options: { pages: { type: 'string' }, threads: { type: 'string', default: '2' }, limit: { type: 'string' }, pad: { type: 'string' } } });
+const { values } = parseArgs({ options: { pages: { type: 'string' }, threads: { type: 'string', default: '2' }, limit: { type: 'string' }, pad: { type: 'string' }, batch: { type: 'string' } } });
 const pages = await buildEvalPages(values.pages ? Number(values.pages) : undefined);
-const engine = await createOcrEngine({ threads: Number(values.threads), ...(values.limit ? { detection: { limitSideLen: Number(values.limit) } } : {}), ...(values.pad ? { cropPadding: Number(values.pad) } : {}) });
+const engine = await createOcrEngine({ threads: Number(values.threads), ...(values.limit ? { detection: { limitSideLen: Number(values.limit) } } : {}), ...(values.pad ? { cropPadding: Number(values.pad) } : {}), ...(values.batch ? { recBatch: Number(values.batch) } : {}) });
 await engine.recognize(pages[0]!.image);
 runs.length = 0;
 console.log(`load ${os.loadavg().map((v) => v.toFixed(1)).join(' ')}`);
