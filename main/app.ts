@@ -126,6 +126,11 @@ async function start(): Promise<void> {
         const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
         return result.canceled ? [] : result.filePaths;
       },
+      showFolderDialog: async () => {
+        const options = { title: 'Import a PaliGemma checkpoint (the folder with config.json)', properties: ['openDirectory'] as Array<'openDirectory'> };
+        const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+        return result.canceled ? null : (result.filePaths[0] ?? null);
+      },
     },
     log: console,
   });

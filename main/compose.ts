@@ -10,6 +10,7 @@ import { RecentFiles } from './services/recent-files';
 import { createHandlers, type HostPlatform } from './services/handlers';
 import { ModelCatalog, defaultModelFolders } from './services/models';
 import { RunService } from './services/runs';
+import { CheckpointImporter } from './services/checkpoint-import';
 
 export interface ComposeOptions {
   userDataDir: string;
@@ -28,6 +29,7 @@ export interface Services {
   ocr: OcrService;
   models: ModelCatalog;
   runs: RunService;
+  importer: CheckpointImporter;
   shutdown(): Promise<void>;
 }
 
@@ -40,7 +42,16 @@ export function composeServices(opts: ComposeOptions): Services {
   const ocr = new OcrService({ documents, engine });
   const models = new ModelCatalog(opts.modelFolders ?? defaultModelFolders(opts.userDataDir));
   const runs = new RunService({ documents, engine, models });
-  dispatcher = new Dispatcher(contract, createHandlers({ documents, ocr, engine, models, runs, platform: opts.platform }), opts.log);
+  // Long jobs (checkpoint conversion) get their own engine host, started on first use, so they
+  // never queue in front of OCR or a model run.
+  const jobs = new EngineClient(opts.spawnEngine);
+  const importer = new CheckpointImporter({
+    jobs,
+    modelsDir: join(opts.userDataDir, 'models'),
+    stagingDir: join(opts.userDataDir, 'staging'),
+    pickFolder: opts.platform.showFolderDialog,
+  });
+  dispatcher = new Dispatcher(contract, createHandlers({ documents, ocr, engine, models, runs, importer, platform: opts.platform }), opts.log);
   void engine.start().catch((err: unknown) => opts.log?.error(`engine host did not start: ${String(err)}`));
   return {
     dispatcher,
@@ -49,8 +60,9 @@ export function composeServices(opts: ComposeOptions): Services {
     ocr,
     models,
     runs,
+    importer,
     async shutdown() {
-      await engine.stop();
+      await Promise.all([engine.stop(), jobs.stop()]);
       await documents.closeAll();
     },
   };

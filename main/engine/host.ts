@@ -117,6 +117,11 @@ const methods: Impl = {
     if (signal.aborted) throw new CancelledError('cancelled');
     return engine.recognize(image, { signal, onProgress: progress });
   },
+  async 'checkpoint.convert'({ checkpointDir, outDir, dtype }, signal, progress) {
+    const { convertCheckpoint } = await import('../../models/onnx/convert/convert');
+    const result = await convertCheckpoint({ checkpointDir, outDir, dtype, layout: 'paliscope', signal, onProgress: progress });
+    return { files: result.files };
+  },
   async 'paligemma.generate'(params, signal, progress) {
     const run = paligemmaQueue.then(() => {
       if (signal.aborted) throw new CancelledError('generation cancelled before it started');

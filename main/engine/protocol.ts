@@ -30,6 +30,8 @@ export interface EngineMethods {
   ping: { params: Record<string, never>; result: { pid: number; uptimeMs: number; rssBytes: number } };
   'ocr.recognize': { params: { image: RawImage }; result: OcrPage };
   'paligemma.generate': { params: PaliGemmaGenerateParams; result: PaliGemmaGenerateResult };
+  /** Progress messages are `{ done, total, graph }` in weights read. */
+  'checkpoint.convert': { params: { checkpointDir: string; outDir: string; dtype: 'fp32' | 'fp16' | 'int8' | 'q4' }; result: { files: string[] } };
 }
 export type EngineMethod = keyof EngineMethods;
 

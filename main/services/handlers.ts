@@ -7,6 +7,7 @@ import type { DocumentService } from './documents';
 import type { OcrService } from './ocr';
 import type { ModelCatalog } from './models';
 import type { RunService } from './runs';
+import type { CheckpointImporter } from './checkpoint-import';
 import { basename } from 'node:path';
 
 export interface HostPlatform {
@@ -14,6 +15,8 @@ export interface HostPlatform {
   version: string;
   /** Present only where native dialogs exist; returns the chosen paths (empty when cancelled). */
   showOpenDialog?: () => Promise<string[]>;
+  /** Present only where native dialogs exist; returns the chosen folder (null when cancelled). */
+  showFolderDialog?: () => Promise<string | null>;
 }
 
 export interface HandlerDeps {
@@ -23,10 +26,11 @@ export interface HandlerDeps {
   platform: HostPlatform;
   models: ModelCatalog;
   runs: RunService;
+  importer: CheckpointImporter;
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers<Contract> {
-  const { documents, ocr, engine, platform, models, runs } = deps;
+  const { documents, ocr, engine, platform, models, runs, importer } = deps;
   return {
     'app.info': () => ({
       name: 'Paliscope',
@@ -67,6 +71,7 @@ export function createHandlers(deps: HandlerDeps): Handlers<Contract> {
     'ocr.export': ({ documentId, format }) => ocr.export(documentId, format),
 
     'models.list': () => models.list(),
+    'models.importCheckpoint': (input, ctx) => importer.import(input, ctx),
     'runs.start': (input, ctx) => runs.start(input, ctx),
     'runs.list': ({ documentId, page }) => {
       documents.get(documentId); // an unknown document is NOT_FOUND, not an empty history

@@ -216,6 +216,13 @@ export const contract = {
   // Local models and runs of them on a page. A run streams its tokens, then ends with the record
   // the history keeps; cancelled and failed runs are kept too (runs.list).
   'models.list': invoke(Empty, ModelList),
+  // Converts a Hugging Face PaliGemma checkpoint folder the person picks (a folder dialog; not
+  // offered by the headless host) into the user's models folder, with progress.
+  'models.importCheckpoint': stream(
+    z.object({ dtype: z.enum(['fp32', 'fp16', 'int8', 'q4']).default('q4') }).strict(),
+    z.object({ stage: z.enum(['converting']), done: z.number().nonnegative(), total: z.number().nonnegative(), graph: z.string() }),
+    z.object({ imported: z.boolean(), name: z.string().optional(), location: z.string().optional() }),
+  ),
   'runs.start': stream(RunInput, RunChunk, RunRecord),
   'runs.list': invoke(z.object({ documentId: Id, page: z.number().int().nonnegative().optional() }).strict(), z.array(RunRecord)),
 
