@@ -26,6 +26,16 @@ describe('insertSpaces', () => {
     const out = insertSpaces(chars, [{ start: 6, end: 8 }, { start: 20, end: 32 }], 8, (t) => 4 * t);
     expect(out.map((x) => x.char).join('')).toBe('ab c');
   });
+  it('keeps digits of one number together unless the gap is clearly wider', () => {
+    // "1780" with the narrow 1's side bearing read as a gap of 10 px (the word gap is 8).
+    const digits = [c('1', 1), c('7', 5), c('8', 7), c('0', 9)];
+    const text = (out: DecodedChar[]) => out.map((x) => x.char).join('');
+    expect(text(insertSpaces(digits, [{ start: 7, end: 17 }], 8, (t) => 4 * t))).toBe('1780');
+    expect(text(insertSpaces(digits, [{ start: 4, end: 20 }], 8, (t) => 4 * t))).toBe('1 780');
+    // Between a digit and a letter the ordinary rule holds.
+    expect(text(insertSpaces([c('1', 1), c('a', 5)], [{ start: 7, end: 17 }], 8, (t) => 4 * t))).toBe('1 a');
+  });
+
   it('gives a gap to the nearest boundary, not to a lagging spike', () => {
     // "Four score": r's spike lags into the gap (x=40), the model's own space follows at x=44.
     const chars = [c('u', 5), c('r', 10), c(' ', 11), c('s', 14)];

@@ -64,6 +64,8 @@ export function blankColumnRuns(rgb: Uint8Array, width: number, height: number, 
  * put a word gap inside the next word. A boundary that already has a space is left alone.
  * `stepToX` maps a CTC time step to a crop column.
  */
+const DIGIT = /^\p{Nd}$/u;
+
 export function insertSpaces(chars: DecodedChar[], runs: readonly BlankRun[], minGap: number, stepToX: (step: number) => number): DecodedChar[] {
   const wide = runs.filter((r) => r.end - r.start >= minGap);
   if (!wide.length || chars.length < 2) return chars;
@@ -78,6 +80,9 @@ export function insertSpaces(chars: DecodedChar[], runs: readonly BlankRun[], mi
     let best = 0;
     for (let i = 1; i < mids.length; i++) if (Math.abs(mids[i]! - centre) < Math.abs(mids[best]! - centre)) best = i;
     const before = chars[best]!.char, after = chars[best + 1]!.char;
+    // A narrow digit ("1") sits in a full-width figure cell, so "1780" shows a word-sized gap after
+    // the 1; between two digits only a clearly wider gap separates numbers.
+    if (DIGIT.test(before) && DIGIT.test(after) && run.end - run.start < 2 * minGap) continue;
     // Monospaced and loosely set fonts leave word-sized gaps before commas and full stops.
     if (before !== ' ' && after !== ' ' && !NO_SPACE_BEFORE.has(after) && !NO_SPACE_AFTER.has(before)) spaceAfter.add(best);
   }
