@@ -94,8 +94,10 @@ function createWindow(): BrowserWindow {
 }
 
 function lockDown(): void {
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
+  // Everything is refused except writing text to the clipboard (the Copy buttons).
+  const allowed = (permission: string): boolean => permission === 'clipboard-sanitized-write';
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(allowed(permission)));
+  session.defaultSession.setPermissionCheckHandler((_wc, permission) => allowed(permission));
   app.on('web-contents-created', (_e, contents) => {
     contents.on('will-navigate', (event, url) => {
       if (new URL(url).origin !== APP_ORIGIN) event.preventDefault();
