@@ -12,16 +12,16 @@ import { parsePageImagePath } from '../preload/contract/page-image';
 import { CONTENT_SECURITY_POLICY } from './security';
 import { openDocument } from '../models/documents';
 import { APP_VERSION } from './version';
+import { APP_ENTRY, APP_HOST, APP_SCHEME, isAppUrl } from './app-url';
 import type { EngineProcess } from './engine/client';
 import type { EngineReply } from './engine/protocol';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rendererDir = join(here, '../renderer');
-const APP_ORIGIN = 'paliscope://app';
 const DOCUMENT_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'bmp', 'gif', 'tif', 'tiff', 'pdf'];
 const MIME: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2', '.wasm': 'application/wasm' };
 
-protocol.registerSchemesAsPrivileged([{ scheme: 'paliscope', privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }]);
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }]);
 
 function spawnUtilityEngine(): EngineProcess {
   // Packaged builds carry the built-in OCR models as extraResources (electron-builder.yml).
@@ -41,17 +41,12 @@ function spawnUtilityEngine(): EngineProcess {
 /** Only the app's own top-level page may call. */
 function isTrustedSender(event: IpcEventLike): boolean {
   const frame = event.senderFrame;
-  if (!frame || frame.parent) return false;
-  try {
-    return new URL(frame.url).origin === APP_ORIGIN;
-  } catch {
-    return false;
-  }
+  return Boolean(frame && !frame.parent && isAppUrl(frame.url));
 }
 
 async function serveApp(request: Request, services: Services): Promise<Response> {
   const url = new URL(request.url);
-  if (url.host !== 'app') return new Response('not found', { status: 404 });
+  if (url.host !== APP_HOST) return new Response('not found', { status: 404 });
   const page = parsePageImagePath(url.pathname, url.search);
   if (page) {
     try {
@@ -89,7 +84,7 @@ function createWindow(): BrowserWindow {
     },
   });
   win.once('ready-to-show', () => win.show());
-  void win.loadURL(`${APP_ORIGIN}/index.html`);
+  void win.loadURL(APP_ENTRY);
   return win;
 }
 
@@ -100,7 +95,7 @@ function lockDown(): void {
   session.defaultSession.setPermissionCheckHandler((_wc, permission) => allowed(permission));
   app.on('web-contents-created', (_e, contents) => {
     contents.on('will-navigate', (event, url) => {
-      if (new URL(url).origin !== APP_ORIGIN) event.preventDefault();
+      if (!isAppUrl(url)) event.preventDefault();
     });
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(({ url }) => {
@@ -136,7 +131,7 @@ async function start(): Promise<void> {
     },
     log: console,
   });
-  protocol.handle('paliscope', (request) => serveApp(request, services));
+  protocol.handle(APP_SCHEME, (request) => serveApp(request, services));
   bindIpc(ipcMain, services.dispatcher, isTrustedSender);
   if (process.platform !== 'darwin') Menu.setApplicationMenu(null);
   mainWindow = createWindow();
