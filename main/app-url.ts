@@ -12,3 +12,8 @@ export function isAppUrl(url: string): boolean {
     return false;
   }
 }
+
+/** Only the app's own top-level page may call main: not a subframe, not another origin. */
+export function isTrustedFrame(frame: { readonly url: string; readonly parent: unknown } | null): boolean {
+  return Boolean(frame && !frame.parent && isAppUrl(frame.url));
+}

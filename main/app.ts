@@ -12,7 +12,7 @@ import { parsePageImagePath } from '../preload/contract/page-image';
 import { CONTENT_SECURITY_POLICY } from './security';
 import { openDocument } from '../models/documents';
 import { APP_VERSION } from './version';
-import { APP_ENTRY, APP_HOST, APP_SCHEME, isAppUrl } from './app-url';
+import { APP_ENTRY, APP_HOST, APP_SCHEME, isAppUrl, isTrustedFrame } from './app-url';
 import type { EngineProcess } from './engine/client';
 import type { EngineReply } from './engine/protocol';
 
@@ -38,11 +38,7 @@ function spawnUtilityEngine(): EngineProcess {
   };
 }
 
-/** Only the app's own top-level page may call. */
-function isTrustedSender(event: IpcEventLike): boolean {
-  const frame = event.senderFrame;
-  return Boolean(frame && !frame.parent && isAppUrl(frame.url));
-}
+const isTrustedSender = (event: IpcEventLike): boolean => isTrustedFrame(event.senderFrame);
 
 async function serveApp(request: Request, services: Services): Promise<Response> {
   const url = new URL(request.url);

@@ -10,7 +10,7 @@ import { composeForTests } from './testing/compose-for-tests';
 import { createHandlers } from './services/handlers';
 import { Api, type Transport } from '../renderer/src/lib/api';
 import { encodeWire } from '../preload/contract/wire';
-import { isAppUrl } from './app-url';
+import { isTrustedFrame } from './app-url';
 
 const calls = callNames(contract).sort();
 const services = composeForTests();
@@ -43,7 +43,7 @@ describe('the contract and its four derivations agree', () => {
   it('main: IPC registers one handler per call, validates payloads and checks the sender', async () => {
     const registered = new Map<string, (e: IpcEventLike, ...args: unknown[]) => unknown>();
     const ipcMain: IpcMainLike = { handle: (c, l) => void registered.set(c, l), removeHandler: (c) => void registered.delete(c) };
-    const unbind = bindIpc(ipcMain, services.dispatcher, (e) => Boolean(e.senderFrame && !e.senderFrame.parent && isAppUrl(e.senderFrame.url)));
+    const unbind = bindIpc(ipcMain, services.dispatcher, (e) => isTrustedFrame(e.senderFrame));
     expect([...registered.keys()].sort()).toEqual(calls);
     const sender = { id: 1, isDestroyed: () => false, send: () => undefined, once: () => undefined };
     const trusted: IpcEventLike = { sender, senderFrame: { url: 'paliscope://app/index.html', parent: null } };
