@@ -7,6 +7,7 @@ const subcommands: Record<string, Subcommand> = {
   ocr: { summary: 'read text with boxes from images, TIFF and PDF (built-in PP-OCR)', load: () => import('./ocr/cli') },
   run: { summary: 'caption, detect, read or answer questions about an image with a local PaliGemma model', load: () => import('./paligemma/cli') },
   convert: { summary: 'convert a PaliGemma checkpoint to ONNX', load: () => import('./onnx/cli-convert') },
+  parse: { summary: 'parse a raw PaliGemma output (stdin) into JSON boxes, labels and warnings', load: () => import('./paligemma/tasks/cli') },
   fixture: { summary: 'write a random-weight PaliGemma checkpoint for tests and benchmarks', load: () => import('./onnx/cli-fixture') },
 };
 

@@ -1,0 +1,59 @@
+// `paliscope parse`: turn a PaliGemma raw output (stdin) into JSON, with boxes in original image pixels.
+import { parseArgs } from 'node:util';
+import { parseOutput, TASKS, type Task } from './parse';
+
+const USAGE = `usage: paliscope parse --task TASK [--width W --height H] < raw.txt
+
+Parses one raw PaliGemma output read from stdin and prints JSON:
+  { task, objects: [{ label, box: [x0, y0, x1, y1], locs, seg? }], text?, answer?, warnings }
+Boxes are in pixels of the ORIGINAL image (loc bins decoded as big_vision does: value / 1023 × width or height).
+Segmentation keeps the 16 VQ-VAE codebook indices in seg; decoding them to a mask is not implemented yet.
+
+options:
+  --task TASK    ${TASKS.join(', ')}
+  --width W      original image width in pixels (required for detect, segment, ocr-boxes)
+  --height H     original image height in pixels (same)
+  -h, --help     show this help
+
+Malformed outputs still print what could be parsed, with warnings; the exit code is 0 unless the arguments are wrong.
+`;
+
+export interface ParseIo { stdin: AsyncIterable<Buffer | string>; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }
+
+function dimension(v: string | undefined, name: string): number {
+  const n = Number(v);
+  if (v === undefined || !Number.isInteger(n) || n < 1) throw new Error(`--${name} ${v ?? '(missing)'}: expected a positive integer`);
+  return n;
+}
+
+async function readAll(stdin: AsyncIterable<Buffer | string>): Promise<string> {
+  const parts: Buffer[] = [];
+  for await (const c of stdin) parts.push(typeof c === 'string' ? Buffer.from(c) : c);
+  return Buffer.concat(parts).toString('utf8');
+}
+
+export async function run(argv: string[], io: ParseIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let task: Task;
+  let size = { width: 0, height: 0 };
+  try {
+    const a = parseArgs({
+      args: argv,
+      options: { task: { type: 'string' }, width: { type: 'string' }, height: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    }).values;
+    if (a.help) { io.stdout.write(USAGE); return 0; }
+    if (a.task === undefined) throw new Error('--task is required');
+    if (!(TASKS as readonly string[]).includes(a.task)) throw new Error(`--task ${a.task}: expected one of ${TASKS.join(', ')}`);
+    task = a.task as Task;
+    if (task === 'detect' || task === 'segment' || task === 'ocr-boxes') {
+      size = { width: dimension(a.width, 'width'), height: dimension(a.height, 'height') };
+    }
+  } catch (e) {
+    io.stderr.write(`paliscope parse: ${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const raw = await readAll(io.stdin);
+  const result = parseOutput(task, raw, size);
+  io.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  for (const w of result.warnings) io.stderr.write(`paliscope parse: warning: ${w}\n`);
+  return 0;
+}
