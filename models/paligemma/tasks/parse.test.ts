@@ -108,6 +108,11 @@ describe('malformed detection output → partial result plus warnings', () => {
     expect(r.objects.map((o) => o.label)).toEqual(['dog']);
     expect(r.warnings).toEqual(['output ends in a cut-off token "<loc0"', 'object 2: 2 loc tokens, need 4; skipped']);
   });
+  it('a long run of loc tokens is read 4 at a time (as the reference parser does); the leftover is reported', () => {
+    const r = parseBoxes('detect', `${loc(10)}${loc(10)}${loc(500)}${loc(500)}${loc(20)}${loc(20)}${loc(600)}${loc(600)}${loc(30)} cat`, size);
+    expect(r.objects.map((o) => o.locs)).toEqual([[10, 10, 500, 500], [20, 20, 600, 600]]);
+    expect(r.warnings).toEqual(['object 3 ("cat"): 1 loc tokens, need 4; skipped', '2 objects have no label: 1, 2']);
+  });
   it('junk between objects and before the first one', () => {
     const r = parseBoxes('detect', `hello ${loc(10)}${loc(10)}${loc(500)}${loc(500)} dog ; zzz ; ${loc(20)}${loc(20)}${loc(600)}${loc(600)} cat<eos>ignored`, size);
     expect(r.objects.map((o) => o.label)).toEqual(['dog', 'cat']);

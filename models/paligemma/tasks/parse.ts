@@ -122,6 +122,26 @@ function group(lexemes: Lexeme[], warnings: string[]): Group[] {
 }
 
 /**
+ * A run of more than 4 loc tokens is read 4 at a time, as Google's reference parser does (its regex takes 4 locs, then
+ * an optional label): every full quadruple is an object, and the text and seg tokens belong to the last piece. An
+ * ocr-boxes group of exactly 8 stays whole: that is a quadrilateral (§6).
+ */
+function splitRuns(task: string, groups: Group[]): Group[] {
+  const out: Group[] = [];
+  for (const g of groups) {
+    if (g.locs.length <= 4 || (task === 'ocr-boxes' && g.locs.length === 8)) {
+      out.push(g);
+      continue;
+    }
+    for (let i = 0; i < g.locs.length; i += 4) {
+      const last = i + 4 >= g.locs.length;
+      out.push({ locs: g.locs.slice(i, i + 4), segs: last ? g.segs : [], text: last ? g.text : '', startsAt: g.startsAt });
+    }
+  }
+  return out;
+}
+
+/**
  * detect / segment / ocr-boxes. `size` is the ORIGINAL image size in pixels.
  */
 export function parseBoxes(task: 'detect' | 'segment' | 'ocr-boxes', raw: string, size: ImageSize): ParseResult {
@@ -139,7 +159,8 @@ export function parseBoxes(task: 'detect' | 'segment' | 'ocr-boxes', raw: string
     s = s.slice(0, cutOff.index);
   }
   let objNo = 0;
-  for (const g of group(lex(s), warnings)) {
+  const unlabelled: number[] = [];
+  for (const g of splitRuns(task, group(lex(s), warnings))) {
     if (g.locs.length === 0) {
       // Text with no box: before the first object, or after a seg run that had no box.
       const t = g.text.replace(/^[\s;]+|[\s;]+$/g, '');
@@ -188,9 +209,14 @@ export function parseBoxes(task: 'detect' | 'segment' | 'ocr-boxes', raw: string
     } else if (g.segs.length > 0) {
       warnings.push(`${where}: ${g.segs.length} seg tokens in a ${task} output ignored`);
     }
-    if (task !== 'segment' && !label) warnings.push(`${where}: no ${task === 'ocr-boxes' ? 'text' : 'label'}`);
+    if (task !== 'segment' && !label) unlabelled.push(objNo);
     if (/[<>]/.test(label)) warnings.push(`${where}: label contains stray markup ${short(label)}`);
     objects.push(obj);
+  }
+  if (unlabelled.length > 0) {
+    // One line, not one per object: an untrained model can emit dozens of bare boxes.
+    const what = task === 'ocr-boxes' ? 'text' : 'label';
+    warnings.push(unlabelled.length === 1 ? `object ${unlabelled[0]}: no ${what}` : `${unlabelled.length} objects have no ${what}: ${unlabelled.join(', ')}`);
   }
   if (objects.length === 0 && s.trim() !== '') warnings.push('no complete object in the output');
   return { task, objects, warnings };
