@@ -9,6 +9,7 @@ import { test, expect, attachEachTest } from './support/app';
 import { startHeadlessHost } from './support/headless-host';
 import { TINY_MODELS } from './support/tiny-models';
 import { PaliscopeApp } from './pages/paliscope-app';
+import { parseBoxes } from '../models/paligemma/tasks/parse';
 
 let app: PaliscopeApp;
 attachEachTest((a) => (app = a));
@@ -54,6 +55,59 @@ test('caption en on a page: the output streams in, timings and provider show, an
   expect(raw.ids.length).toBe(grown.at(-1)!.tokens);
   expect(raw.text.length).toBe(grown.at(-1)!.length);
   await app.screenshot(testInfo, 'runs-done-raw');
+});
+
+test('detect on a page: main parses the output, its boxes are drawn over the page and listed, hover links both', async ({ fixtures }, testInfo) => {
+  const doc = await app.openFile(join(fixtures, 'page.png'));
+  await app.runs.open();
+  await app.runs.chooseModel(TINY_MODELS.paliscope);
+  await app.runs.fill('detect', 'table ; stamp', 96);
+  // Greedy decoding of the random-weight model repeats one loc token (every box empty); seeded sampling (seed 0 by
+  // default) gives a varied, still reproducible output, so boxes get drawn.
+  await app.runs.strategy.selectOption('sample');
+  const mark = await app.events.mark();
+  await app.runs.start.click();
+  expect(await app.events.waitFor('paliscope:run-done', mark, { documentId: doc.documentId, page: 0 })).toMatchObject({ status: 'done' });
+  await app.runs.expectState('done');
+
+  // The random-weight model's output is arbitrary, so the test holds the app to what the parser makes of this run's
+  // own raw output: the same objects, drawn and listed, in the page pixels the model saw.
+  await app.runs.rawToggle.click();
+  const raw = JSON.parse((await app.runs.raw.textContent())!) as { text: string; parsed: { task: string; width: number; height: number; objects: Array<{ label: string; box: number[] }>; warnings: string[] } };
+  expect(raw.parsed.task).toBe('detect');
+  const expected = parseBoxes('detect', raw.text, { width: raw.parsed.width, height: raw.parsed.height });
+  expect(raw.parsed.objects).toEqual(expected.objects.map((o) => ({ label: o.label, box: o.box })));
+  expect(raw.parsed.warnings).toEqual(expected.warnings);
+  await app.runs.rawToggle.click();
+
+  const drawn = app.viewer.shapesWithTone('object');
+  await expect(drawn).toHaveCount(expected.objects.length);
+  await expect(app.runs.objects).toHaveAttribute('data-object-count', String(expected.objects.length));
+  await expect(app.runs.objectEntries).toHaveCount(expected.objects.length);
+  if (expected.warnings.length > 0) await expect(app.runs.warnings.locator('li')).toHaveText(expected.warnings);
+  else await expect(app.runs.warnings).toHaveCount(0);
+  // OCR line boxes are another kind of shape; none were asked for here.
+  await expect(app.viewer.overlay.locator('[data-shape-id^="line-"]')).toHaveCount(0);
+
+  for (const [i, o] of expected.objects.entries()) {
+    await expect(app.runs.objectEntries.nth(i).locator('.label')).toHaveText(o.label || `object ${i + 1}`);
+    // Where the rectangle lands on screen: the box scaled from the model's page size to the image as displayed.
+    const { image, shape } = await app.viewer.imageAndShape(`object-${i}`);
+    const k = image.width / raw.parsed.width;
+    expect(Math.abs(shape.x - (image.x + o.box[0] * k))).toBeLessThan(3);
+    expect(Math.abs(shape.y - (image.y + o.box[1] * (image.height / raw.parsed.height)))).toBeLessThan(3);
+    expect(Math.abs(shape.width - (o.box[2] - o.box[0]) * k)).toBeLessThan(4);
+  }
+
+  if (expected.objects.length > 0) {
+    // Hovering a box marks its entry in the run view, and hovering an entry marks its box.
+    await app.viewer.shape('object-0').hover({ force: true });
+    await expect(app.runs.objectEntries.nth(0)).toHaveClass(/hovered/);
+    await app.runs.objectEntries.last().hover();
+    await expect(app.viewer.shape(`object-${expected.objects.length - 1}`)).toHaveClass(/hovered/);
+  }
+  await app.screenshot(testInfo, 'runs-detect');
+  await app.expectNoCspViolations();
 });
 
 test('Ctrl+Enter runs, Escape cancels mid-run; the cancelled run keeps its partial output in the history', async ({ fixtures }, testInfo) => {

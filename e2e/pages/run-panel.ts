@@ -28,6 +28,10 @@ export class RunPanel {
   readonly history: Locator;
   readonly problems: Locator;
   readonly noModels: Locator;
+  /** Objects main parsed from a detect / segment run, and the parser's warnings. */
+  readonly objects: Locator;
+  readonly objectEntries: Locator;
+  readonly warnings: Locator;
 
   constructor(page: Page) {
     this.tab = page.getByTestId('tab-model');
@@ -53,6 +57,9 @@ export class RunPanel {
     this.history = this.root.getByTestId('run-history-entry');
     this.problems = this.root.getByTestId('run-model-problems');
     this.noModels = this.root.getByTestId('run-no-models');
+    this.objects = this.root.getByTestId('run-objects');
+    this.objectEntries = this.root.getByTestId('run-object');
+    this.warnings = this.root.getByTestId('run-warnings');
   }
 
   async open(): Promise<void> {

@@ -14,6 +14,8 @@ import { openDocument } from '../../models/documents';
 import { makeFixtures } from '../../e2e/fixtures/make-fixtures';
 import { prepareTinyModels, TINY_MODELS } from '../../e2e/support/tiny-models';
 import type { Caller } from '../ipc/dispatcher';
+import { parseRun } from './runs';
+import { parseBoxes } from '../../models/paligemma/tasks/parse';
 
 const root = mkdtempSync(join(tmpdir(), 'paliscope-runs-test-'));
 let services: Services;
@@ -148,6 +150,24 @@ describe('runs.start', () => {
     expect(await call<RunRecord[]>('runs.list', { documentId, page: 1 })).toEqual([]);
   });
 
+  it('a detect run ends with its objects parsed in main, in the rendered page\'s pixels', async () => {
+    const list = await ended(await startRun(runInput(TINY_MODELS.paliscope, { prompt: { task: 'detect', text: 'table ; stamp' }, maxNewTokens: 24 })));
+    const run = (list.at(-1) as { value: RunRecord }).value;
+    expect(run.status).toBe('done');
+    // The tiny random model emits arbitrary tokens: what matters is that the record carries exactly what the parser
+    // makes of this run's own raw output, on the page size the model was given.
+    const doc = await call<{ pages: Array<{ width: number; height: number }> }[]>('documents.list', {});
+    const page = doc.flatMap((d) => d.pages)[0]!;
+    expect(run.parsed).toBeDefined();
+    expect(run.parsed!.task).toBe('detect');
+    expect([run.parsed!.width, run.parsed!.height]).toEqual([page.width, page.height]);
+    const expected = parseBoxes('detect', run.text, page);
+    expect(run.parsed!.objects).toEqual(expected.objects.map((o) => ({ label: o.label, box: o.box })));
+    expect(run.parsed!.warnings).toEqual(expected.warnings);
+    const history = await call<RunRecord[]>('runs.list', { documentId, page: 0 });
+    expect(history[0]!.parsed).toEqual(run.parsed);
+  });
+
   it('runs the onnx-community layout too (loading it releases the other model)', async () => {
     const list = await ended(await startRun(runInput(TINY_MODELS.onnxCommunity, { strategy: { kind: 'sample', temperature: 1, topK: 20, topP: 0.9, seed: 7 } })));
     const last = list.at(-1) as { type: string; value: RunRecord };
@@ -206,5 +226,16 @@ describe('runs.start', () => {
     expect(services.runs.list(documentId).length).toBeGreaterThan(0);
     await call('documents.close', { documentId });
     expect(services.runs.list(documentId)).toEqual([]);
+  });
+});
+
+describe('parseRun', () => {
+  it('parses detect and segment runs only, in the given page size', () => {
+    const text = '<loc0000><loc0000><loc1023><loc0511> left half ; <loc0001><loc0002>';
+    const p = parseRun({ prompt: { task: 'detect', text: 'x' }, text }, { width: 2046, height: 300 });
+    expect(p).toEqual({ task: 'detect', width: 2046, height: 300, objects: [{ label: 'left half', box: [0, 0, 1022, 300] }], warnings: ['object 2: 2 loc tokens, need 4; skipped'] });
+    expect(parseRun({ prompt: { task: 'caption', text: 'en' }, text }, { width: 10, height: 10 })).toBeUndefined();
+    expect(parseRun({ prompt: { task: 'detect', text: 'x' }, text: '' }, { width: 10, height: 10 })).toBeUndefined();
+    expect(parseRun({ prompt: { task: 'segment', text: 'x' }, text }, null)).toBeUndefined();
   });
 });

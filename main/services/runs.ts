@@ -9,12 +9,27 @@ import type { PaliGemmaProgress } from '../engine/protocol';
 import type { DocumentService } from './documents';
 import type { ModelCatalog } from './models';
 import { encodePagePng } from './page-png';
+import { parseBoxes } from '../../models/paligemma/tasks/parse';
 
 /** Enough history to compare prompts on a page without letting a long session grow without bound. */
 const MAX_RUNS_PER_DOCUMENT = 200;
 
 /** Model failures worth naming the model folder for; other codes (cancelled, bad page) are not about it. */
 const MODEL_CODES = new Set(['MODEL_NOT_FOUND', 'INPUT_MISMATCH', 'PROVIDER_UNAVAILABLE', 'OUT_OF_MEMORY', 'INTERNAL', 'BAD_INPUT']);
+
+/** Boxes of a detect / segment run in page pixels, with the parser's warnings; undefined for other tasks. */
+export function parseRun(record: Pick<RunRecord, 'prompt' | 'text'>, size: { width: number; height: number } | null): RunRecord['parsed'] {
+  const task = record.prompt.task;
+  if ((task !== 'detect' && task !== 'segment') || !size || !record.text) return undefined;
+  const r = parseBoxes(task, record.text, size);
+  return {
+    task,
+    width: size.width,
+    height: size.height,
+    objects: r.objects.map((o) => ({ label: o.label, box: o.box, ...(o.seg ? { seg: o.seg } : {}) })),
+    warnings: r.warnings,
+  };
+}
 
 export class RunService {
   readonly #documents: DocumentService;
@@ -55,10 +70,14 @@ export class RunService {
       dtypes: {},
       error: null,
     };
+    // The size of the image the model saw, before its squash to a square: loc tokens map back onto it.
+    let pageSize: { width: number; height: number } | null = null;
     try {
       const t0 = performance.now();
       ctx.send({ type: 'stage', stage: 'render' });
-      const image = await encodePagePng(await doc.renderPage(input.page, { signal: ctx.signal }));
+      const rendered = await doc.renderPage(input.page, { signal: ctx.signal });
+      pageSize = { width: rendered.width, height: rendered.height };
+      const image = await encodePagePng(rendered);
       const renderMs = performance.now() - t0;
       if (ctx.signal.aborted) throw new AppFailure('CANCELLED', 'the run was cancelled');
       const result = await this.#engine.request(
@@ -85,6 +104,8 @@ export class RunService {
       record.error = error;
       throw new AppFailure(error.code, error.message);
     } finally {
+      // Parsed here, not in the renderer, so hostile model text is only ever turned into numbers and labels in main.
+      record.parsed = parseRun(record, pageSize);
       this.#keep(record);
     }
   }

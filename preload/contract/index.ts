@@ -146,6 +146,27 @@ export const RunTimings = z.object({
 });
 export type RunTimings = z.infer<typeof RunTimings>;
 /** One run as kept in the history: what was asked, of which model, and what came back, raw. */
+/**
+ * Objects parsed by main from a detect / segment run's raw output (models/paligemma/tasks). Boxes are
+ * [x0, y0, x1, y1] in pixels of the page image the model was given (width × height), so the renderer
+ * scales them to its page like OCR boxes and never parses model text itself.
+ */
+export const RunParsed = z.object({
+  task: z.enum(['detect', 'segment']),
+  width: z.number().positive(),
+  height: z.number().positive(),
+  objects: z.array(
+    z.object({
+      label: z.string(),
+      box: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+      /** segment: the 16 VQ-VAE codebook indices; not decoded to a mask yet. */
+      seg: z.array(z.number().int()).optional(),
+    }),
+  ),
+  warnings: z.array(z.string()),
+});
+export type RunParsed = z.infer<typeof RunParsed>;
+
 export const RunRecord = z.object({
   id: Id,
   documentId: Id,
@@ -169,6 +190,8 @@ export const RunRecord = z.object({
   /** Weight dtype per part of the model, from the session plan. */
   dtypes: z.record(z.string(), z.string()),
   error: AppErrorSchema.nullable(),
+  /** detect / segment runs that produced output (also when cancelled); absent for other tasks. */
+  parsed: RunParsed.optional(),
 });
 export type RunRecord = z.infer<typeof RunRecord>;
 

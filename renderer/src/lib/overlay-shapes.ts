@@ -3,7 +3,7 @@
 export type Point = readonly [number, number];
 
 /** Colour roles, mapped to CSS classes so light and dark themes can choose the colours. */
-export type ShapeTone = 'high' | 'mid' | 'low' | 'weak-word' | 'hit' | 'debug';
+export type ShapeTone = 'high' | 'mid' | 'low' | 'weak-word' | 'hit' | 'debug' | 'object';
 
 export interface OverlayShape {
   id: string;
@@ -11,6 +11,8 @@ export interface OverlayShape {
   tone: ShapeTone;
   /** Shown on hover. */
   label?: string;
+  /** Drawn on the page above the shape's top-left corner (detected objects' labels). */
+  caption?: string;
   /** Shapes that can be hovered and clicked; the others are drawn only. */
   interactive?: boolean;
 }

@@ -34,9 +34,9 @@ export function providerLabel(providers: Record<string, string>): string {
 
 /** Everything a run kept, as the JSON the Raw view shows (and a person may copy). */
 export function rawRun(run: RunRecord): string {
-  const { text, ids, logprobs, finishReason, promptText, maxNewTokens, strategy, model, providers, dtypes, timings, status, error, startedAt } = run;
+  const { text, ids, logprobs, finishReason, promptText, maxNewTokens, strategy, model, providers, dtypes, timings, status, error, startedAt, parsed } = run;
   const json = JSON.stringify(
-    { status, text, ids, logprobs: logprobs.map((l) => Number(l.toFixed(4))), finishReason, prompt: promptText, maxNewTokens, strategy, model: model.name, modelFolder: model.location, providers, dtypes, timings, error, startedAt },
+    { status, text, ids, logprobs: logprobs.map((l) => Number(l.toFixed(4))), finishReason, prompt: promptText, maxNewTokens, strategy, model: model.name, modelFolder: model.location, providers, dtypes, timings, error, startedAt, ...(parsed ? { parsed } : {}) },
     null,
     2,
   );
