@@ -5,7 +5,7 @@ import { DocumentError, defaultLoader, openDocument } from './index';
 import { DocumentLoader } from './loader';
 import { WorkerPdfBackend } from './pdf-client';
 import type { RawImage } from './types';
-import { darkPixelShare, fixtures, pixel } from './test-helpers';
+import { darkPixelShare, fixtures, pixel, maxEventLoopGap } from './test-helpers';
 
 let fx: Awaited<ReturnType<typeof fixtures>>;
 const loader = new DocumentLoader();
@@ -17,27 +17,6 @@ afterAll(async () => {
   await loader.dispose();
   await defaultLoader().dispose();
 });
-
-/** Largest gap between 5 ms interval ticks while `work` runs: how long the
- *  calling thread's event loop was blocked. */
-async function maxEventLoopGap<T>(work: () => Promise<T>): Promise<{ gap: number; ms: number; result: T }> {
-  let last = performance.now();
-  let gap = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    gap = Math.max(gap, now - last);
-    last = now;
-  }, 5);
-  const t0 = performance.now();
-  try {
-    const result = await work();
-    const ms = performance.now() - t0;
-    gap = Math.max(gap, performance.now() - last);
-    return { gap, ms, result };
-  } finally {
-    clearInterval(timer);
-  }
-}
 
 describe('PDF', () => {
   it('opens document.pdf with US Letter pages at the default 150 DPI and renders real content', async () => {

@@ -23,3 +23,24 @@ export function darkPixelShare(img: RawImage, threshold = 128): number {
   }
   return dark / (img.width * img.height);
 }
+
+/** Largest gap between 5 ms interval ticks while `work` runs: how long the
+ *  calling thread's event loop was blocked. */
+export async function maxEventLoopGap<T>(work: () => Promise<T>): Promise<{ gap: number; ms: number; result: T }> {
+  let last = performance.now();
+  let gap = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    gap = Math.max(gap, now - last);
+    last = now;
+  }, 5);
+  const t0 = performance.now();
+  try {
+    const result = await work();
+    const ms = performance.now() - t0;
+    gap = Math.max(gap, performance.now() - last);
+    return { gap, ms, result };
+  } finally {
+    clearInterval(timer);
+  }
+}
