@@ -79,6 +79,26 @@ export class AppEvents {
     );
   }
 
+  /**
+   * Resolves the moment a model run has shown `tokens` tokens, pushed from the page rather than
+   * polled: the tiny test model decodes hundreds of tokens a second, so a poll can miss the run.
+   * Call it before starting the run.
+   */
+  runOutputReaches(tokens: number): Promise<void> {
+    return this.page.evaluate(
+      (tokens) =>
+        new Promise<void>((resolve) => {
+          const on = (e: Event): void => {
+            if ((e as CustomEvent<{ tokens: number }>).detail.tokens < tokens) return;
+            window.removeEventListener('paliscope:run-output', on);
+            resolve();
+          };
+          window.addEventListener('paliscope:run-output', on);
+        }),
+      tokens,
+    );
+  }
+
   async cspViolations(): Promise<string[]> {
     return this.page.evaluate(() => (window as Recorder).__paliscopeCsp ?? []);
   }
