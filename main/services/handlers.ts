@@ -73,6 +73,8 @@ export function createHandlers(deps: HandlerDeps): Handlers<Contract> {
     'models.list': () => models.list(),
     'models.importCheckpoint': (input, ctx) => importer.import(input, ctx),
     'runs.start': (input, ctx) => runs.start(input, ctx),
+    'runs.paste': (input) => runs.paste(input),
+    'runs.export': (input) => runs.export(input),
     'runs.list': ({ documentId, page }) => {
       documents.get(documentId); // an unknown document is NOT_FOUND, not an empty history
       return runs.list(documentId, page);

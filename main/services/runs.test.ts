@@ -158,12 +158,16 @@ describe('runs.start', () => {
     // makes of this run's own raw output, on the page size the model was given.
     const doc = await call<{ pages: Array<{ width: number; height: number }> }[]>('documents.list', {});
     const page = doc.flatMap((d) => d.pages)[0]!;
-    expect(run.parsed).toBeDefined();
-    expect(run.parsed!.task).toBe('detect');
-    expect([run.parsed!.width, run.parsed!.height]).toEqual([page.width, page.height]);
+    const parsed = run.parsed;
+    if (parsed?.kind !== 'boxes') throw new Error(`expected parsed boxes, got ${JSON.stringify(parsed)}`);
+    expect(parsed.task).toBe('detect');
+    expect([parsed.width, parsed.height]).toEqual([page.width, page.height]);
     const expected = parseBoxes('detect', run.text, page);
-    expect(run.parsed!.objects).toEqual(expected.objects.map((o) => ({ label: o.label, box: o.box })));
-    expect(run.parsed!.warnings).toEqual(expected.warnings);
+    expect(parsed.objects).toEqual(expected.objects.map((o) => ({ label: o.label, box: o.box })));
+    expect(parsed.warnings).toEqual(expected.warnings);
+    // Each token's text is kept for the confidence shading, and together they are the output.
+    expect(run.pieces).toHaveLength(run.ids.length);
+    expect(run.pieces.join('')).toBe(run.text);
     const history = await call<RunRecord[]>('runs.list', { documentId, page: 0 });
     expect(history[0]!.parsed).toEqual(run.parsed);
   });

@@ -2,14 +2,15 @@
 // streams tokens back, and every run — finished, cancelled or failed — is kept with its raw output,
 // parameters, timings and providers, per document page (the history the prompt panel shows).
 import { randomUUID } from 'node:crypto';
-import { promptText, type AppError, type RunChunk, type RunInput, type RunRecord, type RunTimings } from '../../preload/contract';
+import { promptText, type AppError, type RunChunk, type RunExportRequest, type RunInput, type RunPaste, type RunRecord, type RunTimings } from '../../preload/contract';
+import { exportRun, type ExportedFile } from './run-export';
 import { AppFailure, toAppError, type StreamContext } from '../ipc/dispatcher';
 import type { EngineClient } from '../engine/client';
 import type { PaliGemmaProgress } from '../engine/protocol';
 import type { DocumentService } from './documents';
 import type { ModelCatalog } from './models';
 import { encodePagePng } from './page-png';
-import { parseBoxes } from '../../models/paligemma/tasks/parse';
+import { analyzeOutput, SIZED_TASKS } from '../../models/paligemma/tasks/analyze';
 
 /** Enough history to compare prompts on a page without letting a long session grow without bound. */
 const MAX_RUNS_PER_DOCUMENT = 200;
@@ -17,18 +18,19 @@ const MAX_RUNS_PER_DOCUMENT = 200;
 /** Model failures worth naming the model folder for; other codes (cancelled, bad page) are not about it. */
 const MODEL_CODES = new Set(['MODEL_NOT_FOUND', 'INPUT_MISMATCH', 'PROVIDER_UNAVAILABLE', 'OUT_OF_MEMORY', 'INTERNAL', 'BAD_INPUT']);
 
-/** Boxes of a detect / segment run in page pixels, with the parser's warnings; undefined for other tasks. */
-export function parseRun(record: Pick<RunRecord, 'prompt' | 'text'>, size: { width: number; height: number } | null): RunRecord['parsed'] {
+/**
+ * The parsed result of a run's output, for every task (models/paligemma/tasks/analyze). Boxes need the size of the
+ * image the model saw; without it (the page never rendered) a box task has no parsed result.
+ */
+export async function parseRun(record: Pick<RunRecord, 'prompt' | 'text'>, size: { width: number; height: number } | null): Promise<RunRecord['parsed']> {
   const task = record.prompt.task;
-  if ((task !== 'detect' && task !== 'segment') || !size || !record.text) return undefined;
-  const r = parseBoxes(task, record.text, size);
-  return {
-    task,
-    width: size.width,
-    height: size.height,
-    objects: r.objects.map((o) => ({ label: o.label, box: o.box, ...(o.seg ? { seg: o.seg } : {}) })),
-    warnings: r.warnings,
-  };
+  if (!record.text || (SIZED_TASKS.includes(task) && !size)) return undefined;
+  const r = await analyzeOutput(task, record.text, size ? { size } : {});
+  if (r.kind === 'boxes') {
+    // locs stay out of the contract: the renderer draws boxes in pixels and never needs the bins.
+    return { ...r, objects: r.objects.map(({ label, box, seg }) => ({ label, box, ...(seg ? { seg } : {}) })) };
+  }
+  return r;
 }
 
 export class RunService {
@@ -64,11 +66,13 @@ export class RunService {
       text: '',
       ids: [],
       logprobs: [],
+      pieces: [],
       finishReason: null,
       timings: null,
       providers: {},
       dtypes: {},
       error: null,
+      source: 'model',
     };
     // The size of the image the model saw, before its squash to a square: loc tokens map back onto it.
     let pageSize: { width: number; height: number } | null = null;
@@ -92,6 +96,7 @@ export class RunService {
         text: result.text,
         ids: result.ids,
         logprobs: result.logprobs,
+        pieces: result.pieces,
         finishReason: result.finishReason,
         timings,
         providers: result.providers,
@@ -105,9 +110,51 @@ export class RunService {
       throw new AppFailure(error.code, error.message);
     } finally {
       // Parsed here, not in the renderer, so hostile model text is only ever turned into numbers and labels in main.
-      record.parsed = parseRun(record, pageSize);
+      record.parsed = await parseRun(record, pageSize);
       this.#keep(record);
     }
+  }
+
+  /**
+   * Output from another runtime, parsed as if this app had produced it, so it can be checked over the page and
+   * exported like any run. Boxes map onto the page as the app renders it (the size a run would give the model).
+   */
+  async paste(input: RunPaste): Promise<RunRecord> {
+    const doc = this.#documents.get(input.documentId);
+    const page = doc.pages[input.page];
+    if (!page) throw new AppFailure('PAGE_OUT_OF_RANGE', `${doc.name} has ${doc.pages.length} pages; output was pasted for page ${input.page + 1}`);
+    const record: RunRecord = {
+      id: randomUUID().replaceAll('-', '').slice(0, 20),
+      documentId: input.documentId,
+      page: input.page,
+      model: { id: 'pasted', name: 'Pasted output', location: '' },
+      prompt: { task: input.task, text: input.promptText },
+      promptText: input.promptText,
+      maxNewTokens: 0,
+      strategy: { kind: 'greedy' },
+      startedAt: new Date().toISOString(),
+      status: 'done',
+      text: input.text,
+      ids: [],
+      logprobs: [],
+      pieces: [],
+      finishReason: null,
+      timings: null,
+      providers: {},
+      dtypes: {},
+      error: null,
+      source: 'pasted',
+    };
+    record.parsed = await parseRun(record, { width: page.width, height: page.height });
+    this.#keep(record);
+    return record;
+  }
+
+  async export(input: RunExportRequest): Promise<ExportedFile> {
+    const doc = this.#documents.get(input.documentId);
+    const run = this.#runs.get(input.documentId)?.find((r) => r.id === input.runId);
+    if (!run) throw new AppFailure('NOT_FOUND', `no run ${input.runId} on ${doc.name} (the history keeps the last ${MAX_RUNS_PER_DOCUMENT})`);
+    return exportRun(run, doc.name, input.format);
   }
 
   /** Runs of a document (one page, or all), newest first. */
@@ -132,6 +179,7 @@ export class RunService {
     record.text += p.token.text;
     record.ids.push(p.token.id);
     record.logprobs.push(p.token.logprob);
+    record.pieces.push(p.token.text);
     ctx.send({ type: 'token', token: p.token });
   }
 

@@ -73,6 +73,8 @@ export interface GenerateResult {
   text: string;
   ids: number[];
   logprobs: number[];
+  /** Each token's text, aligned with ids (a token ending mid-character gives '' and the next one carries it). */
+  pieces: string[];
   finishReason: 'eos' | 'length';
   promptTokens: number;
   /** Size of the input image after EXIF orientation: loc tokens (/1024) scale to these, doc §5.3. */
@@ -250,7 +252,11 @@ class Engine implements PaliGemmaEngine {
       totalMs: end - t0, peakRssBytes: peakRss,
     };
     this.logger.debug?.(`paligemma: ${n} tokens, ttft ${timings.timeToFirstTokenMs.toFixed(1)} ms, vision ${vision.cached ? 'cached' : `${timings.visionMs.toFixed(1)} ms`}`);
-    return { text: this.tokenizer.decode(result.ids), ids: result.ids, logprobs: result.logprobs, finishReason: result.finishReason, promptTokens: prompt.ids.length,
+    // From the final ids, not the streamed ones: beam search settles its tokens only at the end.
+    const pieceStreamer = new TextStreamer((ids) => this.tokenizer.decode(ids));
+    const pieces = result.ids.map((id) => pieceStreamer.push(id));
+    if (pieces.length > 0) pieces[pieces.length - 1] += pieceStreamer.flush();
+    return { text: this.tokenizer.decode(result.ids), ids: result.ids, logprobs: result.logprobs, pieces, finishReason: result.finishReason, promptTokens: prompt.ids.length,
       image: { width: vision.f.width, height: vision.f.height }, timings };
   }
 

@@ -7,10 +7,10 @@ import { MAX_UPLOAD_BYTES, MAX_NEW_TOKENS } from './limits';
 
 export * from './define';
 
-const Empty = z.object({}).strict();
-/** Raw bytes (a file's content); Electron's IPC clones them, the headless host base64-encodes them. */
-const Bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, { message: 'expected bytes (a Uint8Array)' });
-const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'an id of letters, digits, _ and -');
+import { Bytes, Empty, Id } from './common';
+import { RunInput, RunChunk, RunRecord, RunPaste, RunExportRequest } from './runs';
+
+export * from './runs';
 
 export const DocumentFormat = z.enum(['png', 'jpeg', 'webp', 'bmp', 'gif', 'tiff', 'pdf']);
 export const PageInfo = z.object({ index: z.number().int().nonnegative(), width: z.number().int().positive(), height: z.number().int().positive() });
@@ -81,119 +81,6 @@ export const ModelList = z.object({
 });
 export type ModelList = z.infer<typeof ModelList>;
 
-/** PaliGemma's task prefixes (the full task views are their own issue). */
-export const RunTask = z.enum(['caption', 'describe', 'answer', 'ocr', 'detect', 'segment']);
-export type RunTask = z.infer<typeof RunTask>;
-export const RunPrompt = z
-  .object({ task: RunTask, text: z.string().max(2000).refine((t) => !/[\n\r]/.test(t), 'one line (PaliGemma ends the prompt at a newline)') })
-  .strict()
-  .refine((p) => p.task === 'ocr' || p.text.trim().length > 0, { message: 'this task needs text after it (a language, a question or objects)', path: ['text'] });
-export type RunPrompt = z.infer<typeof RunPrompt>;
-/** The prompt the model reads, e.g. "caption en", "answer en what is the date?", "ocr". */
-export function promptText(p: { task: RunTask; text: string }): string {
-  const text = p.text.trim();
-  return text ? `${p.task} ${text}` : p.task;
-}
-
-export const RunStrategy = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('greedy') }).strict(),
-  z
-    .object({
-      kind: z.literal('sample'),
-      temperature: z.number().positive().max(10),
-      topK: z.number().int().min(0).max(10_000),
-      topP: z.number().gt(0).max(1),
-      seed: z.number().int().min(0).max(2 ** 32 - 1),
-    })
-    .strict(),
-  z.object({ kind: z.literal('beam'), numBeams: z.number().int().min(2).max(8), lengthPenalty: z.number().min(0).max(5) }).strict(),
-]);
-export type RunStrategy = z.infer<typeof RunStrategy>;
-export const RunInput = z
-  .object({
-    documentId: Id,
-    page: z.number().int().nonnegative(),
-    modelId: Id,
-    prompt: RunPrompt,
-    maxNewTokens: z.number().int().min(1).max(MAX_NEW_TOKENS),
-    strategy: RunStrategy,
-  })
-  .strict();
-export type RunInput = z.infer<typeof RunInput>;
-
-export const RunToken = z.object({ id: z.number().int(), text: z.string(), logprob: z.number(), index: z.number().int().nonnegative() });
-export type RunToken = z.infer<typeof RunToken>;
-export const RunChunk = z.discriminatedUnion('type', [
-  // 'generate' names the execution provider each part of the model runs on, once it is loaded.
-  z.object({ type: z.literal('stage'), stage: z.enum(['render', 'load', 'generate']), providers: z.record(z.string(), z.string()).optional() }),
-  z.object({ type: z.literal('token'), token: RunToken }),
-]);
-export type RunChunk = z.infer<typeof RunChunk>;
-export const RunTimings = z.object({
-  renderMs: z.number().nonnegative(),
-  loadMs: z.number().nonnegative(),
-  /** The model was loaded for this run rather than reused from an earlier one. */
-  modelLoaded: z.boolean(),
-  preprocessMs: z.number().nonnegative(),
-  visionMs: z.number().nonnegative(),
-  visionCached: z.boolean(),
-  prefillMs: z.number().nonnegative(),
-  timeToFirstTokenMs: z.number().nonnegative(),
-  decodeMs: z.number().nonnegative(),
-  decodeTokensPerSecond: z.number().nonnegative().nullable(),
-  totalMs: z.number().nonnegative(),
-  peakRssBytes: z.number().nonnegative(),
-});
-export type RunTimings = z.infer<typeof RunTimings>;
-/** One run as kept in the history: what was asked, of which model, and what came back, raw. */
-/**
- * Objects parsed by main from a detect / segment run's raw output (models/paligemma/tasks). Boxes are
- * [x0, y0, x1, y1] in pixels of the page image the model was given (width × height), so the renderer
- * scales them to its page like OCR boxes and never parses model text itself.
- */
-export const RunParsed = z.object({
-  task: z.enum(['detect', 'segment']),
-  width: z.number().positive(),
-  height: z.number().positive(),
-  objects: z.array(
-    z.object({
-      label: z.string(),
-      box: z.tuple([z.number(), z.number(), z.number(), z.number()]),
-      /** segment: the 16 VQ-VAE codebook indices; not decoded to a mask yet. */
-      seg: z.array(z.number().int()).optional(),
-    }),
-  ),
-  warnings: z.array(z.string()),
-});
-export type RunParsed = z.infer<typeof RunParsed>;
-
-export const RunRecord = z.object({
-  id: Id,
-  documentId: Id,
-  page: z.number().int().nonnegative(),
-  model: z.object({ id: Id, name: z.string(), location: z.string() }),
-  prompt: RunPrompt,
-  /** The exact prompt string the model read. */
-  promptText: z.string(),
-  maxNewTokens: z.number().int(),
-  strategy: RunStrategy,
-  startedAt: z.string(),
-  status: z.enum(['done', 'cancelled', 'error']),
-  /** The decoded output as the model produced it (loc/seg tokens kept); partial when cancelled. */
-  text: z.string(),
-  ids: z.array(z.number().int()),
-  logprobs: z.array(z.number()),
-  finishReason: z.enum(['eos', 'length']).nullable(),
-  timings: RunTimings.nullable(),
-  /** The execution provider each part of the model ran on, e.g. {decoder: "cpu"}. */
-  providers: z.record(z.string(), z.string()),
-  /** Weight dtype per part of the model, from the session plan. */
-  dtypes: z.record(z.string(), z.string()),
-  error: AppErrorSchema.nullable(),
-  /** detect / segment runs that produced output (also when cancelled); absent for other tasks. */
-  parsed: RunParsed.optional(),
-});
-export type RunRecord = z.infer<typeof RunRecord>;
 
 export { MAX_UPLOAD_BYTES, MAX_NEW_TOKENS };
 
@@ -247,6 +134,9 @@ export const contract = {
     z.object({ imported: z.boolean(), name: z.string().optional(), location: z.string().optional() }),
   ),
   'runs.start': stream(RunInput, RunChunk, RunRecord),
+  'runs.paste': invoke(RunPaste, RunRecord),
+  // A run's parsed result as a file (table → XLSX, molecule → SDF, …); the renderer saves it.
+  'runs.export': invoke(RunExportRequest, z.object({ fileName: z.string(), mime: z.string(), bytes: Bytes })),
   'runs.list': invoke(z.object({ documentId: Id, page: z.number().int().nonnegative().optional() }).strict(), z.array(RunRecord)),
 
   // Cancels any running stream this window started.

@@ -37,14 +37,16 @@ describe('paliscope parse', () => {
     const s = JSON.parse((await call(['--task', 'segment', '--width', '5', '--height', '5'], `<loc0000><loc0000><loc0010><loc0010>${seg} cat`)).out) as { objects: Array<{ seg: number[] }> };
     expect(s.objects[0]!.seg).toEqual(Array.from({ length: 16 }, (_, i) => i));
     const v = JSON.parse((await call(['--task', 'vsr'], 'False\n')).out) as { answer: boolean };
-    expect(v.answer).toBe(false);
+    expect(v).toMatchObject({ kind: 'verdict', answer: false });
+    const r = JSON.parse((await call(['--task', 'report'], 'FINDINGS: Clear. IMPRESSION: Normal.<eos>')).out) as unknown;
+    expect(r).toMatchObject({ kind: 'report', sections: [{ heading: 'FINDINGS', text: 'Clear.' }, { heading: 'IMPRESSION', text: 'Normal.' }] });
   });
   it('argument errors exit 2 with usage', async () => {
     expect((await call(['--task', 'detect'], '')).code).toBe(2);
     expect((await call(['--task', 'detect', '--width', '0', '--height', '5'], '')).code).toBe(2);
     const bad = await call(['--task', 'poem'], '');
     expect(bad.code).toBe(2);
-    expect(bad.err).toContain('--task poem: expected one of detect, segment, ocr-boxes');
+    expect(bad.err).toContain('--task poem: expected one of caption, describe, answer, ocr, detect, segment, ocr-boxes, table');
     expect((await call(['--help'], '')).out).toContain('usage: paliscope parse');
   });
   it('is reachable from the paliscope dispatcher', async () => {

@@ -1,16 +1,20 @@
 // `paliscope parse`: turn a PaliGemma raw output (stdin) into JSON, with boxes in original image pixels.
 import { parseArgs } from 'node:util';
-import { parseOutput, TASKS, type Task } from './parse';
+import { analyzeOutput, ANALYZE_TASKS, SIZED_TASKS, type AnalyzeTask } from './analyze';
 
 const USAGE = `usage: paliscope parse --task TASK [--width W --height H] < raw.txt
 
-Parses one raw PaliGemma output read from stdin and prints JSON:
-  { task, objects: [{ label, box: [x0, y0, x1, y1], locs, seg? }], text?, answer?, warnings }
-Boxes are in pixels of the ORIGINAL image (loc bins decoded as big_vision does: value / 1023 × width or height).
-Segmentation keeps the 16 VQ-VAE codebook indices in seg; decoding them to a mask is not implemented yet.
+Parses one raw PaliGemma output read from stdin (from Paliscope or any other runtime) and prints JSON with a
+"kind" saying what was parsed:
+  boxes    detect, segment, ocr-boxes: { objects: [{ label, box: [x0, y0, x1, y1], locs, seg? }] }
+  text     caption, describe, answer, ocr: { text }
+  report   report: { text, sections: [{ heading, text }] }
+  verdict  vsr: { text, answer: true | false | null }
+and "warnings" for anything malformed. Boxes are in pixels of the ORIGINAL image (loc bins decoded as big_vision
+does: value / 1023 × width or height).
 
 options:
-  --task TASK    ${TASKS.join(', ')}
+  --task TASK    ${ANALYZE_TASKS.join(', ')}
   --width W      original image width in pixels (required for detect, segment, ocr-boxes)
   --height H     original image height in pixels (same)
   -h, --help     show this help
@@ -33,7 +37,7 @@ async function readAll(stdin: AsyncIterable<Buffer | string>): Promise<string> {
 }
 
 export async function run(argv: string[], io: ParseIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
-  let task: Task;
+  let task: AnalyzeTask;
   let size = { width: 0, height: 0 };
   try {
     const a = parseArgs({
@@ -42,9 +46,9 @@ export async function run(argv: string[], io: ParseIo = { stdin: process.stdin, 
     }).values;
     if (a.help) { io.stdout.write(USAGE); return 0; }
     if (a.task === undefined) throw new Error('--task is required');
-    if (!(TASKS as readonly string[]).includes(a.task)) throw new Error(`--task ${a.task}: expected one of ${TASKS.join(', ')}`);
-    task = a.task as Task;
-    if (task === 'detect' || task === 'segment' || task === 'ocr-boxes') {
+    if (!(ANALYZE_TASKS as readonly string[]).includes(a.task)) throw new Error(`--task ${a.task}: expected one of ${ANALYZE_TASKS.join(', ')}`);
+    task = a.task as AnalyzeTask;
+    if (SIZED_TASKS.includes(task)) {
       size = { width: dimension(a.width, 'width'), height: dimension(a.height, 'height') };
     }
   } catch (e) {
@@ -52,7 +56,7 @@ export async function run(argv: string[], io: ParseIo = { stdin: process.stdin, 
     return 2;
   }
   const raw = await readAll(io.stdin);
-  const result = parseOutput(task, raw, size);
+  const result = await analyzeOutput(task, raw, { size });
   io.stdout.write(JSON.stringify(result, null, 2) + '\n');
   for (const w of result.warnings) io.stderr.write(`paliscope parse: warning: ${w}\n`);
   return 0;

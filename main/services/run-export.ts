@@ -1,0 +1,69 @@
+// A run's parsed result as a file. The format table is shared with the renderer (contract/run-exports); the writers
+// for each task live with their parsers in models/paligemma/tasks, and this module only routes and names files.
+import { EXPORTS_BY_KIND, type RunExportFormat } from '../../preload/contract/run-exports';
+import type { RunRecord } from '../../preload/contract';
+import { AppFailure } from '../ipc/dispatcher';
+
+export interface ExportedFile { fileName: string; mime: string; bytes: Uint8Array }
+
+const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/** A file name from the document's name, the page and the task, safe on every platform. */
+export function exportFileName(documentName: string, run: Pick<RunRecord, 'page' | 'prompt'>, extension: string): string {
+  const stem = documentName.replace(/\.[^.]+$/, '').replace(/[^\p{L}\p{N}._ -]+/gu, '_').slice(0, 80) || 'document';
+  return `${stem}-p${run.page + 1}-${run.prompt.task}.${extension}`;
+}
+
+export async function exportRun(run: RunRecord, documentName: string, format: RunExportFormat): Promise<ExportedFile> {
+  const parsed = run.parsed;
+  if (!parsed) throw new AppFailure('BAD_INPUT', 'this run has no parsed result to export (it produced no output)');
+  const allowed = EXPORTS_BY_KIND[parsed.kind];
+  if (!allowed.includes(format)) {
+    throw new AppFailure('BAD_INPUT', `a ${run.prompt.task} result exports as ${allowed.join(', ')}, not ${format}`);
+  }
+  const file = (extension: string, mime: string, bytes: Uint8Array): ExportedFile => ({ fileName: exportFileName(documentName, run, extension), mime, bytes });
+  if (format === 'json') {
+    const body = { document: documentName, page: run.page + 1, task: run.prompt.task, prompt: run.promptText, model: run.model.name, source: run.source, raw: run.text, parsed };
+    return file('json', 'application/json', utf8(JSON.stringify(body, null, 2) + '\n'));
+  }
+  switch (parsed.kind) {
+    case 'boxes':
+      if (format === 'coco') return file('coco.json', 'application/json', utf8(JSON.stringify(toCoco(parsed, documentName, run.page), null, 2) + '\n'));
+      return file('txt', 'text/plain', utf8(parsed.objects.map((o) => `${o.box.map((v) => Math.round(v)).join('\t')}\t${o.label}`).join('\n') + '\n'));
+    case 'text':
+      return format === 'md' ? file('md', 'text/markdown', utf8(`${parsed.text}\n`)) : file('txt', 'text/plain', utf8(`${parsed.text}\n`));
+    case 'report': {
+      if (format === 'txt') return file('txt', 'text/plain', utf8(`${parsed.text}\n`));
+      const md = parsed.sections.map((s) => (s.heading ? `## ${s.heading}\n\n${s.text}` : s.text)).join('\n\n');
+      return file('md', 'text/markdown', utf8(`${md}\n`));
+    }
+    case 'verdict':
+      return file('txt', 'text/plain', utf8(`${parsed.answer === null ? 'unparsed' : String(parsed.answer)}\t${parsed.text}\n`));
+  }
+}
+
+type Boxes = Extract<NonNullable<RunRecord['parsed']>, { kind: 'boxes' }>;
+
+/**
+ * COCO object-detection JSON (images, annotations, categories) for one page: bbox is [x, y, width, height] in image
+ * pixels, category ids number the labels in order of first appearance.
+ */
+export function toCoco(parsed: Boxes, documentName: string, page: number): object {
+  const categories: { id: number; name: string }[] = [];
+  const idOf = (name: string): number => {
+    let c = categories.find((x) => x.name === name);
+    if (!c) categories.push((c = { id: categories.length + 1, name }));
+    return c.id;
+  };
+  const annotations = parsed.objects.map((o, i) => {
+    const [x0, y0, x1, y1] = o.box;
+    const w = x1 - x0;
+    const h = y1 - y0;
+    return { id: i + 1, image_id: 1, category_id: idOf(o.label || 'object'), bbox: [x0, y0, w, h], area: w * h, iscrowd: 0 };
+  });
+  return {
+    images: [{ id: 1, file_name: `${documentName}#page=${page + 1}`, width: parsed.width, height: parsed.height }],
+    annotations,
+    categories,
+  };
+}

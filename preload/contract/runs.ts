@@ -1,0 +1,166 @@
+// Runs of a local PaliGemma model on a page: the prompt, the streamed tokens, the record the history
+// keeps, and the result main parsed from the output (models/paligemma/tasks), per task.
+import { z } from 'zod';
+import { AppErrorSchema } from './define';
+import { MAX_NEW_TOKENS } from './limits';
+import { Id, PixelBox } from './common';
+import { RUN_EXPORT_FORMATS } from './run-exports';
+
+/**
+ * What a run is for: it picks the prompt's prefix and how main parses the output. The first six are the prefixes
+ * PaliGemma's pretraining and mix checkpoints know (docs §5.1–5.2). The fine-tuned transfer checkpoints (text
+ * detection, tables, molecules, music, radiography, VSR) take the prompt their model card gives, which is not
+ * published uniformly, so for those the person's text is the whole prompt.
+ */
+export const RunTask = z.enum(['caption', 'describe', 'answer', 'ocr', 'detect', 'segment', 'ocr-boxes', 'table', 'molecule', 'music', 'report', 'vsr']);
+export type RunTask = z.infer<typeof RunTask>;
+/** Tasks whose name is the prompt's first word. */
+export const PREFIX_TASKS: readonly RunTask[] = ['caption', 'describe', 'answer', 'ocr', 'detect', 'segment'];
+export const RunPrompt = z
+  .object({ task: RunTask, text: z.string().max(2000).refine((t) => !/[\n\r]/.test(t), 'one line (PaliGemma ends the prompt at a newline)') })
+  .strict()
+  .refine((p) => p.task === 'ocr' || p.text.trim().length > 0, { message: 'this task needs a prompt (a language, a question, objects, or the prompt from the model card)', path: ['text'] });
+export type RunPrompt = z.infer<typeof RunPrompt>;
+/** The prompt the model reads, e.g. "caption en", "answer en what is the date?", "ocr"; a transfer task's text as is. */
+export function promptText(p: { task: RunTask; text: string }): string {
+  const text = p.text.trim();
+  if (!PREFIX_TASKS.includes(p.task)) return text;
+  return text ? `${p.task} ${text}` : p.task;
+}
+
+export const RunStrategy = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('greedy') }).strict(),
+  z
+    .object({
+      kind: z.literal('sample'),
+      temperature: z.number().positive().max(10),
+      topK: z.number().int().min(0).max(10_000),
+      topP: z.number().gt(0).max(1),
+      seed: z.number().int().min(0).max(2 ** 32 - 1),
+    })
+    .strict(),
+  z.object({ kind: z.literal('beam'), numBeams: z.number().int().min(2).max(8), lengthPenalty: z.number().min(0).max(5) }).strict(),
+]);
+export type RunStrategy = z.infer<typeof RunStrategy>;
+export const RunInput = z
+  .object({
+    documentId: Id,
+    page: z.number().int().nonnegative(),
+    modelId: Id,
+    prompt: RunPrompt,
+    maxNewTokens: z.number().int().min(1).max(MAX_NEW_TOKENS),
+    strategy: RunStrategy,
+  })
+  .strict();
+export type RunInput = z.infer<typeof RunInput>;
+
+export const RunToken = z.object({ id: z.number().int(), text: z.string(), logprob: z.number(), index: z.number().int().nonnegative() });
+export type RunToken = z.infer<typeof RunToken>;
+export const RunChunk = z.discriminatedUnion('type', [
+  // 'generate' names the execution provider each part of the model runs on, once it is loaded.
+  z.object({ type: z.literal('stage'), stage: z.enum(['render', 'load', 'generate']), providers: z.record(z.string(), z.string()).optional() }),
+  z.object({ type: z.literal('token'), token: RunToken }),
+]);
+export type RunChunk = z.infer<typeof RunChunk>;
+export const RunTimings = z.object({
+  renderMs: z.number().nonnegative(),
+  loadMs: z.number().nonnegative(),
+  /** The model was loaded for this run rather than reused from an earlier one. */
+  modelLoaded: z.boolean(),
+  preprocessMs: z.number().nonnegative(),
+  visionMs: z.number().nonnegative(),
+  visionCached: z.boolean(),
+  prefillMs: z.number().nonnegative(),
+  timeToFirstTokenMs: z.number().nonnegative(),
+  decodeMs: z.number().nonnegative(),
+  decodeTokensPerSecond: z.number().nonnegative().nullable(),
+  totalMs: z.number().nonnegative(),
+  peakRssBytes: z.number().nonnegative(),
+});
+export type RunTimings = z.infer<typeof RunTimings>;
+const Warnings = z.array(z.string().max(2000)).max(500);
+
+/** An object with a box (detect / segment) or a word with its box (ocr-boxes), in pixels of the image the model saw. */
+export const ParsedObject = z.object({
+  /** The label, or the word's text for ocr-boxes; model text, only ever shown as text. */
+  label: z.string().max(2000),
+  box: PixelBox,
+  /** segment: the 16 VQ-VAE codebook indices. */
+  seg: z.array(z.number().int()).max(16).optional(),
+});
+
+/**
+ * What main parsed from a run's raw output, by kind of result. Boxes are [x0, y0, x1, y1] in pixels of the page image
+ * the model was given (width × height), so the renderer scales them to its page like OCR boxes and never parses model
+ * text itself.
+ */
+export const RunParsed = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('boxes'),
+    task: z.enum(['detect', 'segment', 'ocr-boxes']),
+    width: z.number().positive(),
+    height: z.number().positive(),
+    objects: z.array(ParsedObject).max(5000),
+    warnings: Warnings,
+  }),
+  z.object({ kind: z.literal('text'), task: z.enum(['caption', 'describe', 'answer', 'ocr']), text: z.string(), warnings: Warnings }),
+  /** A radiography report: its sections (FINDINGS, IMPRESSION, …) as written; heading null for text before the first. */
+  z.object({
+    kind: z.literal('report'),
+    text: z.string(),
+    sections: z.array(z.object({ heading: z.string().max(200).nullable(), text: z.string() })).max(100),
+    warnings: Warnings,
+  }),
+  /** VSR: the statement is true / false, or null when the model answered neither. */
+  z.object({ kind: z.literal('verdict'), text: z.string(), answer: z.boolean().nullable(), warnings: Warnings }),
+]);
+export type RunParsed = z.infer<typeof RunParsed>;
+
+/** One run as kept in the history: what was asked, of which model, and what came back, raw. */
+export const RunRecord = z.object({
+  id: Id,
+  documentId: Id,
+  page: z.number().int().nonnegative(),
+  model: z.object({ id: Id, name: z.string(), location: z.string() }),
+  prompt: RunPrompt,
+  /** The exact prompt string the model read. */
+  promptText: z.string(),
+  maxNewTokens: z.number().int(),
+  strategy: RunStrategy,
+  startedAt: z.string(),
+  status: z.enum(['done', 'cancelled', 'error']),
+  /** The decoded output as the model produced it (loc/seg tokens kept); partial when cancelled. */
+  text: z.string(),
+  ids: z.array(z.number().int()),
+  logprobs: z.array(z.number()),
+  /** Each generated token's text, aligned with ids and logprobs (the confidence shading of the output). */
+  pieces: z.array(z.string()),
+  finishReason: z.enum(['eos', 'length']).nullable(),
+  timings: RunTimings.nullable(),
+  /** The execution provider each part of the model ran on, e.g. {decoder: "cpu"}. */
+  providers: z.record(z.string(), z.string()),
+  /** Weight dtype per part of the model, from the session plan. */
+  dtypes: z.record(z.string(), z.string()),
+  error: AppErrorSchema.nullable(),
+  /** Output produced by a local model, or pasted in from another runtime (runs.paste). */
+  source: z.enum(['model', 'pasted']),
+  /** The parsed result of any output (also of a cancelled run's partial output); absent when there was none. */
+  parsed: RunParsed.optional(),
+});
+export type RunRecord = z.infer<typeof RunRecord>;
+
+/** Output from another PaliGemma runtime (or an earlier session), pasted in to be parsed and shown over the page. */
+export const RunPaste = z
+  .object({
+    documentId: Id,
+    page: z.number().int().nonnegative(),
+    task: RunTask,
+    /** The prompt it answered, when known. */
+    promptText: z.string().max(2000).default(''),
+    text: z.string().min(1, 'the pasted output is empty').max(256 * 1024),
+  })
+  .strict();
+export type RunPaste = z.infer<typeof RunPaste>;
+
+export const RunExportRequest = z.object({ documentId: Id, runId: Id, format: z.enum(RUN_EXPORT_FORMATS) }).strict();
+export type RunExportRequest = z.infer<typeof RunExportRequest>;
