@@ -1,0 +1,5 @@
+// The durable store (SQLite): see README.md for the schema, migrations and crash-safety guarantees.
+export { Store, type StoreOptions } from './store';
+export { MIGRATIONS, SCHEMA_VERSION, migrate, type Migration } from './migrations';
+export { fileIdentity, type FileIdentity } from './hash';
+export type * from './types';
