@@ -1,0 +1,47 @@
+// A Runner that runs PaliGemma in this process (the CLI's `paliscope batch`): the page is rendered and encoded in
+// preparePage (overlapped with the previous page's inference by the queue), then generated and parsed in runPage.
+import type { Strategy } from '../runtime/decode';
+import { createPaliGemma, type PaliGemmaEngine, type PaliGemmaOptions } from '../paligemma/engine';
+import { encodePng, PageSource } from './page-source';
+import type { PageRequest, PageResult, Runner } from './runner';
+import { isBatchTask, parseTaskOutput } from './tasks';
+
+interface Prepared { png: Buffer; width: number; height: number }
+
+export interface PaliGemmaRunnerOptions extends PaliGemmaOptions {
+  pages: PageSource;
+}
+
+export async function createPaliGemmaRunner(o: PaliGemmaRunnerOptions): Promise<Runner<Prepared> & { engine: PaliGemmaEngine }> {
+  const engine = await createPaliGemma(o);
+  return {
+    engine,
+    async preparePage(req: PageRequest, signal: AbortSignal): Promise<Prepared> {
+      const image = await o.pages.render(req.documentPath, req.page, signal);
+      return { png: await encodePng(image), width: image.width, height: image.height };
+    },
+    async runPage(req, signal): Promise<PageResult> {
+      const p = req.prepared!;
+      const maxNewTokens = typeof req.parameters.maxNewTokens === 'number' ? req.parameters.maxNewTokens : 64;
+      const strategy = (req.parameters.strategy as Strategy | undefined) ?? { kind: 'greedy' };
+      const r = await engine.generate({ image: p.png, prompt: req.prompt, maxNewTokens, strategy, signal });
+      const task = isBatchTask(req.task) && req.task !== 'ocr-builtin' ? req.task : 'caption';
+      const used = [...new Set(Object.values(engine.providers))];
+      return {
+        raw: r.text,
+        parsed: parseTaskOutput(task, r.text, { width: p.width, height: p.height }),
+        logprobs: r.logprobs,
+        timings: { ...r.timings, finishReason: r.finishReason, tokens: r.ids.length },
+        provider: used.length === 1 ? used[0]! : JSON.stringify(engine.providers),
+      };
+    },
+    async close() {
+      await o.pages.close();
+    },
+  };
+}
+
+/** Releases the model as well (close() only releases pages, so one runner can serve a paused-and-resumed batch). */
+export async function disposeRunner(r: { engine: PaliGemmaEngine }): Promise<void> {
+  await r.engine.dispose();
+}
