@@ -5,29 +5,18 @@ import { AppErrorSchema } from './define';
 import { MAX_NEW_TOKENS } from './limits';
 import { Id, PixelBox } from './common';
 import { RUN_EXPORT_FORMATS } from './run-exports';
+import { RUN_TASKS } from './run-tasks';
 
-/**
- * What a run is for: it picks the prompt's prefix and how main parses the output. The first six are the prefixes
- * PaliGemma's pretraining and mix checkpoints know (docs §5.1–5.2). The fine-tuned transfer checkpoints (text
- * detection, tables, molecules, music, radiography, VSR) take the prompt their model card gives, which is not
- * published uniformly, so for those the person's text is the whole prompt.
- */
-export const RunTask = z.enum(['caption', 'describe', 'answer', 'ocr', 'detect', 'segment', 'ocr-boxes', 'table', 'molecule', 'music', 'report', 'vsr']);
+export { PREFIX_TASKS, promptText } from './run-tasks';
+
+/** What a run is for: it picks the prompt's prefix and how main parses the output (run-tasks.ts). */
+export const RunTask = z.enum(RUN_TASKS);
 export type RunTask = z.infer<typeof RunTask>;
-/** Tasks whose name is the prompt's first word. */
-export const PREFIX_TASKS: readonly RunTask[] = ['caption', 'describe', 'answer', 'ocr', 'detect', 'segment'];
 export const RunPrompt = z
   .object({ task: RunTask, text: z.string().max(2000).refine((t) => !/[\n\r]/.test(t), 'one line (PaliGemma ends the prompt at a newline)') })
   .strict()
   .refine((p) => p.task === 'ocr' || p.text.trim().length > 0, { message: 'this task needs a prompt (a language, a question, objects, or the prompt from the model card)', path: ['text'] });
 export type RunPrompt = z.infer<typeof RunPrompt>;
-/** The prompt the model reads, e.g. "caption en", "answer en what is the date?", "ocr"; a transfer task's text as is. */
-export function promptText(p: { task: RunTask; text: string }): string {
-  const text = p.text.trim();
-  if (!PREFIX_TASKS.includes(p.task)) return text;
-  return text ? `${p.task} ${text}` : p.task;
-}
-
 export const RunStrategy = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('greedy') }).strict(),
   z

@@ -22,7 +22,10 @@ const record: RunRecord = {
   providers: {},
   dtypes: {},
   error: null,
+  pieces: [],
+  source: 'model',
   parsed: {
+    kind: 'boxes',
     task: 'detect',
     width: 1000,
     height: 500,
@@ -40,9 +43,16 @@ describe('runShapes', () => {
     expect(shapes[1]).toMatchObject({ caption: 'object 2', points: [[200, 100], [600, 100], [600, 900], [200, 900]] });
     expect(shapes[1]!.label).toBe('object 2\ndetect · 400×800 px');
   });
-  it('nothing for runs without parsed objects', () => {
+  it('nothing for runs without parsed objects, or with a result that has no boxes', () => {
+    const boxes = record.parsed;
+    if (boxes?.kind !== 'boxes') throw new Error('fixture is a boxes result');
     expect(runShapes(undefined, { width: 10, height: 10 })).toEqual([]);
-    expect(runShapes({ ...record.parsed!, objects: [] }, { width: 10, height: 10 })).toEqual([]);
+    expect(runShapes({ ...boxes, objects: [] }, { width: 10, height: 10 })).toEqual([]);
+    expect(runShapes({ kind: 'verdict', text: 'true', answer: true, warnings: [] }, { width: 10, height: 10 })).toEqual([]);
+  });
+  it('names unlabelled words of a text-with-boxes run as words', () => {
+    const shapes = runShapes({ kind: 'boxes', task: 'ocr-boxes', width: 10, height: 10, warnings: [], objects: [{ label: '', box: [0, 0, 5, 5] }] }, { width: 10, height: 10 });
+    expect(shapes[0]).toMatchObject({ caption: 'word 1', label: 'word 1\nocr-boxes · 5×5 px' });
   });
   it('shape ids round-trip and are distinct from OCR line ids', () => {
     expect(objectIndexOf(objectShapeId(7))).toBe(7);

@@ -1,4 +1,4 @@
-// Turns the objects main parsed from a detect / segment run into overlay shapes. Main parsed them on the
+// Turns the objects main parsed from a detect / segment / text-with-boxes run into overlay shapes. Main parsed them on the
 // image the model was given (parsed.width × parsed.height); the page may be shown at another pixel size,
 // so boxes are scaled to the page's, as OCR boxes are.
 import type { RunParsed } from '../../../preload/contract';
@@ -13,18 +13,19 @@ export function objectIndexOf(shapeId: string | null): number | null {
 
 /** One labelled rectangle per parsed object, in page pixels. */
 export function runShapes(parsed: RunParsed | undefined | null, page: { width: number; height: number }): OverlayShape[] {
-  if (!parsed) return [];
+  if (parsed?.kind !== 'boxes') return [];
+  const noun = parsed.task === 'ocr-boxes' ? 'word' : 'object';
   const sx = page.width / parsed.width;
   const sy = page.height / parsed.height;
   return parsed.objects.map((o, i) => {
     const [x0, y0, x1, y1] = o.box;
-    const name = o.label || `object ${i + 1}`;
+    const name = o.label || `${noun} ${i + 1}`;
     return {
       id: objectShapeId(i),
       points: rectPoints(x0 * sx, y0 * sy, (x1 - x0) * sx, (y1 - y0) * sy),
       tone: 'object',
       caption: name,
-      label: `${name}\n${parsed.task === 'segment' ? 'segment' : 'detect'} · ${Math.round((x1 - x0) * sx)}×${Math.round((y1 - y0) * sy)} px`,
+      label: `${name}\n${parsed.task} · ${Math.round((x1 - x0) * sx)}×${Math.round((y1 - y0) * sy)} px`,
       interactive: true,
     };
   });

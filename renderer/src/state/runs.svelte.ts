@@ -4,6 +4,7 @@ import { SvelteMap } from 'svelte/reactivity';
 import type { Api, StreamHandle } from '../lib/api';
 import type { AppError, ModelInfo, RunChunk, RunRecord, RunStrategy, RunTask } from '../../../preload/contract';
 import { MAX_NEW_TOKENS } from '../lib/run-format';
+import type { RunExportFormat } from '../../../preload/contract/run-exports';
 import type { NoticesState } from './notices.svelte';
 import { emitAppEvent } from '../lib/app-events';
 
@@ -21,14 +22,23 @@ export interface ActiveRun {
   providers: Record<string, string> | null;
 }
 
-/** What each task's text field holds by default and asks for. */
-export const TASKS: Record<RunTask, { label: string; text: string; placeholder: string }> = {
-  caption: { label: 'Caption', text: 'en', placeholder: 'language, e.g. en' },
-  describe: { label: 'Describe', text: 'en', placeholder: 'language, e.g. en' },
-  answer: { label: 'Answer a question', text: 'en ', placeholder: 'language and question, e.g. en what is the date?' },
-  ocr: { label: 'Read text (OCR)', text: '', placeholder: 'nothing needed' },
-  detect: { label: 'Detect', text: '', placeholder: 'objects, e.g. table ; signature' },
-  segment: { label: 'Segment', text: '', placeholder: 'an object, e.g. stamp' },
+/**
+ * What each task's text field holds by default and asks for. The transfer tasks (text detection and below) have no
+ * common prefix: their checkpoints' model cards give the prompt, so the whole prompt is the person's to write.
+ */
+export const TASKS: Record<RunTask, { label: string; text: string; placeholder: string; group: 'mix' | 'transfer' }> = {
+  caption: { label: 'Caption', text: 'en', placeholder: 'language, e.g. en', group: 'mix' },
+  describe: { label: 'Describe', text: 'en', placeholder: 'language, e.g. en', group: 'mix' },
+  answer: { label: 'Answer a question', text: 'en ', placeholder: 'language and question, e.g. en what is the date?', group: 'mix' },
+  ocr: { label: 'Read text (OCR)', text: '', placeholder: 'nothing needed', group: 'mix' },
+  detect: { label: 'Detect', text: '', placeholder: 'objects, e.g. table ; signature', group: 'mix' },
+  segment: { label: 'Segment', text: '', placeholder: 'an object, e.g. stamp', group: 'mix' },
+  'ocr-boxes': { label: 'Text with boxes', text: '', placeholder: "the prompt from the checkpoint's model card", group: 'transfer' },
+  table: { label: 'Table structure', text: '', placeholder: "the prompt from the checkpoint's model card", group: 'transfer' },
+  molecule: { label: 'Molecule → SMILES', text: '', placeholder: "the prompt from the checkpoint's model card", group: 'transfer' },
+  music: { label: 'Music score → **kern', text: '', placeholder: "the prompt from the checkpoint's model card", group: 'transfer' },
+  report: { label: 'Radiography report', text: '', placeholder: "the prompt from the checkpoint's model card", group: 'transfer' },
+  vsr: { label: 'Spatial statement (true/false)', text: '', placeholder: 'a statement, e.g. the stamp is left of the signature', group: 'transfer' },
 };
 
 const key = (documentId: string, page: number): string => `${documentId}:${page}`;
@@ -172,6 +182,30 @@ export class RunsState {
 
   async cancel(): Promise<void> {
     await this.#handle?.cancel();
+  }
+
+  /** Output from another runtime, parsed by main and kept in the page's history like a run. */
+  async paste(documentId: string, page: number, task: RunTask, promptText: string, text: string): Promise<AppError | null> {
+    const r = await this.#api.call('runs.paste', { documentId, page, task, promptText, text });
+    if (!r.ok) {
+      emitAppEvent('paliscope:error', { source: 'runs.paste', code: r.error.code, message: r.error.message });
+      return r.error;
+    }
+    await this.loadHistory(documentId, page);
+    this.show(documentId, page, r.value.id);
+    emitAppEvent('paliscope:run-done', { documentId, page, status: 'done', runId: r.value.id, code: null });
+    return null;
+  }
+
+  /** Asks main for a run's parsed result as a file; the caller saves it. */
+  async exportRun(documentId: string, runId: string, format: RunExportFormat): Promise<{ fileName: string; mime: string; bytes: Uint8Array } | null> {
+    const r = await this.#api.call('runs.export', { documentId, runId, format });
+    if (!r.ok) {
+      this.#notices.error('Export failed', r.error.message, r.error.code);
+      emitAppEvent('paliscope:error', { source: 'runs.export', code: r.error.code, message: r.error.message });
+      return null;
+    }
+    return r.value;
   }
 
   async loadHistory(documentId: string, page: number): Promise<void> {
