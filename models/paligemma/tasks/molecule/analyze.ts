@@ -1,0 +1,266 @@
+// A molecule-recognition (OCSR) checkpoint answers with one SMILES string. This module checks it with RDKit and
+// derives what a chemist wants beside the drawing: the canonical SMILES, formula, weight, InChI / InChIKey, a 2D
+// depiction (SVG) and a molblock for export.
+//
+// The model's output is untrusted text. `analyzeSmiles` never throws: anything RDKit refuses comes back as
+// `valid: false` with RDKit's own reason in `error`; problems that do not invalidate the molecule are `warnings`.
+import { formulaFromRdkitJson } from './formula';
+import { discardRdkit, loadRdkit, type RDKitMol, type RdkitInstance } from './rdkit';
+
+export interface MoleculeResult {
+  /** The SMILES that was analysed: the model output with <eos>/<pad>/<bos> and surrounding whitespace removed. */
+  input: string;
+  valid: boolean;
+  /** RDKit's canonical isomeric SMILES. */
+  canonical: string | null;
+  /** Hill formula with the net charge, e.g. "C9H8O4", "C4H12N+". */
+  formula: string | null;
+  /** Average molecular weight (g/mol), rounded to 4 decimals. */
+  molecularWeight: number | null;
+  /** Standard InChI; null where InChI is undefined (dummy atoms) or failed. */
+  inchi: string | null;
+  inchikey: string | null;
+  /** RDKit's 2D depiction, a standalone SVG document (no XML prolog, no scripts, no external references). */
+  svg: string | null;
+  /** V2000 molblock (RDKit switches to V3000 for > 999 atoms) with 2D coordinates. */
+  molblock: string | null;
+  error: string | null;
+  warnings: string[];
+}
+
+/** Longest SMILES analysed. Realistic OCSR outputs are under 200 characters; ChEMBL's longest are around 1 500. */
+export const MAX_SMILES_CHARS = 2000;
+/**
+ * Upper bounds on the other fields, shared with the contract's schema (preload/contract/tasks/molecule.ts), so a
+ * result always crosses to the renderer. A field that would exceed its bound is dropped with a warning.
+ */
+export const MOLECULE_LIMITS = {
+  input: MAX_SMILES_CHARS,
+  canonical: 8_000,
+  formula: 500,
+  inchi: 32_000,
+  inchikey: 27,
+  svg: 2_000_000,
+  molblock: 2_000_000,
+  error: 4_000,
+  warning: 1_000,
+  warnings: 50,
+} as const;
+
+/** Size of the depiction; its viewBox lets the view scale it freely. */
+export const DEPICTION_SIZE = { width: 400, height: 300 } as const;
+
+/** Tokens a PaliGemma output may carry around the answer. */
+const SPECIAL_TOKENS = /<(?:eos|bos|pad)>/g;
+
+function emptyResult(input: string): MoleculeResult {
+  return {
+    input,
+    valid: false,
+    canonical: null,
+    formula: null,
+    molecularWeight: null,
+    inchi: null,
+    inchikey: null,
+    svg: null,
+    molblock: null,
+    error: null,
+    warnings: [],
+  };
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function invalid(result: MoleculeResult, error: string): MoleculeResult {
+  return { ...result, valid: false, canonical: null, formula: null, molecularWeight: null, inchi: null, inchikey: null, svg: null, molblock: null, error: clip(error, MOLECULE_LIMITS.error) };
+}
+
+/**
+ * RDKit's captured log as readable lines: timestamps removed, repeats dropped, and the echo of the input plus the
+ * caret line that follow "check for mistakes around position N:" folded into that line (they only line up in a
+ * monospace terminal; the position says the same).
+ */
+export function rdkitLogLines(buffer: string): string[] {
+  const lines = buffer
+    .split('\n')
+    .map((l) => l.replace(/^\[\d\d:\d\d:\d\d\]\s?/, '').trimEnd())
+    .filter((l) => l.trim() !== '');
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i += 1) {
+    let line = lines[i]!;
+    const around = /^(.*check for mistakes around position \d+):$/.exec(line);
+    if (around) {
+      line = around[1]!;
+      i += 2; // the echoed input and the caret line
+    }
+    if (!out.includes(line)) out.push(line);
+  }
+  return out;
+}
+
+/** RDKit's reason a SMILES did not parse, as one line: its log without the repeated prefix and the closing summary. */
+export function parseFailureReason(lines: string[]): string {
+  const stripped = lines.map((l) => l.replace(/^SMILES Parse Error:\s*/, ''));
+  // "Failed parsing SMILES 'x' for input: 'x'" closes every parse error and adds nothing to the lines before it.
+  const specific = stripped.filter((l) => !/^Failed parsing SMILES /.test(l));
+  const reason = (specific.length > 0 ? specific : stripped).join('; ');
+  return reason || 'RDKit could not read it (it gave no reason).';
+}
+
+/** Reads and empties RDKit's log capture. */
+function drainLog(instance: RdkitInstance): string[] {
+  const lines = rdkitLogLines(instance.log.get_buffer());
+  instance.log.clear_buffer();
+  return lines;
+}
+
+/** The SMILES in a raw model output, or the reason there is none. */
+export function extractSmiles(raw: string): { smiles: string; warnings: string[]; error: string | null } {
+  const text = raw.replace(SPECIAL_TOKENS, ' ').trim();
+  const warnings: string[] = [];
+  if (text === '') return { smiles: '', warnings, error: 'Empty output: the model produced no SMILES.' };
+  // A SMILES never contains whitespace; text after it is, by the SMILES-file convention, a name or comment. Only the
+  // first word is analysed, and anything after it is reported rather than silently lost.
+  const [first = '', ...rest] = text.split(/\s+/);
+  if (rest.length > 0) warnings.push(clip(`Ignored text after the SMILES: "${rest.join(' ')}"`, MOLECULE_LIMITS.warning));
+  if (first.length > MAX_SMILES_CHARS) {
+    return {
+      smiles: clip(first, MAX_SMILES_CHARS),
+      warnings,
+      error: `SMILES too long: ${first.length} characters (at most ${MAX_SMILES_CHARS} are analysed).`,
+    };
+  }
+  return { smiles: first, warnings, error: null };
+}
+
+/** Validate and describe the SMILES in a model output. Never throws. */
+export async function analyzeSmiles(raw: string): Promise<MoleculeResult> {
+  const extracted = extractSmiles(typeof raw === 'string' ? raw : '');
+  const base = { ...emptyResult(extracted.smiles), warnings: extracted.warnings };
+  if (extracted.error) return invalid(base, extracted.error);
+
+  let instance: RdkitInstance;
+  try {
+    instance = await loadRdkit();
+  } catch (err) {
+    return invalid(base, `RDKit is unavailable: ${(err as Error).message}`);
+  }
+  try {
+    return describe(instance, base);
+  } catch (err) {
+    // A WebAssembly trap: RDKit's recursive parser and writers run out of their fixed stack on very long unbranched
+    // chains (≈ 850 atoms in a row in this build). The instance may be left inconsistent, so it is replaced.
+    if (err instanceof WebAssembly.RuntimeError) {
+      discardRdkit();
+      return invalid(
+        base,
+        `RDKit failed on this SMILES (${err.message}); it is probably too large or too deeply nested for RDKit's WebAssembly build.`,
+      );
+    }
+    return invalid(base, `RDKit failed on this SMILES: ${(err as Error)?.message ?? String(err)}`);
+  }
+}
+
+function describe(instance: RdkitInstance, base: MoleculeResult): MoleculeResult {
+  const { rdkit } = instance;
+  const smiles = base.input;
+  const warnings = [...base.warnings];
+  // get_mol also accepts molblocks and RDKit JSON; a model output that looks like JSON is refused here so only SMILES
+  // reach it (whitespace, which a molblock needs, was already split off).
+  if (smiles.startsWith('{')) return invalid(base, `Not a SMILES: "${clip(smiles, 80)}" starts with "{".`);
+
+  drainLog(instance); // anything left over from an earlier call
+  const mol = rdkit.get_mol(smiles);
+  const parseLog = drainLog(instance);
+  if (!mol || !mol.is_valid()) {
+    mol?.delete();
+    return invalid(base, `Invalid SMILES: ${parseFailureReason(parseLog)}`);
+  }
+  try {
+    if (mol.get_num_atoms() === 0) return invalid(base, 'Invalid SMILES: it contains no atoms.');
+    warnings.push(...parseLog);
+    return { ...base, ...properties(instance, mol, warnings), valid: true, error: null, warnings: boundWarnings(warnings) };
+  } finally {
+    mol.delete();
+  }
+}
+
+function properties(instance: RdkitInstance, mol: RDKitMol, warnings: string[]): Partial<MoleculeResult> {
+  const { rdkit } = instance;
+  const bounded = (name: keyof typeof MOLECULE_LIMITS, value: string | null): string | null => {
+    if (value === null) return null;
+    if (value.length <= MOLECULE_LIMITS[name]) return value;
+    warnings.push(`The ${name} was left out: ${value.length} characters is over the ${MOLECULE_LIMITS[name]} limit.`);
+    return null;
+  };
+
+  const canonical = mol.get_smiles();
+
+  let formula: string | null = null;
+  try {
+    formula = formulaFromRdkitJson(mol.get_json());
+  } catch (err) {
+    warnings.push(`No formula: ${(err as Error).message}`);
+  }
+
+  const descriptors = JSON.parse(mol.get_descriptors()) as { amw?: number };
+  const molecularWeight = typeof descriptors.amw === 'number' && Number.isFinite(descriptors.amw) ? Math.round(descriptors.amw * 1e4) / 1e4 : null;
+
+  // InChI is undefined for some structures (dummy atoms "*", for one); RDKit then returns "" and logs why.
+  const inchiText = mol.get_inchi();
+  const inchiLog = drainLog(instance);
+  let inchi: string | null = null;
+  let inchikey: string | null = null;
+  if (inchiText.startsWith('InChI=')) {
+    inchi = inchiText;
+    const key = rdkit.get_inchikey_for_inchi(inchiText);
+    inchikey = /^[A-Z]{14}-[A-Z]{10}-[A-Z]$/.test(key) ? key : null;
+    if (!inchikey) warnings.push('No InChIKey: RDKit did not produce one for this InChI.');
+    warnings.push(...inchiLog.map((l) => `InChI: ${l}`));
+  } else {
+    warnings.push(`No InChI for this structure${inchiLog.length > 0 ? `: ${inchiLog.join('; ')}` : ' (InChI does not cover it).'}`);
+  }
+
+  const svg = safeSvg(mol.get_svg(DEPICTION_SIZE.width, DEPICTION_SIZE.height), warnings);
+  const molblock = mol.get_molblock();
+  warnings.push(...drainLog(instance));
+
+  return {
+    canonical: bounded('canonical', canonical),
+    formula: bounded('formula', formula),
+    molecularWeight,
+    inchi: bounded('inchi', inchi),
+    inchikey,
+    svg: bounded('svg', svg),
+    molblock: bounded('molblock', molblock),
+  };
+}
+
+/**
+ * RDKit's SVG as a standalone document the renderer can show as an <img> data: URL. An <img> never runs scripts, but
+ * the SVG is also exported and could be opened elsewhere, so it is checked to be plain drawing: no script, event
+ * handler, foreignObject or link to anything outside itself. RDKit writes none of these (atom labels are paths), so a
+ * hit means something unexpected and the depiction is dropped rather than cleaned. The XML prolog is removed because
+ * it declares ISO-8859-1 while the text travels as UTF-8 (it is pure ASCII either way).
+ */
+export function safeSvg(svg: string, warnings: string[]): string | null {
+  const body = svg.replace(/^\s*<\?xml[^>]*\?>\s*/, '');
+  if (!body.startsWith('<svg')) {
+    warnings.push('No depiction: RDKit did not return an SVG document.');
+    return null;
+  }
+  const unsafe = /<script|<foreignObject|<iframe|<image|<use\b|\son[a-z]+\s*=|javascript:|(?:xlink:)?href\s*=\s*['"](?!#)/i.exec(body);
+  if (unsafe) {
+    warnings.push(`No depiction: RDKit's SVG contained "${unsafe[0].trim()}", which a plain drawing never needs.`);
+    return null;
+  }
+  return body;
+}
+
+function boundWarnings(warnings: string[]): string[] {
+  const unique = [...new Set(warnings.map((w) => clip(w, MOLECULE_LIMITS.warning)))];
+  if (unique.length <= MOLECULE_LIMITS.warnings) return unique;
+  return [...unique.slice(0, MOLECULE_LIMITS.warnings - 1), `${unique.length - MOLECULE_LIMITS.warnings + 1} more warnings not shown.`];
+}
