@@ -15,9 +15,14 @@ const ALIASES: Record<string, InlineTag> = { b: 'b', strong: 'b', i: 'i', em: 'i
 /** Elements dropped together with their content: code, embedded or foreign content, nothing a reader would call text. */
 const DROP_WITH_CONTENT = new Set([
   'script', 'style', 'template', 'noscript', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'svg', 'math',
-  'canvas', 'audio', 'video', 'picture', 'source', 'track', 'noembed', 'noframes', 'title', 'head', 'meta', 'link',
+  'canvas', 'audio', 'video', 'picture', 'source', 'track', 'noembed', 'noframes', 'title', 'meta', 'link',
   'base', 'img', 'image', 'input', 'select', 'textarea', 'button', 'hr', 'area', 'map', 'param', 'wbr', 'col', 'colgroup',
 ]);
+
+/** Elements whose content is code or embedded media, never text of the table. */
+export function dropsContent(tag: string): boolean {
+  return DROP_WITH_CONTENT.has(tag);
+}
 
 /** Block-level boundaries become a space in the text so words on either side do not run together. */
 const BLOCKISH = new Set([
@@ -166,4 +171,40 @@ export function cellContent(nodes: readonly T.ChildNode[], removed: Removed): { 
 export function sanitizeInlineHtml(html: string): { text: string; html: string } {
   const fragment = parseFragment(html);
   return cellContent(fragment.childNodes, newRemoved());
+}
+
+/** A stretch of cell text with the inline formatting in force over it (for spreadsheet rich text). */
+export interface InlineRun {
+  text: string;
+  bold: boolean;
+  italic: boolean;
+  underline: boolean;
+  vertAlign: 'superscript' | 'subscript' | null;
+}
+
+const UNESCAPES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
+
+/**
+ * Cell HTML → formatted runs. The HTML is first re-sanitised, so what is tokenised here is only our own restricted
+ * form (allowlisted tags without attributes, text escaped with the five entities above); a regular expression is then
+ * a complete reader of it, not an HTML parser.
+ */
+export function inlineRuns(html: string): InlineRun[] {
+  const clean = sanitizeInlineHtml(html).html;
+  const depth = { b: 0, i: 0, u: 0, sup: 0, sub: 0 };
+  const runs: InlineRun[] = [];
+  const push = (text: string): void => {
+    const vertAlign = depth.sup > 0 ? 'superscript' : depth.sub > 0 ? 'subscript' : null;
+    const run = { text, bold: depth.b > 0, italic: depth.i > 0, underline: depth.u > 0, vertAlign } as const;
+    const last = runs[runs.length - 1];
+    if (last && last.bold === run.bold && last.italic === run.italic && last.underline === run.underline && last.vertAlign === run.vertAlign) {
+      last.text += text;
+    } else runs.push({ ...run });
+  };
+  for (const m of clean.matchAll(/<(\/?)(b|i|u|sup|sub)>|<br>|[^<]+/g)) {
+    if (m[2]) depth[m[2] as keyof typeof depth] += m[1] ? -1 : 1;
+    else if (m[0] === '<br>') push('\n');
+    else push(m[0].replace(/&(amp|lt|gt|quot|#39);/g, (e) => UNESCAPES[e] ?? e));
+  }
+  return runs;
 }

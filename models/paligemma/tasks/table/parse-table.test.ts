@@ -219,6 +219,12 @@ describe('parseTable — malformed outputs', () => {
     ]);
   });
 
+  it('reports a script before the table, which the parser files under <head>', () => {
+    const t = parseTable('<script>fetch("//x")</script><table><tr><td>a</td></tr></table>');
+    expect(drawGrid(t)).toEqual([['a']]);
+    expect(t.warnings).toEqual(['Removed elements (with their content): <script>.']);
+  });
+
   it('shows the first of several tables and flattens a nested table to text', () => {
     const t = parseTable('<table><tr><td>outer<table><tr><td>in1</td><td>in2</td></tr></table></td></tr></table><table><tr><td>second</td></tr></table>');
     expect(drawGrid(t)).toEqual([['outer in1 in2']]);

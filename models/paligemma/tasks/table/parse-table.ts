@@ -5,7 +5,7 @@
 // text, entities), so the structure we lay out is the one a browser would show; cell content is then rebuilt from an
 // inline allowlist (inline-html.ts). Never throws: anything odd becomes a warning on a partial result.
 import { parse, type DefaultTreeAdapterTypes as T } from 'parse5';
-import { bump, cellContent, escapeHtml, newRemoved, type Removed } from './inline-html';
+import { bump, cellContent, dropsContent, escapeHtml, newRemoved, type Removed } from './inline-html';
 import { layoutRows, type SourceRow } from './layout';
 
 export interface TableCell {
@@ -77,7 +77,7 @@ function outsideCells(node: T.ParentNode, skip: T.Element | null, text: string[]
       if (v.trim()) text.push(v);
     } else if (isElement(child) && child !== skip) {
       if (!['html', 'head', 'body', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'td', 'th'].includes(child.tagName)) bump(removed.dropped, child.tagName);
-      outsideCells(child, skip, text, removed);
+      if (!dropsContent(child.tagName)) outsideCells(child, skip, text, removed);
     }
   }
 }
