@@ -88,7 +88,7 @@ describe('readNpz on broken input', () => {
 
   it('a corrupt member: CRC mismatch names the member', () => {
     const bad = good.slice();
-    bad[30 + 'w.npy'.length + 128] ^= 0xff; // a byte of the float data (after the 128-byte .npy header)
+    bad[30 + 'w.npy'.length + 128]! ^= 0xff; // a byte of the float data (after the 128-byte .npy header)
     expect(() => readNpz(bad, 'flip.npz')).toThrow('flip.npz: member "w.npy": CRC-32 mismatch: the member is corrupt');
   });
 
