@@ -113,7 +113,10 @@ export function chooseVariant(entry: CatalogEntry, dtype?: string): CatalogVaria
 
 /** Known download size of a variant, and whether part of it is unknown. */
 export function variantSize(entry: CatalogEntry, v: CatalogVariant): { knownBytes: number; complete: boolean } {
-  const parts = [entry.sharedBytes, v.sizes.vision_encoder, v.sizes.embed_tokens, v.sizes.decoder_model_merged];
+  const graphs = [v.sizes.vision_encoder, v.sizes.embed_tokens, v.sizes.decoder_model_merged];
+  // With no graph size known, the tokenizer alone would make a misleading lower bound: say nothing instead.
+  if (graphs.every((b) => b === null)) return { knownBytes: 0, complete: false };
+  const parts = [entry.sharedBytes, ...graphs];
   return { knownBytes: parts.reduce<number>((a, b) => a + (b ?? 0), 0), complete: parts.every((b) => b !== null) };
 }
 

@@ -1,0 +1,134 @@
+// `paliscope models list | download <id> [--dtype q4] | import <dir> [--reference] | remove <id|name>`
+// Downloads go to --models-dir (default: the app's models folder, <user data>/models). The hub is HF_ENDPOINT (or
+// PALISCOPE_HF_ENDPOINT, or --endpoint); a gated repository's token comes from HF_TOKEN, never from the command line
+// (where it would stay in the shell's history). Ctrl-C pauses a download; the same command resumes it.
+import { parseArgs } from 'node:util';
+import { ProgressBar } from '../progress-bar';
+import { chooseVariant, extraCatalogPaths, findEntry, installName, loadCatalog, variantSize, type CatalogEntry } from './catalog';
+import { DownloadControl, formatBytes, type DownloadProgress } from './downloader';
+import { isHubError } from './errors';
+import { HubClient, endpointFromEnv } from './hub-client';
+import { installFromHub } from './install';
+import { formatReport } from './local-import';
+import { ModelStore, defaultModelsDir } from './store';
+
+const USAGE = `usage: paliscope models list [--json]
+       paliscope models download <catalog id> [--dtype fp32|fp16|q8|int8|uint8|q4|q4f16|bnb4] [--concurrency N]
+       paliscope models import <dir> [--reference] [--name NAME]
+       paliscope models remove <id or name>
+common options: --models-dir DIR (default ${defaultModelsDir()}), --endpoint URL (default HF_ENDPOINT or
+  https://huggingface.co), --catalog FILE (extra catalog entries; also PALISCOPE_MODEL_CATALOG).
+A gated repository needs an access token in the environment variable HF_TOKEN.`;
+
+export function formatDuration(s: number): string {
+  if (!Number.isFinite(s)) return '?';
+  const t = Math.round(s);
+  if (t < 60) return `${t}s`;
+  if (t < 3600) return `${Math.floor(t / 60)}m${String(t % 60).padStart(2, '0')}s`;
+  return `${Math.floor(t / 3600)}h${String(Math.floor((t % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/** "12.3 MB / 2.1 GB · 8.4 MB/s · 4m10s left" — the same text the app shows. */
+export function progressDetail(p: DownloadProgress): string {
+  const parts = [`${formatBytes(p.doneBytes)} / ${formatBytes(p.totalBytes)}`];
+  if (p.bytesPerSecond !== null) parts.push(`${formatBytes(p.bytesPerSecond)}/s`);
+  if (p.etaSeconds !== null) parts.push(`${formatDuration(p.etaSeconds)} left`);
+  return parts.join(' · ');
+}
+
+function catalogRow(e: CatalogEntry, installed: Set<string>): string {
+  if (e.source.kind === 'bundled') return `  ${e.id.padEnd(28)} built in          ${e.tasks.join(', ')}`;
+  const dtypes = e.variants.map((v) => {
+    const size = variantSize(e, v);
+    const known = size.knownBytes > 0 ? ` ${size.complete ? '' : '≥'}${formatBytes(size.knownBytes)}` : '';
+    return `${installed.has(installName(e, v.dtype)) ? '*' : ''}${v.dtype}${known}`;
+  });
+  const flags = [e.gated ? 'gated (token)' : e.gated === null ? 'gating unknown' : null, e.source.confirmed ? null : 'repository unconfirmed'].filter(Boolean);
+  return `  ${e.id.padEnd(28)} ${String(e.resolution ?? '-').padEnd(4)} px  ${e.tasks.join(', ')}\n` +
+    `  ${' '.repeat(28)} ${e.source.repo}${flags.length ? ` (${flags.join('; ')})` : ''}\n  ${' '.repeat(28)} ${dtypes.join(', ')}`;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv, allowPositionals: true,
+      options: {
+        dtype: { type: 'string' }, 'models-dir': { type: 'string' }, endpoint: { type: 'string' }, catalog: { type: 'string', multiple: true },
+        concurrency: { type: 'string' }, reference: { type: 'boolean' }, name: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    process.stderr.write(`paliscope models: ${(e as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  const { values: v, positionals } = parsed;
+  const [action, arg] = positionals;
+  if (v.help || !action) { (v.help ? process.stdout : process.stderr).write(USAGE + '\n'); return v.help ? 0 : 2; }
+
+  const extra = process.env.PALISCOPE_MODELS_DIR ? [process.env.PALISCOPE_MODELS_DIR] : [];
+  const store = new ModelStore(v['models-dir'] ?? defaultModelsDir(), v['models-dir'] ? [] : extra);
+  try {
+    const catalog = loadCatalog([...extraCatalogPaths(), ...(v.catalog ?? [])]);
+    switch (action) {
+      case 'list': {
+        const models = store.list();
+        if (v.json) {
+          process.stdout.write(JSON.stringify({ folders: store.folders, installed: models, catalog }, null, 2) + '\n');
+          return 0;
+        }
+        const out: string[] = [`Installed (${store.folders.join(', ')}):`];
+        if (models.length === 0) out.push('  none');
+        for (const m of models) {
+          out.push(`  ${m.name.padEnd(36)} ${m.id}  ${(m.layout ?? '?').padEnd(14)} ${m.dtypes.join(',').padEnd(10)} ${String(m.resolution ?? '?').padStart(3)} px  ${formatBytes(m.bytes).padStart(8)}  ${m.source}`);
+          if (m.problem) out.push(`    problem: ${m.problem}`);
+        }
+        out.push('', 'Catalog (* = installed; sizes where published, ≥ when part is unknown):');
+        const names = new Set(models.map((m) => m.name));
+        for (const e of catalog) out.push(catalogRow(e, names));
+        process.stdout.write(out.join('\n') + '\n');
+        return 0;
+      }
+      case 'download': {
+        if (!arg) { process.stderr.write(`paliscope models download: which model? e.g. ${catalog[0]?.id ?? 'an id from `paliscope models list`'}\n`); return 2; }
+        const entry = findEntry(catalog, arg);
+        const variant = chooseVariant(entry, v.dtype);
+        const client = new HubClient({ endpoint: v.endpoint ?? endpointFromEnv(), token: process.env.HF_TOKEN || process.env.HUGGING_FACE_HUB_TOKEN || null });
+        const concurrency = v.concurrency ? Number(v.concurrency) : undefined;
+        if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 16)) throw new Error(`--concurrency "${v.concurrency}": expected 1 to 16`);
+        const control = new DownloadControl();
+        const onSigint = () => control.pause();
+        process.once('SIGINT', onSigint);
+        const bar = new ProgressBar(process.stderr, `${entry.id} ${variant.dtype}`);
+        try {
+          const r = await installFromHub({ client, entry, dtype: variant.dtype, modelsDir: store.primary, control, concurrency, onProgress: (p) => bar.update(p.doneBytes, p.totalBytes, progressDetail(p)) });
+          bar.clear();
+          process.stdout.write(`downloaded ${entry.id} (${r.dtype}, ${r.files} files, ${formatBytes(r.bytes)}${r.resumedBytes ? `, ${formatBytes(r.resumedBytes)} resumed` : ''}) from ${client.endpoint} to ${r.location}; every file matched the hub's checksum\n`);
+          return 0;
+        } finally {
+          bar.clear();
+          process.removeListener('SIGINT', onSigint);
+        }
+      }
+      case 'import': {
+        if (!arg) { process.stderr.write('paliscope models import: which folder?\n'); return 2; }
+        const r = await store.import(arg, v.reference ? 'reference' : 'copy', v.name);
+        process.stdout.write(`${formatReport(r.report)}\n${r.mode === 'copy' ? `copied to ${r.location}` : `using ${r.location} where it is`}\n`);
+        return 0;
+      }
+      case 'remove': {
+        if (!arg) { process.stderr.write('paliscope models remove: which model? (an id or name from `paliscope models list`)\n'); return 2; }
+        const r = await store.remove(arg);
+        process.stdout.write(r.deleted ? `deleted ${r.model.name} (${r.model.location}, ${formatBytes(r.model.bytes)} freed)\n` : `forgot ${r.model.location} (its files were left where they are)\n`);
+        return 0;
+      }
+      default:
+        process.stderr.write(`paliscope models: unknown action "${action}"\n${USAGE}\n`);
+        return 2;
+    }
+  } catch (err) {
+    const code = isHubError(err) ? err.code : null;
+    process.stderr.write(`paliscope models ${action}: ${(err as Error).message}\n`);
+    return code === 'PAUSED' ? 130 : 1;
+  }
+}
