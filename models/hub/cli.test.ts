@@ -110,7 +110,7 @@ describe('paliscope models', () => {
   it('imports a folder by copy and by reference after validating it, and refuses a broken one with a report', async () => {
     const copy = await cli('import', tiny.modelDir, '--name', 'my-tiny');
     expect(copy.code).toBe(0);
-    expect(copy.out).toMatch(/usable\n.*ok   files present: onnx-community layout; dtypes fp32[\s\S]*copied to .*my-tiny/);
+    expect(copy.out).toMatch(/usable\n.*ok {3}files present: onnx-community layout; dtypes fp32[\s\S]*copied to .*my-tiny/);
     const ref = await cli('import', tiny.modelDir, '--reference');
     expect(ref.code).toBe(0);
     const list = JSON.parse((await cli('list', '--json')).out) as { installed: Array<{ name: string; source: string; location: string }> };
@@ -124,7 +124,7 @@ describe('paliscope models', () => {
     rmSync(join(broken, 'onnx/embed_tokens.onnx'));
     const bad = await cli('import', broken);
     expect(bad.code).toBe(1);
-    expect(bad.err).toMatch(/cannot import .*broken:\n.*NOT usable\n  FAIL files present: .*embed_tokens/);
+    expect(bad.err).toMatch(/cannot import .*broken:\n.*NOT usable\n {2}FAIL files present: .*embed_tokens/);
     expect(readdirSync(modelsDir).filter((n) => !n.startsWith('.'))).toEqual(['my-tiny']);
   });
 });
