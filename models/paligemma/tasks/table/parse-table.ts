@@ -49,9 +49,18 @@ function excerpt(s: string, n = 60): string {
   return JSON.stringify(t.length > n ? `${t.slice(0, n)}…` : t);
 }
 
-function counts(m: Map<string, number>, wrap: (k: string) => string): string {
-  return [...m].map(([k, n]) => (n > 1 ? `${wrap(k)} ×${n}` : wrap(k))).join(', ');
+/** "a ×2, b" — at most `max` names (a hostile output can invent any number of tag names), each cut to 30 chars. */
+function counts(m: Map<string, number>, wrap: (k: string) => string, max = 12): string {
+  const shown = [...m].slice(0, max).map(([k, n]) => {
+    const name = wrap(k.length > 30 ? `${k.slice(0, 30)}…` : k);
+    return n > 1 ? `${name} ×${n}` : name;
+  });
+  return m.size > max ? `${shown.join(', ')} and ${m.size - max} more` : shown.join(', ');
 }
+
+/** The contract bounds warnings (count and length); ours stay far below, this only makes sure. */
+export const MAX_WARNINGS = 100;
+export const MAX_WARNING_LENGTH = 2_000;
 
 /** `<eos>` ends the answer (docs/paligemma.md §6); a trailing newline is decoder residue. */
 function clean(raw: string): string {
@@ -203,5 +212,6 @@ function parseUnsafe(raw: string): TableResult {
   });
   if (long > 0) warnings.push(`${long} cell(s) held more than ${MAX_CELL_TEXT} characters; cut, formatting dropped.`);
   const cols = out.reduce((w, c) => Math.max(w, c.col + c.colspan), 0);
-  return { rows, cols, cells: out, warnings };
+  const bounded = warnings.slice(0, MAX_WARNINGS).map((w) => (w.length > MAX_WARNING_LENGTH ? `${w.slice(0, MAX_WARNING_LENGTH - 1)}…` : w));
+  return { rows, cols, cells: out, warnings: bounded };
 }
