@@ -1,0 +1,76 @@
+// Golden **kern scores for the music tests: realistic GrandStaff-like piano excerpts (left hand in the first spine,
+// right hand in the second, as GrandStaff stores them) and malformed model outputs.
+
+const T = '\t';
+const score = (rows: string[][]): string => rows.map((r) => r.join(T)).join('\n') + '\n';
+
+/** D major, 3/4: chords, a tie across the bar, beams, a right-hand voice split (*^ … *v), a final barline. */
+export const PIANO_KERN = score([
+  ['!!!COM: Paliscope test piece'],
+  ['**kern', '**kern'],
+  ['*clefF4', '*clefG2'],
+  ['*k[f#c#]', '*k[f#c#]'],
+  ['*D:', '*D:'],
+  ['*M3/4', '*M3/4'],
+  ['=1', '=1'],
+  ['4D 4A', '8dL'],
+  ['.', '8f#J'],
+  ['4F# 4A', '4a'],
+  ['4A 4d', '[4dd'],
+  ['=2', '=2'],
+  ['*', '*^'],
+  ['2.D', '4dd]', '4f#'],
+  ['.', '8eeL', '8gL'],
+  ['.', '8ff#J', '8aJ'],
+  ['.', '4gg', '4b'],
+  ['=3', '=3', '=3'],
+  ['*', '*v', '*v'],
+  ['4DD 4D', '4.aa'],
+  ['8AAL', '.'],
+  ['8AJ', '8gg'],
+  ['4r', '4ff#'],
+  ['=4', '=4'],
+  ['2.D 2F# 2A', '2.dd 2.ff#'],
+  ['==', '=='],
+  ['*-', '*-'],
+]).replace(/^!!!COM: Paliscope test piece\t?/, '!!!COM: Paliscope test piece');
+
+/** MIDI pitches sounding in PIANO_KERN in onset order (ties merged: the tied d5 sounds once). */
+export const PIANO_NOTE_COUNT = 4 + 2 + 1 + 1 + 3 + 0 + 1 + 3 + 3 + 2 + 1 + 1 + 1 + 1 + 3 + 2 - 3;
+
+/** A line with three fields under two spines (line 7). */
+export const MISMATCHED_KERN = score([
+  ['**kern', '**kern'],
+  ['*clefF4', '*clefG2'],
+  ['*M4/4', '*M4/4'],
+  ['=1', '=1'],
+  ['4C', '4e'],
+  ['4D', '4f'],
+  ['4E', '4g', '4b'],
+  ['4F', '4a'],
+  ['*-', '*-'],
+]);
+
+/** Cut off mid-score (the model hit its token limit): no *- terminators. */
+export const TRUNCATED_KERN = score([
+  ['**kern', '**kern'],
+  ['*clefF4', '*clefG2'],
+  ['*k[b-]', '*k[b-]'],
+  ['*M2/4', '*M2/4'],
+  ['=1', '=1'],
+  ['8FL', '16r'],
+  ['.', '16ffLL'],
+  ['8cJ 8A', '16ee'],
+  ['.', '16ddJJ'],
+]).trimEnd();
+
+export const GARBAGE_KERN = 'The image shows a page of sheet music with two staves.';
+
+/** Bad tokens: a note without a duration and one without a pitch, on an otherwise sound score. */
+export const BAD_TOKENS_KERN = score([
+  ['**kern', '**kern'],
+  ['*clefF4', '*clefG2'],
+  ['4C', 'e'],
+  ['4D', '4xyz'],
+  ['*-', '*-'],
+]);

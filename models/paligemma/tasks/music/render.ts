@@ -1,0 +1,216 @@
+// Music score output → checked **kern, engraved SVG pages and the notes to play back.
+//
+// analyzeMusic never throws: every failure (oversized input, bekern that does not convert, a structural kern error,
+// Verovio failing to load or to import) ends up in `error` / `warnings`, with whatever could still be rendered. When the
+// kern has a structural error, the lines before it are rendered (closed with *- terminators) so the user sees how far
+// the output was sound; `valid` stays false and `error` names the position.
+
+import { bekernToKern } from './bekern';
+import { validateKern } from './validate';
+import { captureVerovioOutput, getVerovio, resetVerovio } from './verovio';
+
+export interface MusicError {
+  /** 1-based line in `kern`. */
+  line: number;
+  /** 1-based spine, null when the whole line is at fault. */
+  column: number | null;
+  message: string;
+}
+
+export interface MusicNote {
+  onMs: number;
+  offMs: number;
+  /** MIDI note number (60 = middle C). */
+  pitch: number;
+}
+
+export interface MusicResult {
+  /** The **kern text (after bekern conversion); error positions refer to its lines. */
+  kern: string;
+  /** Whether the raw output was bekern that had to be converted. */
+  converted: boolean;
+  valid: boolean;
+  error: MusicError | null;
+  /** One SVG document per page; empty when nothing could be engraved. */
+  svgPages: string[];
+  /** In onset order. */
+  notes: MusicNote[];
+  warnings: string[];
+}
+
+export const MUSIC_LIMITS = {
+  /** A GrandStaff system is a few kB of kern; 100 kB is far beyond any model's token budget. */
+  maxInputBytes: 100_000,
+  maxPages: 20,
+  maxNotes: 20_000,
+  maxWarnings: 50,
+} as const;
+
+/**
+ * Verovio layout options: A4-like page width in Verovio units, 40 % scale (a piano system is then about 700 px wide, a
+ * size the side panel shows without scaling), page height fitted to the content, no header / footer (a model's output
+ * has no title, and Verovio's footer would print its own name on every page).
+ */
+export const VEROVIO_OPTIONS = {
+  inputFrom: 'humdrum',
+  pageWidth: 2100,
+  pageHeight: 2970,
+  adjustPageHeight: true,
+  scale: 40,
+  header: 'none',
+  footer: 'none',
+  breaks: 'auto',
+  svgViewBox: true,
+  svgRemoveXlink: true,
+} as const;
+
+export async function analyzeMusic(raw: string): Promise<MusicResult> {
+  const warnings: string[] = [];
+  const bytes = new TextEncoder().encode(raw).length;
+  if (bytes > MUSIC_LIMITS.maxInputBytes) {
+    return failed('', false, {
+      line: 1,
+      column: null,
+      message: `the music output is ${Math.round(bytes / 1000)} kB; the limit is ${MUSIC_LIMITS.maxInputBytes / 1000} kB`,
+    }, warnings);
+  }
+
+  const conversion = bekernToKern(raw);
+  warnings.push(...conversion.warnings);
+  const { kern, converted } = conversion;
+  const check = validateKern(kern);
+  warnings.push(...check.warnings.map((w) => w.message));
+  if (check.errors.length > 1) warnings.push(...check.errors.slice(1).map((e) => e.message));
+  const error = check.error ? { line: check.error.line, column: check.error.column, message: check.error.message } : null;
+
+  if (check.renderable === '') return failed(kern, converted, error, warnings);
+  if (!check.valid) warnings.push(`rendered the part before line ${check.error!.line} only`);
+
+  const engraved = await engrave(check.renderable);
+  warnings.push(...engraved.warnings);
+  return {
+    kern,
+    converted,
+    valid: check.valid && engraved.error === null,
+    error: error ?? (engraved.error ? { line: 1, column: null, message: engraved.error } : null),
+    svgPages: engraved.svgPages,
+    notes: engraved.notes,
+    warnings: warnings.slice(0, MUSIC_LIMITS.maxWarnings),
+  };
+}
+
+interface Engraving {
+  svgPages: string[];
+  notes: MusicNote[];
+  warnings: string[];
+  error: string | null;
+}
+
+/** Loads checked kern into the shared toolkit and renders it; never throws. */
+export async function engrave(kern: string): Promise<Engraving> {
+  const out: Engraving = { svgPages: [], notes: [], warnings: [], error: null };
+  const toolkit = await loadKern(kern, out);
+  if (!toolkit) return out;
+  try {
+    const pageCount = toolkit.getPageCount();
+    if (pageCount > MUSIC_LIMITS.maxPages) out.warnings.push(`the score has ${pageCount} pages; showing the first ${MUSIC_LIMITS.maxPages}`);
+    for (let page = 1; page <= Math.min(pageCount, MUSIC_LIMITS.maxPages); page++) out.svgPages.push(toolkit.renderToSVG(page, false));
+    out.notes = notesFromTimemap(toolkit, kern);
+    if (out.notes.length >= MUSIC_LIMITS.maxNotes) out.warnings.push(`playback keeps the first ${MUSIC_LIMITS.maxNotes} notes`);
+  } catch (error) {
+    out.error = `Verovio could not render the score: ${describe(error)}`;
+    await resetVerovio().catch(() => undefined);
+  }
+  return out;
+}
+
+/** The shared toolkit with `kern` loaded, or null (with out.error set) when Verovio cannot load it. */
+export async function loadKern(kern: string, out: { warnings: string[]; error: string | null }): Promise<import('verovio/esm').VerovioToolkit | null> {
+  let toolkit;
+  try {
+    toolkit = await getVerovio();
+  } catch (error) {
+    out.error = `the music engraver (Verovio) did not load: ${describe(error)}`;
+    return null;
+  }
+  try {
+    toolkit.setOptions({ ...VEROVIO_OPTIONS });
+    const { value: loaded, output } = captureVerovioOutput(() => toolkit.loadData(kern));
+    out.warnings.push(...verovioMessages(output, toolkit.getLog()));
+    if (!loaded || toolkit.getPageCount() === 0) {
+      out.error = 'Verovio could not read the kern';
+      return null;
+    }
+    return toolkit;
+  } catch (error) {
+    out.error = `Verovio rejected the kern: ${describe(error)}`;
+    await resetVerovio().catch(() => undefined);
+    return null;
+  }
+}
+
+/**
+ * Sounding notes from Verovio's timemap. The timemap lists both halves of a tied note; a note whose kern token ends or
+ * continues a tie (`]`, `_`) extends the same-pitch note that stops where it starts instead of sounding again. Verovio
+ * names notes imported from Humdrum `note-L<line>F<field>[S<chord note>]`, which is how we find the token.
+ */
+function notesFromTimemap(toolkit: import('verovio/esm').VerovioToolkit, kern: string): MusicNote[] {
+  const lines = kern.split('\n');
+  const timemap = toolkit.renderToTimemap({ includeMeasures: false, includeRests: false });
+  const onsets = new Map<string, number>();
+  const notes: MusicNote[] = [];
+  for (const entry of timemap) {
+    for (const id of entry.on ?? []) onsets.set(id, entry.tstamp);
+    for (const id of entry.off ?? []) {
+      const onMs = onsets.get(id);
+      if (onMs === undefined || notes.length >= MUSIC_LIMITS.maxNotes) continue;
+      const { pitch } = toolkit.getMIDIValuesForElement(id);
+      if (!Number.isInteger(pitch) || pitch < 0 || pitch > 127) continue;
+      if (endsTie(lines, id)) {
+        const tied = notes.findLast((n) => n.pitch === pitch && n.offMs === onMs);
+        if (tied) {
+          tied.offMs = entry.tstamp;
+          continue;
+        }
+      }
+      notes.push({ onMs, offMs: entry.tstamp, pitch });
+    }
+  }
+  return notes.sort((a, b) => a.onMs - b.onMs || a.pitch - b.pitch);
+}
+
+function endsTie(lines: string[], id: string): boolean {
+  const m = /^note-L(\d+)F(\d+)(?:S(\d+))?$/.exec(id);
+  if (!m) return false;
+  const field = lines[Number(m[1]) - 1]?.split('\t')[Number(m[2]) - 1];
+  const token = field?.split(' ')[m[3] ? Number(m[3]) - 1 : 0];
+  return token !== undefined && /[\]_]/.test(token);
+}
+
+/** Verovio's console lines → short warnings (the repeated "Line is:" context is dropped). */
+function verovioMessages(output: string[], log: string): string[] {
+  const lines = [...output, ...log.split('\n')]
+    .flatMap((l) => l.split('\n'))
+    .map((l) => l.replace(/^!!/, '').trim())
+    .filter((l) => l !== '' && !/^(Line is|Previous line is):/.test(l));
+  return [...new Set(lines)].slice(0, 10).map((l) => `Verovio: ${l}`);
+}
+
+function failed(kern: string, converted: boolean, error: MusicError | null, warnings: string[]): MusicResult {
+  return {
+    kern,
+    converted,
+    valid: false,
+    error: error ?? { line: 1, column: null, message: 'nothing to render' },
+    svgPages: [],
+    notes: [],
+    warnings: warnings.slice(0, MUSIC_LIMITS.maxWarnings),
+  };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  // A C++ exception thrown inside the module surfaces as a bare WebAssembly.Exception with no message.
+  if (typeof WebAssembly.Exception === 'function' && error instanceof WebAssembly.Exception) return 'an internal error in its Humdrum reader';
+  return String(error);
+}

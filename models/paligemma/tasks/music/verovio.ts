@@ -1,0 +1,78 @@
+// One Verovio toolkit per process, built on first use (the Humdrum-enabled WebAssembly module is 12 MB of JavaScript
+// and takes about half a second to instantiate, so nothing loads it until a music result needs it).
+//
+// `verovio/wasm-hum` is the build with the Humdrum (**kern) importer; `verovio/esm` is the toolkit class that wraps
+// either module. Verovio's Humdrum reader reports problems only by writing to the module's stdout / stderr, which this
+// build binds to console.log / console.error when the module is created (it ignores the usual Emscripten
+// `print` / `printErr` overrides). So while the module is being created we install forwarding functions in their place;
+// the module binds those, and `captureVerovioOutput` can then collect what a call prints instead of letting it reach the
+// process's stderr. Outside a capture the functions forward to the real console unchanged.
+
+import createVerovioModule from 'verovio/wasm-hum';
+import { VerovioToolkit } from 'verovio/esm';
+
+let sink: string[] | null = null;
+let toolkitPromise: Promise<VerovioToolkit> | null = null;
+let moduleInstance: unknown = null;
+let loadMs = 0;
+
+export async function getVerovio(): Promise<VerovioToolkit> {
+  toolkitPromise ??= createToolkit();
+  try {
+    return await toolkitPromise;
+  } catch (error) {
+    toolkitPromise = null; // let a later call retry
+    throw error;
+  }
+}
+
+/** Milliseconds the first load took (0 before it). */
+export function verovioLoadMs(): number {
+  return loadMs;
+}
+
+/**
+ * A fresh toolkit on the already-loaded module. A Humdrum import that aborts with a WebAssembly exception can leave the
+ * toolkit's document half-built, so callers replace it after one.
+ */
+export async function resetVerovio(): Promise<VerovioToolkit> {
+  await getVerovio();
+  const fresh = new VerovioToolkit(moduleInstance as ConstructorParameters<typeof VerovioToolkit>[0]);
+  toolkitPromise = Promise.resolve(fresh);
+  return fresh;
+}
+
+/** Runs fn, returning its result and the lines Verovio printed meanwhile (they do not reach the console). */
+export function captureVerovioOutput<T>(fn: () => T): { value: T; output: string[] } {
+  const previous = sink;
+  const lines: string[] = [];
+  sink = lines;
+  try {
+    return { value: fn(), output: lines };
+  } finally {
+    sink = previous;
+  }
+}
+
+async function createToolkit(): Promise<VerovioToolkit> {
+  const started = performance.now();
+  const realLog = console.log;
+  const realError = console.error;
+  const forward =
+    (real: (...args: unknown[]) => void) =>
+    (...args: unknown[]): void => {
+      if (sink) sink.push(args.map(String).join(' '));
+      else real.apply(console, args);
+    };
+  console.log = forward(realLog);
+  console.error = forward(realError);
+  try {
+    moduleInstance = await createVerovioModule();
+  } finally {
+    console.log = realLog;
+    console.error = realError;
+  }
+  const toolkit = new VerovioToolkit(moduleInstance as ConstructorParameters<typeof VerovioToolkit>[0]);
+  loadMs = performance.now() - started;
+  return toolkit;
+}
