@@ -27,7 +27,7 @@ const MAX_NAME = 80;
  */
 function oneLine(text: string, max: number): string {
   return text
-    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')
+    .replace(/\p{Cc}+/gu, ' ')
     .trim()
     .slice(0, max);
 }

@@ -52,9 +52,9 @@ export function rdkitWasmPath(): string {
 async function instantiate(): Promise<RdkitInstance> {
   const started = performance.now();
   const wasmPath = rdkitWasmPath();
-  let wasmBinary: Buffer;
+  let wasmBinary: Uint8Array<ArrayBuffer>;
   try {
-    wasmBinary = readFileSync(wasmPath);
+    wasmBinary = new Uint8Array(readFileSync(wasmPath));
   } catch (err) {
     throw new Error(`RDKit could not be loaded: cannot read ${wasmPath}: ${(err as Error).message}`);
   }
