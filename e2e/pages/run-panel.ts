@@ -1,5 +1,6 @@
 // The "Ask model" tab of the right panel: the model prompt box, the run in flight or shown, and
 // the page's run history.
+import { readFile } from 'node:fs/promises';
 import { expect, type Locator, type Page } from '@playwright/test';
 
 export type RunPanelState = 'idle' | 'running' | 'done' | 'cancelled' | 'error';
@@ -32,6 +33,16 @@ export class RunPanel {
   readonly objects: Locator;
   readonly objectEntries: Locator;
   readonly warnings: Locator;
+  /** The parsed result (data-result-kind says which view), the Export menu, and the Paste output form. */
+  readonly result: Locator;
+  readonly exportButton: Locator;
+  readonly pasteOpen: Locator;
+  readonly pasteTask: Locator;
+  readonly pastePrompt: Locator;
+  readonly pasteText: Locator;
+  readonly pasteSubmit: Locator;
+  readonly pasteError: Locator;
+  readonly uncertainTokens: Locator;
 
   constructor(page: Page) {
     this.tab = page.getByTestId('tab-model');
@@ -60,6 +71,33 @@ export class RunPanel {
     this.objects = this.root.getByTestId('run-objects');
     this.objectEntries = this.root.getByTestId('run-object');
     this.warnings = this.root.getByTestId('run-warnings');
+    this.result = this.root.getByTestId('run-result');
+    this.exportButton = this.root.getByTestId('run-export');
+    this.pasteOpen = this.root.getByTestId('run-paste-open');
+    this.pasteTask = this.root.getByTestId('run-paste-task');
+    this.pastePrompt = this.root.getByTestId('run-paste-prompt');
+    this.pasteText = this.root.getByTestId('run-paste-text');
+    this.pasteSubmit = this.root.getByTestId('run-paste-submit');
+    this.pasteError = this.root.getByTestId('run-paste-error');
+    this.uncertainTokens = this.root.getByTestId('run-token-uncertain');
+  }
+
+  /** Pastes a raw output for a task and waits for main's parsed result to show. */
+  async paste(task: string, text: string, prompt = ''): Promise<void> {
+    if (!(await this.pasteText.isVisible())) await this.pasteOpen.click();
+    await this.pasteTask.selectOption(task);
+    await this.pastePrompt.fill(prompt);
+    await this.pasteText.fill(text);
+    await this.pasteSubmit.click();
+    await expect(this.pasteText).toHaveCount(0);
+    await this.expectState('done');
+  }
+
+  /** Exports the shown run's result; the file arrives as a download. */
+  async export(format: string): Promise<{ name: string; bytes: Buffer }> {
+    await this.exportButton.click();
+    const [download] = await Promise.all([this.root.page().waitForEvent('download'), this.root.getByTestId(`run-export-${format}`).click()]);
+    return { name: download.suggestedFilename(), bytes: await readFile(await download.path()) };
   }
 
   async open(): Promise<void> {

@@ -226,6 +226,20 @@ describe('runs.start', () => {
     expect(await services.dispatcher.call('runs.list', { documentId: 'nosuchdocument' }, caller)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 
+  it('runs.paste parses another runtime\'s output on the page as the app renders it; runs.export writes it', async () => {
+    const doc = (await call<Array<{ id: string; pages: Array<{ width: number; height: number }> }>>('documents.list', {})).find((d) => d.id === documentId)!;
+    const pasted = await call<RunRecord>('runs.paste', { documentId, page: 0, task: 'ocr-boxes', text: '<loc0000><loc0000><loc1023><loc1023> WHOLE' });
+    expect(pasted).toMatchObject({ source: 'pasted', status: 'done', model: { id: 'pasted' }, prompt: { task: 'ocr-boxes', text: '' } });
+    expect(pasted.parsed).toEqual({ kind: 'boxes', task: 'ocr-boxes', width: doc.pages[0]!.width, height: doc.pages[0]!.height, objects: [{ label: 'WHOLE', box: [0, 0, doc.pages[0]!.width, doc.pages[0]!.height] }], warnings: [] });
+    expect((await call<RunRecord[]>('runs.list', { documentId, page: 0 }))[0]!.id).toBe(pasted.id);
+    const file = await call<{ fileName: string; bytes: Uint8Array }>('runs.export', { documentId, runId: pasted.id, format: 'txt' });
+    expect(new TextDecoder().decode(file.bytes)).toBe(`0\t0\t${doc.pages[0]!.width}\t${doc.pages[0]!.height}\tWHOLE\n`);
+    expect(await services.dispatcher.call('runs.paste', { documentId, page: 99, task: 'caption', text: 'x' }, caller)).toMatchObject({ ok: false, error: { code: 'PAGE_OUT_OF_RANGE' } });
+    expect(await services.dispatcher.call('runs.paste', { documentId, page: 0, task: 'caption', text: '' }, caller)).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', message: expect.stringContaining('the pasted output is empty') } });
+    expect(await services.dispatcher.call('runs.export', { documentId, runId: 'nosuchrun', format: 'json' }, caller)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await services.dispatcher.call('runs.export', { documentId, runId: pasted.id, format: 'xlsx' }, caller)).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
+  });
+
   it('closing the document forgets its runs', async () => {
     expect(services.runs.list(documentId).length).toBeGreaterThan(0);
     await call('documents.close', { documentId });
@@ -234,12 +248,13 @@ describe('runs.start', () => {
 });
 
 describe('parseRun', () => {
-  it('parses detect and segment runs only, in the given page size', () => {
+  it('parses box tasks in the given page size, and every other task without one', async () => {
     const text = '<loc0000><loc0000><loc1023><loc0511> left half ; <loc0001><loc0002>';
-    const p = parseRun({ prompt: { task: 'detect', text: 'x' }, text }, { width: 2046, height: 300 });
-    expect(p).toEqual({ task: 'detect', width: 2046, height: 300, objects: [{ label: 'left half', box: [0, 0, 1022, 300] }], warnings: ['object 2: 2 loc tokens, need 4; skipped'] });
-    expect(parseRun({ prompt: { task: 'caption', text: 'en' }, text }, { width: 10, height: 10 })).toBeUndefined();
-    expect(parseRun({ prompt: { task: 'detect', text: 'x' }, text: '' }, { width: 10, height: 10 })).toBeUndefined();
-    expect(parseRun({ prompt: { task: 'segment', text: 'x' }, text }, null)).toBeUndefined();
+    const p = await parseRun({ prompt: { task: 'detect', text: 'x' }, text }, { width: 2046, height: 300 });
+    expect(p).toEqual({ kind: 'boxes', task: 'detect', width: 2046, height: 300, objects: [{ label: 'left half', box: [0, 0, 1022, 300] }], warnings: ['object 2: 2 loc tokens, need 4; skipped'] });
+    expect(await parseRun({ prompt: { task: 'caption', text: 'en' }, text: 'a page of text' }, null)).toEqual({ kind: 'text', task: 'caption', text: 'a page of text', warnings: [] });
+    expect(await parseRun({ prompt: { task: 'vsr', text: 'x' }, text: 'true' }, null)).toMatchObject({ kind: 'verdict', answer: true });
+    expect(await parseRun({ prompt: { task: 'detect', text: 'x' }, text: '' }, { width: 10, height: 10 })).toBeUndefined();
+    expect(await parseRun({ prompt: { task: 'segment', text: 'x' }, text }, null)).toBeUndefined();
   });
 });

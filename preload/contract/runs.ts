@@ -12,6 +12,8 @@ export { PREFIX_TASKS, promptText } from './run-tasks';
 /** What a run is for: it picks the prompt's prefix and how main parses the output (run-tasks.ts). */
 export const RunTask = z.enum(RUN_TASKS);
 export type RunTask = z.infer<typeof RunTask>;
+/** A prompt as a record keeps it: pasted outputs may not say what prompt they answered. */
+const RunPromptFields = z.object({ task: RunTask, text: z.string().max(2000) });
 export const RunPrompt = z
   .object({ task: RunTask, text: z.string().max(2000).refine((t) => !/[\n\r]/.test(t), 'one line (PaliGemma ends the prompt at a newline)') })
   .strict()
@@ -111,7 +113,7 @@ export const RunRecord = z.object({
   documentId: Id,
   page: z.number().int().nonnegative(),
   model: z.object({ id: Id, name: z.string(), location: z.string() }),
-  prompt: RunPrompt,
+  prompt: RunPromptFields,
   /** The exact prompt string the model read. */
   promptText: z.string(),
   maxNewTokens: z.number().int(),
