@@ -2,6 +2,7 @@
 // content hash (a moved file is the same document, an edited one a new one) and each of its pages becomes a batch
 // item. The same request made again finds its batch by signature and adds only what is new, so a re-run resumes.
 import { createHash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Store } from '../store/store';
 import { fileIdentity } from '../store/hash';
@@ -49,7 +50,9 @@ export async function enqueueBatch(store: Store, request: BatchRequest, inspect:
       const id = await fileIdentity(path);
       const { pages } = await inspect(path);
       if (!pages.length) throw new Error('the document has no pages');
-      const { document, match } = store.registerDocument({ path, sha256: id.sha256, pageCount: pages.length, size: id.size, mtimeMs: id.mtimeMs });
+      // A copy of a file already known keeps the original's path (same content, same document, same pages).
+      const stillHolds = (old: string) => { try { return existsSync(old) && statSync(old).size === id.size; } catch { return false; } };
+      const { document, match } = store.registerDocument({ path, sha256: id.sha256, pageCount: pages.length, size: id.size, mtimeMs: id.mtimeMs }, { stillHolds });
       const records = store.ensurePages(document.id, pages.map((p) => ({ index: p.index, width: p.width, height: p.height })));
       added += store.addBatchItems(batch.id, records.map((p) => p.id));
       documents.push({ path, documentId: document.id, pages: records.length, match });

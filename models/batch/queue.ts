@@ -63,9 +63,14 @@ export class BatchQueue {
     return this.#running;
   }
 
-  /** Stops after the page in progress is finished and kept; run() resolves, status 'paused'. */
-  pause(): void {
-    if (this.#running) this.#stopping ??= 'pause';
+  /**
+   * Stops after the page in progress is finished and kept; run() resolves, status 'paused'. With `abandonCurrent`
+   * (Ctrl-C in the CLI) the page in progress is stopped too and goes back to the queue, to run again on resume.
+   */
+  pause(opts: { abandonCurrent?: boolean } = {}): void {
+    if (!this.#running) return;
+    this.#stopping ??= 'pause';
+    if (opts.abandonCurrent) this.#controller.abort();
   }
 
   /** Stops now: the page in progress is abandoned (nothing of it is kept), the queued items are marked cancelled. */

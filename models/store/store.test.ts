@@ -50,6 +50,8 @@ describe('Store', () => {
     expect(s.registerDocument({ path: '/x/a.pdf', sha256: sha('1'), pageCount: 3, size: 10 }).match).toBe('unchanged');
     const moved = s.registerDocument({ path: '/y/renamed.pdf', sha256: sha('1'), pageCount: 3, size: 10 });
     expect(moved).toMatchObject({ match: 'moved', document: { id: a.document.id, path: '/y/renamed.pdf' } });
+    // A copy (the old path still holds the bytes) is the same document and keeps its path.
+    expect(s.registerDocument({ path: '/z/copy.pdf', sha256: sha('1'), pageCount: 3, size: 10 }, { stillHolds: (p) => p === '/y/renamed.pdf' })).toMatchObject({ match: 'duplicate', document: { id: a.document.id, path: '/y/renamed.pdf' } });
     const edited = s.registerDocument({ path: '/y/renamed.pdf', sha256: sha('2'), pageCount: 4, size: 12 });
     expect(edited.match).toBe('changed');
     expect(edited.document.id).not.toBe(a.document.id);

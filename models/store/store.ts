@@ -118,13 +118,15 @@ export class Store {
 
   /**
    * Records a document file by its content hash (see DocumentMatch): the same bytes found under a new path are the
-   * same document (moved), new bytes at a known path are a new document linked from the old one (changed).
+   * same document (moved, or a duplicate when `stillHolds(oldPath)` says the old path still has them), new bytes at a
+   * known path are a new document linked from the old one (changed). The store never touches the file system itself.
    */
-  registerDocument(input: DocumentInput): { document: DocumentRecord; match: DocumentMatch } {
+  registerDocument(input: DocumentInput, opts: { stillHolds?: (oldPath: string) => boolean } = {}): { document: DocumentRecord; match: DocumentMatch } {
     return this.db.transaction(() => {
       const byHash = this.db.prepare('SELECT * FROM documents WHERE sha256 = ?').get(input.sha256) as Row | undefined;
       if (byHash) {
         const moved = byHash.path !== input.path;
+        if (moved && opts.stillHolds?.(byHash.path as string)) return { document: toDocument(byHash), match: 'duplicate' as DocumentMatch };
         this.db.prepare('UPDATE documents SET path = ?, size = ?, mtime_ms = ?, page_count = ? WHERE id = ?')
           .run(input.path, input.size, input.mtimeMs ?? null, input.pageCount, byHash.id);
         return { document: this.document(byHash.id as number)!, match: (moved ? 'moved' : 'unchanged') as DocumentMatch };

@@ -28,10 +28,11 @@ export interface DocumentInput {
 
 /**
  * What `Store.registerDocument` found: 'new' content; 'unchanged' (same path, same hash); 'moved' (content known under
- * another path: the record now points here); 'changed' (the file at a known path has new content: a new record, and
- * the old one is linked to it by `replacedBy`).
+ * another path that no longer holds it: the record now points here); 'duplicate' (content known under another path
+ * that still exists: a copy, the record keeps its path); 'changed' (the file at a known path has new content: a new
+ * record, and the old one is linked to it by `replacedBy`).
  */
-export type DocumentMatch = 'new' | 'unchanged' | 'moved' | 'changed';
+export type DocumentMatch = 'new' | 'unchanged' | 'moved' | 'duplicate' | 'changed';
 
 export interface PageRecord {
   id: number;
