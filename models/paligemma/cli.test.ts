@@ -2,7 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
 import { run } from './cli';
+import { analyzeOutput } from './tasks/analyze';
 import { prepareTinyModel, type TinyModel } from './test-fixture';
 import { testImagePng } from './test-images';
 
@@ -49,6 +51,20 @@ describe('paliscope run', () => {
     const err = sink();
     expect(await run(['--model', m.modelDir, '--image', imagePath, '--prompt', 'x', '--beams', '2', '--top-p', '0.9'], { stdout: sink().w, stderr: err.w })).toBe(2);
     expect(err.text()).toMatch(/exclude each other/);
+  });
+
+  it('--task parses its own output as paliscope parse would, boxes in the image pixels', async () => {
+    const out = sink();
+    const args = ['--model', m.modelDir, '--image', imagePath, '--prompt', 'detect cat', '--max-new-tokens', '24', '--threads', '1', '--seed', '0', '--task', 'detect', '--json'];
+    expect(await run(args, { stdout: out.w, stderr: sink().w })).toBe(0);
+    const j = JSON.parse(out.text()) as { text: string; parsed: { kind: string; width: number; height: number; objects: unknown[] } };
+    const meta = await sharp(imagePath).metadata();
+    expect(j.parsed).toMatchObject({ kind: 'boxes', task: 'detect', width: meta.width, height: meta.height });
+    // The random model's output is arbitrary: the point is that the CLI's parse is the shared analyzer's.
+    expect(j.parsed).toEqual(await analyzeOutput('detect', j.text, { size: { width: meta.width!, height: meta.height! } }));
+    const err = sink();
+    expect(await run(['--model', m.modelDir, '--image', imagePath, '--prompt', 'x', '--task', 'poem'], { stdout: sink().w, stderr: err.w })).toBe(2);
+    expect(err.text()).toMatch(/--task poem: expected one of/);
   });
 
   it('exit 2 with usage on bad arguments, 1 with the error code on a missing model', async () => {

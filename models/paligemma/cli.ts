@@ -4,6 +4,8 @@ import { isEngineError } from '../runtime/errors';
 import { DTYPES, type Dtype, type ProviderName } from '../runtime/plan';
 import type { Strategy } from '../runtime/decode';
 import { createPaliGemma } from './engine';
+import { analyzeOutput, ANALYZE_TASKS, type AnalyzeTask } from './tasks/analyze';
+import { taskOfPrompt } from './tasks/parse';
 
 const PROVIDERS: ProviderName[] = ['cpu', 'cuda', 'dml', 'coreml'];
 
@@ -22,7 +24,10 @@ options:
   --provider P        execution provider to try first: ${PROVIDERS.join(', ')} (CPU stays as fallback)
   --threads N         intra-op threads (default: physical cores)
   --resampler R       image resize: sharp (default, fast) or pillow (exact Hugging Face parity, slower)
-  --json              print { text, tokens: [{ id, text, logprob }], timings, provider } instead of streaming text
+  --task TASK         parse the output as ${ANALYZE_TASKS.join(', ')} (as paliscope parse does,
+                      boxes in the image's pixels) and print the parsed JSON after the text; with --json it
+                      is the "parsed" field. Without --task, --json still parses prompts with a known prefix.
+  --json              print { text, tokens: [{ id, text, logprob }], timings, provider, parsed? } instead of streaming text
   -v, --verbose       log the session plan and timings on stderr
   -h, --help          show this help
 `;
@@ -52,7 +57,7 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
         'max-new-tokens': { type: 'string' }, 'max-tokens': { type: 'string' }, beams: { type: 'string' }, sample: { type: 'boolean' },
         temperature: { type: 'string' }, 'top-k': { type: 'string' }, 'top-p': { type: 'string' }, seed: { type: 'string' },
         dtype: { type: 'string' }, provider: { type: 'string' }, threads: { type: 'string' }, resampler: { type: 'string' },
-        json: { type: 'boolean' }, verbose: { type: 'boolean', short: 'v' }, help: { type: 'boolean', short: 'h' },
+        task: { type: 'string' }, json: { type: 'boolean' }, verbose: { type: 'boolean', short: 'v' }, help: { type: 'boolean', short: 'h' },
       },
     }).values;
   } catch (e) {
@@ -61,7 +66,10 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
   }
   if (a.help) { io.stdout.write(USAGE); return 0; }
   let strategy: Strategy, maxNewTokens: number, threads: number | undefined;
+  let task: AnalyzeTask | undefined;
   try {
+    if (a.task !== undefined && !(ANALYZE_TASKS as readonly string[]).includes(a.task)) throw new Error(`--task ${a.task}: expected one of ${ANALYZE_TASKS.join(', ')}`);
+    task = a.task as AnalyzeTask | undefined;
     for (const k of ['model', 'image', 'prompt'] as const) if (a[k] === undefined) throw new Error(`--${k} is required`);
     if (a.dtype !== undefined && !(DTYPES as readonly string[]).includes(a.dtype)) throw new Error(`--dtype ${a.dtype}: expected one of ${DTYPES.join(', ')}`);
     if (a.provider !== undefined && !PROVIDERS.includes(a.provider as ProviderName)) throw new Error(`--provider ${a.provider}: expected one of ${PROVIDERS.join(', ')}`);
@@ -95,15 +103,19 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
       image: a.image!, prompt: a.prompt!, maxNewTokens, strategy, signal: ac.signal,
       onToken: streaming ? (t) => io.stdout.write(t.text) : undefined,
     });
+    const parseAs = task ?? (a.json ? taskOfPrompt(a.prompt!) : undefined);
+    const parsed = parseAs ? await analyzeOutput(parseAs, r.text, { size: r.image }) : undefined;
     if (a.json) {
       const tokens = r.ids.map((id, i) => ({ id, text: engine!.tokenizer.decode([id]), logprob: r.logprobs[i] }));
       // One word when every component ran on the same provider, as the app shows it.
       const used = [...new Set(Object.values(engine.providers))];
       const provider = used.length === 1 ? used[0] : engine.providers;
-      io.stdout.write(JSON.stringify({ text: r.text, tokens, timings: r.timings, provider, finishReason: r.finishReason, promptTokens: r.promptTokens, plan: engine.plan }, null, 1) + '\n');
+      io.stdout.write(JSON.stringify({ text: r.text, tokens, timings: r.timings, provider, finishReason: r.finishReason, promptTokens: r.promptTokens, plan: engine.plan, ...(parsed ? { parsed } : {}) }, null, 1) + '\n');
     } else {
       io.stdout.write(streaming ? '\n' : `${r.text}\n`);
+      if (parsed) io.stdout.write(`${JSON.stringify(parsed, null, 2)}\n`);
     }
+    for (const w of parsed?.warnings ?? []) io.stderr.write(`paliscope run: warning: ${w}\n`);
     const t = r.timings;
     log(`tokens ${r.ids.length} (${r.finishReason}); preprocess ${t.preprocessMs.toFixed(1)} ms, vision ${t.visionMs.toFixed(1)} ms, prefill ${t.prefillMs.toFixed(1)} ms, ttft ${t.timeToFirstTokenMs.toFixed(1)} ms, decode ${t.decodeTokensPerSecond?.toFixed(1) ?? '-'} tok/s, peak RSS ${(t.peakRssBytes / 1e6).toFixed(0)} MB`);
     return 0;
