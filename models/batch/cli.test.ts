@@ -137,6 +137,18 @@ describe('paliscope batch', () => {
     rmSync(join(dir, 'docs', 'copy.png'));
   }, 60_000);
 
+  it('ocr-builtin runs Paliscope\'s own OCR, no --model needed', async () => {
+    const project = join(dir, 'builtin.paliscope');
+    const out = sink(), err = sink();
+    expect(await run([docs.png, '--task', 'ocr-builtin', '--project', project, '--threads', '1'], { stdout: out.w, stderr: err.w })).toBe(0);
+    expect(out.text()).toMatch(/1 of 1 pages done/);
+    const s = Store.open(project);
+    const [r] = s.results();
+    expect(r!.run).toMatchObject({ task: 'ocr-builtin', modelId: 'builtin-ppocr', prompt: '', provider: 'cpu', logprobs: null, status: 'done' });
+    expect(r!.run.parsed).toMatchObject({ task: 'ocr-builtin', width: 200, height: 120, lines: [] });
+    s.close();
+  }, 60_000);
+
   it('exit 2 with the reason on bad arguments', async () => {
     const cases: [string[], RegExp][] = [
       [[], /no input files or folders/],

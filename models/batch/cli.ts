@@ -137,17 +137,28 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
     if (interrupted) return 130;
     if (pending) runner = await (deps.createRunner ?? defaultRunner)(task, model, { pages, threads });
     const t0 = performance.now();
+    // The bar names the page on the model; it is redrawn when a page starts and when one is kept.
     let current = '';
+    let last: Extract<BatchEvent, { type: 'progress' }> | undefined;
+    const draw = () => {
+      if (!last) return;
+      const eta = last.etaMs !== null && last.counts.queued ? ` · ETA ${formatDuration(last.etaMs)}` : '';
+      bar.update(last.finished, last.counts.total, `${last.finished}/${last.counts.total} pages${eta}${current ? ` · ${current}` : ''}`);
+    };
     const onEvent = (e: BatchEvent) => {
-      if (e.type === 'start') current = `${e.item.documentPath.split(/[\\/]/).pop()} p${e.item.page + 1}`;
-      if (e.type === 'item' && a.verbose) {
-        bar.clear();
-        const status = e.item.status === 'done' ? 'done' : `failed: ${e.item.error}`;
-        io.stderr.write(`${e.item.documentPath} page ${e.item.page + 1}: ${status}\n`);
-      }
-      if (e.type === 'progress') {
-        const eta = e.etaMs !== null && e.counts.queued ? ` · ETA ${formatDuration(e.etaMs)}` : '';
-        bar.update(e.finished, e.counts.total, `${e.finished}/${e.counts.total} pages${eta}${current && e.counts.queued ? ` · ${current}` : ''}`);
+      if (e.type === 'start') {
+        current = `${e.item.documentPath.split(/[\\/]/).pop()} p${e.item.page + 1}`;
+        draw();
+      } else if (e.type === 'item') {
+        current = '';
+        if (a.verbose) {
+          bar.clear();
+          const status = e.item.status === 'done' ? 'done' : `failed: ${e.item.error}`;
+          io.stderr.write(`${e.item.documentPath} page ${e.item.page + 1}: ${status}\n`);
+        }
+      } else if (e.type === 'progress') {
+        last = e;
+        draw();
       }
     };
     queue = new BatchQueue(store, batchId, runner ?? { runPage: () => Promise.reject(new Error('no runner')) }, { onEvent });
