@@ -1,0 +1,182 @@
+// The model manager behind the contract's models.* calls: the catalog with what is installed, downloads from the hub
+// (one per model variant at a time, with progress, pause and cancel), removal, import of a folder the person picks,
+// the models folder and the hub access token. The work itself is models/hub's; this adapts it to the app.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { CatalogModel, ModelDownloadInput, ModelDownloadProgress, ModelDownloadResult, ModelSettings } from '../../preload/contract';
+import type { ErrorCode } from '../../preload/contract';
+import { chooseVariant, findEntry, installName, loadCatalog, variantSize, type CatalogEntry } from '../../models/hub/catalog';
+import { DownloadControl, cleanStaging, formatBytes, type DownloadOptions } from '../../models/hub/downloader';
+import { isHubError, type HubErrorCode } from '../../models/hub/errors';
+import { HubClient, endpointFromEnv } from '../../models/hub/hub-client';
+import { installFromHub } from '../../models/hub/install';
+import { formatReport } from '../../models/hub/local-import';
+import { AppFailure, type StreamContext } from '../ipc/dispatcher';
+import type { ModelCatalog } from './models';
+import { toModelInfo } from './models';
+import type { TokenStore } from './token-store';
+
+/** How the hub's failures read in the contract's error codes (the message carries the detail). */
+const CODES: Record<HubErrorCode, ErrorCode> = {
+  GATED: 'FORBIDDEN', NOT_FOUND: 'NOT_FOUND', NETWORK: 'INTERNAL', SERVER: 'INTERNAL', CHECKSUM: 'CORRUPT_FILE',
+  DISK_FULL: 'TOO_LARGE', CANCELLED: 'CANCELLED', PAUSED: 'CANCELLED', EXISTS: 'BAD_INPUT', BAD_INPUT: 'BAD_INPUT', INVALID_MODEL: 'INPUT_MISMATCH',
+};
+
+export function toAppFailure(err: unknown): unknown {
+  return isHubError(err) ? new AppFailure(CODES[err.code], err.message) : err;
+}
+
+export interface ModelManagerOptions {
+  models: ModelCatalog;
+  tokens: TokenStore;
+  /** Where the chosen models folder is remembered. */
+  settingsFile: string;
+  /** The hub (default PALISCOPE_HF_ENDPOINT, HF_ENDPOINT, else huggingface.co). */
+  endpoint?: string;
+  /** Extra catalog files (default PALISCOPE_MODEL_CATALOG). */
+  catalogPaths?: string[];
+  pickFolder?: () => Promise<string | null>;
+  /** Test hooks for the downloader (free-space probe, write failures, backoff). */
+  downloadOverrides?: Partial<Pick<DownloadOptions, 'freeSpace' | 'openWrite' | 'backoffMs' | 'retries' | 'concurrency'>>;
+}
+
+export class ModelManager {
+  readonly #o: ModelManagerOptions;
+  readonly #endpoint: string;
+  readonly #running = new Map<string, DownloadControl>();
+
+  constructor(o: ModelManagerOptions) {
+    this.#o = o;
+    this.#endpoint = (o.endpoint ?? endpointFromEnv()).replace(/\/+$/, '');
+    const chosen = this.#readSettings().downloadFolder;
+    if (chosen) o.models.setDownloadFolder(chosen);
+  }
+
+  /** Removes staging folders a killed app left behind; call once at start, before any download. */
+  async start(): Promise<void> {
+    await cleanStaging(this.#o.models.downloadFolder).catch(() => undefined);
+  }
+
+  #readSettings(): { downloadFolder?: string } {
+    try {
+      return JSON.parse(readFileSync(this.#o.settingsFile, 'utf8')) as { downloadFolder?: string };
+    } catch {
+      return {};
+    }
+  }
+
+  #catalog(): CatalogEntry[] {
+    try {
+      return loadCatalog(this.#o.catalogPaths);
+    } catch (err) {
+      throw toAppFailure(err);
+    }
+  }
+
+  catalog(): CatalogModel[] {
+    const installed = new Set(this.#o.models.list().models.filter((m) => m.source === 'download').map((m) => m.name));
+    return this.#catalog().map((e) => ({
+      id: e.id, name: e.name, family: e.family,
+      repo: e.source.kind === 'hub' ? e.source.repo : null,
+      confirmed: e.source.kind === 'hub' ? e.source.confirmed : true,
+      tasks: e.tasks, resolution: e.resolution, licence: e.licence, gated: e.gated, notes: e.notes ?? null,
+      variants: e.variants.map((v) => {
+        const size = variantSize(e, v);
+        return { dtype: v.dtype, knownBytes: size.knownBytes > 0 ? size.knownBytes : null, complete: size.complete, installed: installed.has(installName(e, v.dtype)) };
+      }),
+    }));
+  }
+
+  settings(): ModelSettings {
+    return { endpoint: this.#endpoint, tokenSet: this.#o.tokens.get() !== null, tokenStorage: this.#o.tokens.storage, downloadFolder: this.#o.models.downloadFolder };
+  }
+
+  setToken(token: string | null): ModelSettings {
+    this.#o.tokens.set(token);
+    return this.settings();
+  }
+
+  async chooseFolder(): Promise<ModelSettings> {
+    if (!this.#o.pickFolder) throw new AppFailure('UNSUPPORTED', 'this host has no folder dialog; start it with PALISCOPE_MODELS_DIR set to read models from another folder');
+    const dir = await this.#o.pickFolder();
+    if (dir) {
+      if (this.#running.size > 0) throw new AppFailure('BAD_INPUT', 'wait for the downloads in progress to end before changing the models folder');
+      this.#o.models.setDownloadFolder(dir);
+      mkdirSync(dirname(this.#o.settingsFile), { recursive: true });
+      writeFileSync(`${this.#o.settingsFile}.tmp`, JSON.stringify({ downloadFolder: dir }, null, 2));
+      renameSync(`${this.#o.settingsFile}.tmp`, this.#o.settingsFile);
+    }
+    return this.settings();
+  }
+
+  async download(input: ModelDownloadInput, ctx: StreamContext<ModelDownloadProgress>): Promise<ModelDownloadResult> {
+    const catalog = this.#catalog();
+    let entry: CatalogEntry;
+    let dtype: string;
+    try {
+      entry = findEntry(catalog, input.catalogId);
+      dtype = chooseVariant(entry, input.dtype).dtype;
+    } catch (err) {
+      throw toAppFailure(err);
+    }
+    const name = installName(entry, dtype);
+    if (this.#running.has(name)) throw new AppFailure('BAD_INPUT', `${name} is already downloading`);
+    const control = new DownloadControl();
+    this.#running.set(name, control);
+    // streams.cancel (or the window closing) cancels: nothing is kept.
+    const onAbort = () => control.cancel();
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const client = new HubClient({ endpoint: this.#endpoint, token: this.#o.tokens.get() });
+      const modelsDir = this.#o.models.downloadFolder;
+      mkdirSync(modelsDir, { recursive: true });
+      const r = await installFromHub({ ...this.#o.downloadOverrides, client, entry, dtype, modelsDir, control, onProgress: (p) => ctx.send(p) });
+      const model = this.#o.models.store.list().find((m) => m.location === r.location);
+      return { status: 'done', name, model: model ? toModelInfo(model) : null, message: `${entry.name} (${r.dtype}, ${formatBytes(r.bytes)}) downloaded and verified` };
+    } catch (err) {
+      if (isHubError(err, 'PAUSED')) return { status: 'paused', name, model: null, message: err.message };
+      throw toAppFailure(err);
+    } finally {
+      ctx.signal.removeEventListener('abort', onAbort);
+      this.#running.delete(name);
+    }
+  }
+
+  pause(input: ModelDownloadInput): { paused: boolean } {
+    let name: string;
+    try {
+      const entry = findEntry(this.#catalog(), input.catalogId);
+      name = installName(entry, chooseVariant(entry, input.dtype).dtype);
+    } catch (err) {
+      throw toAppFailure(err);
+    }
+    const control = this.#running.get(name);
+    control?.pause();
+    return { paused: Boolean(control) };
+  }
+
+  async remove(modelId: string): Promise<{ deleted: boolean; name: string }> {
+    const model = this.#o.models.list().models.find((m) => m.id === modelId);
+    if (!model) throw new AppFailure('NOT_FOUND', `no model with id ${modelId}; it may have been removed already`);
+    if (!model.removable) throw new AppFailure('FORBIDDEN', `${model.location} is not in Paliscope's models folder; delete it yourself if you mean to`);
+    try {
+      const r = await this.#o.models.store.remove(modelId);
+      return { deleted: r.deleted, name: model.name };
+    } catch (err) {
+      throw toAppFailure(err);
+    }
+  }
+
+  async importFolder(mode: 'copy' | 'reference'): Promise<{ imported: boolean; model: ReturnType<typeof toModelInfo> | null; report: string }> {
+    if (!this.#o.pickFolder) throw new AppFailure('UNSUPPORTED', 'this host has no folder dialog; import on the command line with `npx paliscope models import <folder>`');
+    const dir = await this.#o.pickFolder();
+    if (!dir) return { imported: false, model: null, report: '' };
+    try {
+      const r = await this.#o.models.store.import(dir, mode);
+      const model = this.#o.models.store.list().find((m) => m.location === r.location);
+      return { imported: true, model: model ? toModelInfo(model) : null, report: formatReport(r.report) };
+    } catch (err) {
+      throw toAppFailure(err);
+    }
+  }
+}

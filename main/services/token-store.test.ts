@@ -1,0 +1,44 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TokenStore, type SecretCipher } from './token-store';
+
+const dir = mkdtempSync(join(tmpdir(), 'paliscope-token-'));
+afterEach(() => rmSync(join(dir, 'token.bin'), { force: true }));
+
+// A reversible stand-in for safeStorage: enough to see that only ciphertext reaches the disk.
+const cipher: SecretCipher = {
+  isEncryptionAvailable: () => true,
+  encryptString: (s) => Buffer.from([...Buffer.from(s)].map((b) => b ^ 0x5a)),
+  decryptString: (b) => Buffer.from([...b].map((x) => x ^ 0x5a)).toString(),
+};
+
+describe('TokenStore', () => {
+  it('keeps the token only in memory without a cipher, and writes nothing', () => {
+    const store = new TokenStore(join(dir, 'token.bin'));
+    expect(store.storage).toBe('memory');
+    store.set('hf_secret');
+    expect(store.get()).toBe('hf_secret');
+    expect(existsSync(join(dir, 'token.bin'))).toBe(false);
+    expect(new TokenStore(join(dir, 'token.bin')).get()).toBeNull();
+  });
+
+  it('writes only ciphertext with safeStorage, reads it back in a new store, and clears it', () => {
+    const store = new TokenStore(join(dir, 'token.bin'), cipher);
+    expect(store.storage).toBe('safeStorage');
+    store.set('hf_secret');
+    expect(readFileSync(join(dir, 'token.bin')).toString()).not.toContain('hf_secret');
+    expect(new TokenStore(join(dir, 'token.bin'), cipher).get()).toBe('hf_secret');
+    store.set(null);
+    expect(existsSync(join(dir, 'token.bin'))).toBe(false);
+    expect(store.get()).toBeNull();
+  });
+
+  it('falls back to memory when the keychain is unavailable', () => {
+    const store = new TokenStore(join(dir, 'token.bin'), { ...cipher, isEncryptionAvailable: () => false });
+    expect(store.storage).toBe('memory');
+    store.set('hf_x');
+    expect(existsSync(join(dir, 'token.bin'))).toBe(false);
+  });
+});
