@@ -11,6 +11,8 @@ import { createHandlers, type HostPlatform } from './services/handlers';
 import { ModelCatalog, defaultModelFolders } from './services/models';
 import { RunService } from './services/runs';
 import { CheckpointImporter } from './services/checkpoint-import';
+import { ModelManager } from './services/model-manager';
+import { TokenStore, type SecretCipher } from './services/token-store';
 
 export interface ComposeOptions {
   userDataDir: string;
@@ -20,6 +22,8 @@ export interface ComposeOptions {
   log?: Logger;
   /** Folders whose subfolders are models; default `<userData>/models` plus PALISCOPE_MODELS_DIR. */
   modelFolders?: string[];
+  /** Electron's safeStorage, to keep the hub token encrypted on disk; without it the token stays in memory only. */
+  secretCipher?: SecretCipher;
 }
 
 export interface Services {
@@ -28,6 +32,7 @@ export interface Services {
   engine: EngineClient;
   ocr: OcrService;
   models: ModelCatalog;
+  modelManager: ModelManager;
   runs: RunService;
   importer: CheckpointImporter;
   shutdown(): Promise<void>;
@@ -41,6 +46,13 @@ export function composeServices(opts: ComposeOptions): Services {
   const documents = new DocumentService({ open: opts.openDocument, recent: new RecentFiles(join(opts.userDataDir, 'recent-files.json')) });
   const ocr = new OcrService({ documents, engine });
   const models = new ModelCatalog(opts.modelFolders ?? defaultModelFolders(opts.userDataDir));
+  const modelManager = new ModelManager({
+    models,
+    tokens: new TokenStore(join(opts.userDataDir, 'hub-token.bin'), opts.secretCipher),
+    settingsFile: join(opts.userDataDir, 'model-settings.json'),
+    pickFolder: opts.platform.showFolderDialog,
+  });
+  void modelManager.start();
   const runs = new RunService({ documents, engine, models });
   // Long jobs (checkpoint conversion) get their own engine host, started on first use, so they
   // never queue in front of OCR or a model run.
@@ -51,7 +63,7 @@ export function composeServices(opts: ComposeOptions): Services {
     stagingDir: join(opts.userDataDir, 'staging'),
     pickFolder: opts.platform.showFolderDialog,
   });
-  dispatcher = new Dispatcher(contract, createHandlers({ documents, ocr, engine, models, runs, importer, platform: opts.platform }), opts.log);
+  dispatcher = new Dispatcher(contract, createHandlers({ documents, ocr, engine, models, modelManager, runs, importer, platform: opts.platform }), opts.log);
   void engine.start().catch((err: unknown) => opts.log?.error(`engine host did not start: ${String(err)}`));
   return {
     dispatcher,
@@ -59,6 +71,7 @@ export function composeServices(opts: ComposeOptions): Services {
     engine,
     ocr,
     models,
+    modelManager,
     runs,
     importer,
     async shutdown() {

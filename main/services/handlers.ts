@@ -6,6 +6,7 @@ import type { EngineClient } from '../engine/client';
 import type { DocumentService } from './documents';
 import type { OcrService } from './ocr';
 import type { ModelCatalog } from './models';
+import type { ModelManager } from './model-manager';
 import type { RunService } from './runs';
 import type { CheckpointImporter } from './checkpoint-import';
 import { basename } from 'node:path';
@@ -25,12 +26,13 @@ export interface HandlerDeps {
   engine: EngineClient;
   platform: HostPlatform;
   models: ModelCatalog;
+  modelManager: ModelManager;
   runs: RunService;
   importer: CheckpointImporter;
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers<Contract> {
-  const { documents, ocr, engine, platform, models, runs, importer } = deps;
+  const { documents, ocr, engine, platform, models, runs, importer, modelManager } = deps;
   return {
     'app.info': () => ({
       name: 'Paliscope',
@@ -70,7 +72,15 @@ export function createHandlers(deps: HandlerDeps): Handlers<Contract> {
     'ocr.run': (input, ctx) => ocr.run(input, ctx),
     'ocr.export': ({ documentId, format }) => ocr.export(documentId, format),
 
-    'models.list': () => models.list(),
+    'models.list': () => models.listWithSpace(),
+    'models.catalog': () => modelManager.catalog(),
+    'models.download': (input, ctx) => modelManager.download(input, ctx),
+    'models.pauseDownload': (input) => modelManager.pause(input),
+    'models.remove': ({ modelId }) => modelManager.remove(modelId),
+    'models.importFolder': ({ mode }) => modelManager.importFolder(mode),
+    'models.chooseFolder': () => modelManager.chooseFolder(),
+    'models.settings': () => modelManager.settings(),
+    'models.setToken': ({ token }) => modelManager.setToken(token),
     'models.importCheckpoint': (input, ctx) => importer.import(input, ctx),
     'runs.start': (input, ctx) => runs.start(input, ctx),
     'runs.paste': (input) => runs.paste(input),

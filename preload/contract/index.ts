@@ -9,8 +9,10 @@ export * from './define';
 
 import { Bytes, Empty, Id } from './common';
 import { RunInput, RunChunk, RunRecord, RunPaste, RunExportRequest } from './runs';
+import { CatalogModel, ModelDownloadInput, ModelDownloadProgress, ModelDownloadResult, ModelImportResult, ModelList, ModelSettings } from './models';
 
 export * from './runs';
+export * from './models';
 
 export const DocumentFormat = z.enum(['png', 'jpeg', 'webp', 'bmp', 'gif', 'tiff', 'pdf']);
 export const PageInfo = z.object({ index: z.number().int().nonnegative(), width: z.number().int().positive(), height: z.number().int().positive() });
@@ -58,29 +60,6 @@ export const OcrChunk = z.discriminatedUnion('type', [
 ]);
 export type OcrChunk = z.infer<typeof OcrChunk>;
 
-// Local models (PaliGemma family) the app can run: folders found under the models folders.
-export const ModelInfo = z.object({
-  id: Id,
-  /** The model folder's name. */
-  name: z.string(),
-  /** The model folder, so messages and the UI can say where it is. */
-  location: z.string(),
-  layout: z.enum(['paliscope', 'onnx-community']).nullable(),
-  /** Weight dtypes present (the decoder's variants), e.g. ["fp32"] or ["fp16", "q4"]. */
-  dtypes: z.array(z.string()),
-  /** Square input size in pixels (224, 448, 896). */
-  resolution: z.number().int().positive().nullable(),
-  /** Why the folder cannot be used as it is (null when it looks complete). */
-  problem: z.string().nullable(),
-});
-export type ModelInfo = z.infer<typeof ModelInfo>;
-export const ModelList = z.object({
-  /** Where the app looks: each folder's subfolders are models. */
-  folders: z.array(z.string()),
-  models: z.array(ModelInfo),
-});
-export type ModelList = z.infer<typeof ModelList>;
-
 
 export { MAX_UPLOAD_BYTES, MAX_NEW_TOKENS };
 
@@ -126,6 +105,16 @@ export const contract = {
   // Local models and runs of them on a page. A run streams its tokens, then ends with the record
   // the history keeps; cancelled and failed runs are kept too (runs.list).
   'models.list': invoke(Empty, ModelList),
+  // The model manager: what can be downloaded, downloads (cancel with streams.cancel; pause keeps the partial files
+  // so the same download resumes), removal, import of a folder (dialog hosts only), the folder and the hub token.
+  'models.catalog': invoke(Empty, z.array(CatalogModel)),
+  'models.download': stream(ModelDownloadInput, ModelDownloadProgress, ModelDownloadResult),
+  'models.pauseDownload': invoke(ModelDownloadInput, z.object({ paused: z.boolean() })),
+  'models.remove': invoke(z.object({ modelId: Id }).strict(), z.object({ deleted: z.boolean(), name: z.string() })),
+  'models.importFolder': invoke(z.object({ mode: z.enum(['copy', 'reference']).default('copy') }).strict(), ModelImportResult),
+  'models.chooseFolder': invoke(Empty, ModelSettings),
+  'models.settings': invoke(Empty, ModelSettings),
+  'models.setToken': invoke(z.object({ token: z.string().trim().max(512).regex(/^[\x21-\x7e]*$/, 'a token of printable characters without spaces').nullable() }).strict(), ModelSettings),
   // Converts a Hugging Face PaliGemma checkpoint folder the person picks (a folder dialog; not
   // offered by the headless host) into the user's models folder, with progress.
   'models.importCheckpoint': stream(
