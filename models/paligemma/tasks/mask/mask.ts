@@ -7,7 +7,7 @@
 // of support 1 stretched by the scale when shrinking (so a box smaller than 64 px is antialiased, not point-sampled);
 // taps from trunc(centre − support + 0.5) to trunc(centre + support + 0.5) clamped to the input; weights normalised
 // to sum 1; sums in float64, stored as float32. When enlarging this is ordinary half-pixel bilinear with clamped edges.
-import { MASK_SIZE } from './vae-weights';
+import { MASK_SIZE } from './constants';
 
 /** [x0, y0, x1, y1] in image pixels (what parse.ts gives). */
 export type PixelBox = [number, number, number, number];

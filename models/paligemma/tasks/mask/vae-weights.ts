@@ -4,11 +4,11 @@
 // The archive holds a PyTorch state dict: Conv2d weights [out, in, kh, kw], ConvTranspose2d weights
 // [in, out, kh, kw], biases [out]. big_vision transposes every kernel with (2, 3, 1, 0) for flax; we keep PyTorch
 // layout, which is also ONNX's layout for Conv and ConvTranspose.
+import { NUM_CODES } from './constants';
 import { readNpz, type NpyArray } from './npz';
 
-export const NUM_CODES = 128;
-export const CODES_PER_MASK = 16;
-export const MASK_SIZE = 64;
+export { CODES_PER_MASK, MASK_SIZE, NUM_CODES } from './constants';
+
 /** Channels of the decoder trunk (Conv 1×1 and the residual blocks). */
 export const TRUNK = 128;
 /** Output channels of the four transposed convolutions. */
