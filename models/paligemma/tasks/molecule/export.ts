@@ -1,6 +1,6 @@
 // Files for a recognised molecule: SMILES (.smi), MDL molfile (.mol) and SD file (.sdf). Everything comes from the
 // MoleculeResult that analyzeSmiles made, so exporting needs no RDKit call and works the same in main and the CLI.
-import type { MoleculeResult } from './analyze';
+import type { MoleculeResult } from './result';
 
 export type MoleculeExportFormat = 'smi' | 'mol' | 'sdf';
 export const MOLECULE_EXPORT_FORMATS: readonly MoleculeExportFormat[] = ['smi', 'mol', 'sdf'];
