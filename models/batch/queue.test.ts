@@ -75,6 +75,19 @@ describe('BatchQueue', () => {
     expect(await again.run()).toMatchObject({ done: 4, cancelled: 0 });
   });
 
+  it('an item a crash left running is run again, once; items already done are not', async () => {
+    const { store, batchId } = setup(1, 3);
+    const [a, b] = store.nextQueuedItems(batchId, 2);
+    store.startItem(a!.id);
+    store.finishItem(a!.id, { pageId: a!.pageId, modelId: 'fake-model', modelName: 'fake', task: 'caption', prompt: 'caption en', status: 'done' });
+    store.startItem(b!.id); // the process died here
+    const log: FakeRunnerLog = { events: [] };
+    expect(await new BatchQueue(store, batchId, fakeRunner({ runMs: 1, log })).run()).toMatchObject({ done: 3, running: 0 });
+    expect(log.events.filter((e) => e.startsWith('run '))).toEqual(['run doc-0.tif#1', 'run doc-0.tif#2']);
+    expect(store.batchItems(batchId).map((i) => i.attempts)).toEqual([1, 2, 1]);
+    expect(store.results()).toHaveLength(3);
+  });
+
   it('a listener that throws does not stop the batch', async () => {
     const { store, batchId } = setup(1, 2);
     const counts = await new BatchQueue(store, batchId, fakeRunner({ runMs: 1 }), { onEvent: () => { throw new Error('listener bug'); } }).run();
