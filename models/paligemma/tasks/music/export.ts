@@ -1,4 +1,5 @@
-// Exports of a music result: the kern itself, MEI and MIDI from Verovio, MusicXML from our own writer (Verovio cannot
+// Exports of a music result: the kern itself, MEI and MIDI from Verovio (with the accidentals its Humdrum import
+// drops put back, see mei-accidentals.ts), MusicXML from our own writer (Verovio cannot
 // write MusicXML; see musicxml.ts).
 //
 // A result whose kern has a structural error exports the part before the error, as it was rendered; the .krn export
@@ -8,6 +9,7 @@ import type { MusicResult } from './render';
 import { loadKern } from './render';
 import { validateKern } from './validate';
 import { kernToMusicXml } from './musicxml';
+import { addGesturalAccidentals } from './mei-accidentals';
 
 export type MusicExportFormat = 'krn' | 'mei' | 'musicxml' | 'mid';
 export const MUSIC_EXPORT_FORMATS: readonly MusicExportFormat[] = ['krn', 'mei', 'musicxml', 'mid'];
@@ -35,10 +37,11 @@ export async function exportMusic(m: MusicResult, format: MusicExportFormat): Pr
   const out = { warnings: [] as string[], error: null as string | null };
   const toolkit = await loadKern(check.renderable, out);
   if (!toolkit) throw new Error(`cannot export ${format}: ${out.error ?? 'Verovio could not read the kern'}`);
-  if (format === 'mei') {
-    const mei = toolkit.getMEI({ pageNo: 0, scoreBased: true });
-    return { mime: 'application/mei+xml', extension: 'mei', bytes: new TextEncoder().encode(mei) };
-  }
+  const mei = addGesturalAccidentals(toolkit.getMEI({ pageNo: 0, scoreBased: true }), check.renderable);
+  if (format === 'mei') return { mime: 'application/mei+xml', extension: 'mei', bytes: new TextEncoder().encode(mei) };
+  // MIDI from the corrected MEI: straight from the Humdrum import it would drop the key signature's sharps and flats.
+  toolkit.setOptions({ inputFrom: 'mei' });
+  if (!toolkit.loadData(mei)) throw new Error('cannot export mid: Verovio could not read back its own MEI');
   const base64 = toolkit.renderToMIDI();
   return { mime: 'audio/midi', extension: 'mid', bytes: new Uint8Array(Buffer.from(base64, 'base64')) };
 }

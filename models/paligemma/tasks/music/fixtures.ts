@@ -30,7 +30,7 @@ export const PIANO_KERN = score([
   ['8AJ', '8gg'],
   ['4r', '4ff#'],
   ['=4', '=4'],
-  ['2.D 2F# 2A', '2.dd 2.ff#'],
+  ['2.D 2.F# 2.A', '2.dd 2.ff#'],
   ['==', '=='],
   ['*-', '*-'],
 ]).replace(/^!!!COM: Paliscope test piece\t?/, '!!!COM: Paliscope test piece');

@@ -7,6 +7,7 @@
 
 import { bekernToKern } from './bekern';
 import { validateKern } from './validate';
+import { kernTokenAt } from './kern-ids';
 import { captureVerovioOutput, getVerovio, resetVerovio } from './verovio';
 
 export interface MusicError {
@@ -133,16 +134,18 @@ export async function loadKern(kern: string, out: { warnings: string[]; error: s
     out.error = `the music engraver (Verovio) did not load: ${describe(error)}`;
     return null;
   }
+  const printed: string[] = [];
   try {
     toolkit.setOptions({ ...VEROVIO_OPTIONS });
-    const { value: loaded, output } = captureVerovioOutput(() => toolkit.loadData(kern));
-    out.warnings.push(...verovioMessages(output, toolkit.getLog()));
+    const loaded = captureVerovioOutput(() => toolkit.loadData(kern), printed);
+    out.warnings.push(...verovioMessages(printed, toolkit.getLog()));
     if (!loaded || toolkit.getPageCount() === 0) {
       out.error = 'Verovio could not read the kern';
       return null;
     }
     return toolkit;
   } catch (error) {
+    out.warnings.push(...verovioMessages(printed, ''));
     out.error = `Verovio rejected the kern: ${describe(error)}`;
     await resetVerovio().catch(() => undefined);
     return null;
@@ -150,9 +153,12 @@ export async function loadKern(kern: string, out: { warnings: string[]; error: s
 }
 
 /**
- * Sounding notes from Verovio's timemap. The timemap lists both halves of a tied note; a note whose kern token ends or
- * continues a tie (`]`, `_`) extends the same-pitch note that stops where it starts instead of sounding again. Verovio
- * names notes imported from Humdrum `note-L<line>F<field>[S<chord note>]`, which is how we find the token.
+ * Sounding notes from Verovio's timemap. Verovio names the notes it imports from Humdrum `note-L<line>F<field>[S<chord
+ * note>]`, so each timemap entry leads back to its kern token, and the pitch is read from that token: Verovio 6.3's
+ * getMIDIValuesForElement ignores accidentals (an F♯ in D major comes back as F, 53 instead of 54 — measured), while a
+ * kern token spells the sounding pitch in full. Verovio's value is the fallback for ids of another shape. The timemap
+ * lists both halves of a tied note; a token that ends or continues a tie (`]`, `_`) extends the same-pitch note that
+ * stops where it starts instead of sounding again.
  */
 function notesFromTimemap(toolkit: import('verovio/esm').VerovioToolkit, kern: string): MusicNote[] {
   const lines = kern.split('\n');
@@ -164,9 +170,10 @@ function notesFromTimemap(toolkit: import('verovio/esm').VerovioToolkit, kern: s
     for (const id of entry.off ?? []) {
       const onMs = onsets.get(id);
       if (onMs === undefined || notes.length >= MUSIC_LIMITS.maxNotes) continue;
-      const { pitch } = toolkit.getMIDIValuesForElement(id);
+      const token = kernTokenAt(lines, id);
+      const pitch = (token !== undefined ? kernMidiPitch(token) : null) ?? toolkit.getMIDIValuesForElement(id).pitch;
       if (!Number.isInteger(pitch) || pitch < 0 || pitch > 127) continue;
-      if (endsTie(lines, id)) {
+      if (token !== undefined && /[\]_]/.test(token)) {
         const tied = notes.findLast((n) => n.pitch === pitch && n.offMs === onMs);
         if (tied) {
           tied.offMs = entry.tstamp;
@@ -179,12 +186,16 @@ function notesFromTimemap(toolkit: import('verovio/esm').VerovioToolkit, kern: s
   return notes.sort((a, b) => a.onMs - b.onMs || a.pitch - b.pitch);
 }
 
-function endsTie(lines: string[], id: string): boolean {
-  const m = /^note-L(\d+)F(\d+)(?:S(\d+))?$/.exec(id);
-  if (!m) return false;
-  const field = lines[Number(m[1]) - 1]?.split('\t')[Number(m[2]) - 1];
-  const token = field?.split(' ')[m[3] ? Number(m[3]) - 1 : 0];
-  return token !== undefined && /[\]_]/.test(token);
+const SEMITONES: Record<string, number> = { c: 0, d: 2, e: 4, f: 5, g: 7, a: 9, b: 11 };
+
+/** MIDI number of a kern note token (`c` is middle C, 60; `cc` 72, `C` 48, `CC` 36; `#` and `-` alter), or null. */
+export function kernMidiPitch(token: string): number | null {
+  const letters = /([a-g])\1*|([A-G])\2*/.exec(token)?.[0];
+  if (!letters || /r/.test(token)) return null;
+  const lower = letters[0] === letters[0].toLowerCase();
+  const octave = lower ? 3 + letters.length : 4 - letters.length;
+  const alter = (token.match(/#/g) ?? []).length - (token.match(/-/g) ?? []).length;
+  return 12 * (octave + 1) + SEMITONES[letters[0].toLowerCase()] + alter;
 }
 
 /** Verovio's console lines → short warnings (the repeated "Line is:" context is dropped). */

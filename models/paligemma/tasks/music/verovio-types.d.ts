@@ -20,7 +20,8 @@ declare module 'verovio/esm' {
     getLog(): string;
     setOptions(options: Record<string, unknown>): void;
     resetOptions(): void;
-    loadData(data: string): boolean;
+    /** Verovio returns 1 / 0 (or true / false, depending on the build). */
+    loadData(data: string): boolean | number;
     getPageCount(): number;
     renderToSVG(pageNo?: number, xmlDeclaration?: boolean): string;
     renderToTimemap(options?: Record<string, unknown>): TimemapEntry[];

@@ -42,13 +42,15 @@ export async function resetVerovio(): Promise<VerovioToolkit> {
   return fresh;
 }
 
-/** Runs fn, returning its result and the lines Verovio printed meanwhile (they do not reach the console). */
-export function captureVerovioOutput<T>(fn: () => T): { value: T; output: string[] } {
+/**
+ * Runs fn, collecting into `lines` what Verovio prints meanwhile (it does not reach the console). The lines are there
+ * also when fn throws, which is when they matter most.
+ */
+export function captureVerovioOutput<T>(fn: () => T, lines: string[]): T {
   const previous = sink;
-  const lines: string[] = [];
   sink = lines;
   try {
-    return { value: fn(), output: lines };
+    return fn();
   } finally {
     sink = previous;
   }
