@@ -47,8 +47,13 @@ function prepare(w: VaeWeights): Prepared {
   return p;
 }
 
-/** C[M×N] += A[M×K] · B[K×N], row-major. k unrolled by 4 so each pass over a row of C does 4 multiply-adds. */
+/**
+ * C[M×N] += A[M×K] · B[K×N], row-major. Wide products (the 16×16…64×64 layers) stream rows of B with k unrolled by 4;
+ * narrow ones (the 4×4 grid, N = 16 per object) transpose B once and take dot products, whose inner loop runs over K
+ * (128…1152) instead of a 16-long row.
+ */
 function gemm(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number): void {
+  if (n < 64) { gemmDot(a, b, c, m, k, n); return; }
   const k4 = k - (k % 4);
   for (let i = 0; i < m; i++) {
     const ci = i * n, ai = i * k;
@@ -61,6 +66,27 @@ function gemm(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: n
     for (; p < k; p++) {
       const av = a[ai + p]!, bp = p * n;
       for (let j = 0; j < n; j++) c[ci + j]! += av * b[bp + j]!;
+    }
+  }
+}
+
+function gemmDot(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number): void {
+  const bt = new Float32Array(n * k);
+  for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) bt[j * k + p] = b[p * n + j]!;
+  const k4 = k - (k % 4);
+  for (let i = 0; i < m; i++) {
+    const ai = i * k;
+    for (let j = 0; j < n; j++) {
+      const bj = j * k;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, p = 0;
+      for (; p < k4; p += 4) {
+        s0 += a[ai + p]! * bt[bj + p]!;
+        s1 += a[ai + p + 1]! * bt[bj + p + 1]!;
+        s2 += a[ai + p + 2]! * bt[bj + p + 2]!;
+        s3 += a[ai + p + 3]! * bt[bj + p + 3]!;
+      }
+      for (; p < k; p++) s0 += a[ai + p]! * bt[bj + p]!;
+      c[i * n + j]! += s0 + s1 + s2 + s3;
     }
   }
 }
