@@ -19,6 +19,11 @@ export interface StoreOptions {
   /** Open an existing store only (the CLI's export must not create an empty project by a typo). */
   mustExist?: boolean;
   readonly?: boolean;
+  /**
+   * Path of a better_sqlite3.node built for another runtime. The add-on is not N-API: the copy in node_modules is
+   * built for Node (CLI, tests, headless host); Electron's main process needs one rebuilt for Electron's ABI.
+   */
+  nativeBinding?: string;
 }
 
 type Row = Record<string, unknown>;
@@ -86,7 +91,7 @@ export class Store {
   static open(path: string, opts: StoreOptions = {}): Store {
     let db: Database.Database;
     try {
-      db = new Database(path, { fileMustExist: !!opts.mustExist, readonly: !!opts.readonly });
+      db = new Database(path, { fileMustExist: !!opts.mustExist, readonly: !!opts.readonly, ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}) });
     } catch (e) {
       throw new Error(`${path}: cannot open the store: ${(e as Error).message}`);
     }
