@@ -1,9 +1,10 @@
 // Segmentation objects (box + 16 codebook indices, from parse.ts) → COCO RLE masks over the image, with the VQ-VAE
 // decoder loaded once per checkpoint file. Where the app keeps that file, and how one is imported, live here too.
 //
-// The decoder runs as an ONNX graph on onnxruntime (bench/mask: 10–60× faster than the TypeScript decoder on this
-// machine once the session exists; the session costs ~30 ms once per file). The TypeScript decoder stays as the
-// fallback when onnxruntime cannot create the session.
+// The decoder runs as an ONNX graph on onnxruntime, one intra-op thread (bench/mask: 40–90× faster than the
+// TypeScript decoder on the 2-core build machine, 2–6 ms a mask; the session costs 25–180 ms once per file, the first
+// in a process including onnxruntime's start-up). The TypeScript decoder is the fallback when onnxruntime cannot
+// create the session.
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createOnnxMaskDecoder } from './decoder-onnx';
