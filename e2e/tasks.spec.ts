@@ -104,3 +104,86 @@ test('a model run shades its output by token confidence, and the shading can be 
   // The shading only wraps the text: it reads the same either way.
   await expect(app.runs.output).toHaveText(shaded!);
 });
+
+test('a table output renders as a real table with spans, cells selectable, exported as CSV and XLSX', async ({ fixtures }, testInfo) => {
+  await app.openFile(join(fixtures, 'page.png'));
+  await app.runs.open();
+  const html = '<table><thead><tr><th rowspan="2">Region</th><th colspan="2">Revenue</th></tr><tr><th>2023</th><th>2024</th></tr></thead>'
+    + '<tbody><tr><td>North, East</td><td>1.2</td><td>1.4</td></tr><tr><td>South</td><td>0.<b>9</b></td><td>1.1</td></tr></tbody></table>';
+  await app.runs.paste('table', html);
+  const view = app.runs.root.getByTestId('table-view');
+  await expect(view).toHaveAttribute('data-rows', '4');
+  await expect(view).toHaveAttribute('data-cols', '3');
+  await expect(view.locator('th[rowspan="2"]')).toHaveText('Region');
+  await expect(view.locator('th[colspan="2"]')).toHaveText('Revenue');
+  await expect(view.locator('b')).toHaveText('9');
+  await view.locator('[data-testid="table-cell"][data-row="2"][data-col="1"]').click();
+  await view.locator('[data-testid="table-cell"][data-row="3"][data-col="2"]').click({ modifiers: ['Shift'] });
+  await expect(view.locator('[data-testid="table-cell"][aria-selected="true"]')).toHaveCount(4);
+  await app.screenshot(testInfo, 'tasks-table');
+
+  const csv = await app.runs.export('csv');
+  expect(csv.name).toBe('page-p1-table.csv');
+  expect(csv.bytes.toString('utf8')).toContain('"North, East",1.2,1.4');
+  const xlsx = await app.runs.export('xlsx');
+  // A zip (Office Open XML) holding a worksheet.
+  expect(xlsx.bytes.subarray(0, 2).toString('latin1')).toBe('PK');
+  expect(xlsx.bytes.includes(Buffer.from('xl/worksheets/sheet1.xml'))).toBe(true);
+});
+
+test('hostile table output renders inert: no script, no event handlers, no javascript: links', async ({ fixtures }) => {
+  await app.openFile(join(fixtures, 'page.png'));
+  await app.runs.open();
+  const hostile = '<table><tr><td><script>window.__pwned = 1</script>a</td><td><img src=x onerror="window.__pwned = 2">b</td>'
+    + '<td><a href="javascript:window.__pwned = 3">c</a></td><td onclick="window.__pwned = 4" style="background:url(https://example.com/x)"><b onmouseover="window.__pwned = 5">d</b></td></tr></table>';
+  await app.runs.paste('table', hostile);
+  const view = app.runs.root.getByTestId('table-view');
+  await expect(view.locator('[data-testid="table-cell"]')).toHaveText(['a', 'b', 'c', 'd']);
+  await view.locator('b').hover();
+  await view.locator('[data-testid="table-cell"]').nth(3).click();
+  expect(await view.locator('script, img, a, iframe, [style*="url("]').count()).toBe(0);
+  const handlers = await view.evaluate((root) => [...root.querySelectorAll('*')].flatMap((el) => [...el.attributes].map((a) => a.name)).filter((n) => n.startsWith('on')));
+  expect(handlers).toEqual([]);
+  expect(await app.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  await expect(app.runs.root.getByTestId('table-warnings')).toContainText(/script/);
+  await app.expectNoCspViolations();
+});
+
+test('a SMILES output: canonicalised by RDKit with a 2D depiction, formula and InChIKey, exported as SDF; an invalid one says why', async ({ fixtures }, testInfo) => {
+  await app.openFile(join(fixtures, 'page.png'));
+  await app.runs.open();
+  await app.runs.paste('molecule', 'O=C(C)Oc1ccccc1C(=O)O<eos>');
+  const view = app.runs.root.getByTestId('molecule-view');
+  await expect(view).toHaveAttribute('data-valid', 'true');
+  await expect(view.getByTestId('molecule-canonical')).toHaveText('CC(=O)Oc1ccccc1C(=O)O');
+  await expect(view.getByTestId('molecule-inchikey')).toHaveText('BSYNRYMUTXBXSQ-UHFFFAOYSA-N');
+  await expect(view.getByTestId('molecule-formula')).toHaveText('C9H8O4');
+  // The depiction is an image from a data: URL (never inline SVG), and it loaded.
+  const img = view.getByTestId('molecule-depiction');
+  await expect(img).toHaveAttribute('src', /^data:image\/svg\+xml;base64,/);
+  expect(await img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+  await app.screenshot(testInfo, 'tasks-molecule');
+  const sdf = (await app.runs.export('sdf')).bytes.toString('utf8');
+  expect(sdf).toContain('CC(=O)Oc1ccccc1C(=O)O');
+  expect(sdf.trimEnd().endsWith('$$$$')).toBe(true);
+
+  await app.runs.paste('molecule', 'C1CCC(');
+  await expect(app.runs.root.getByTestId('molecule-invalid')).toBeVisible();
+  await expect(app.runs.root.getByTestId('molecule-error')).not.toBeEmpty();
+  await app.screenshot(testInfo, 'tasks-molecule-invalid');
+  await app.expectNoCspViolations();
+});
+
+test('a segment output: masks decoded by the VQ-VAE and drawn under the boxes, highlighted on hover', async ({ fixtures }, testInfo) => {
+  await app.openFile(join(fixtures, 'page.png'));
+  await app.runs.open();
+  const seg = (codes: number[]): string => codes.map((c) => `<seg${String(c).padStart(3, '0')}>`).join('');
+  await app.runs.paste('segment', `${loc(100)}${loc(100)}${loc(500)}${loc(600)}${seg([3, 17, 90, 44, 5, 120, 64, 8, 77, 31, 2, 99, 14, 60, 101, 7])} stamp ; ${loc(600)}${loc(300)}${loc(900)}${loc(800)}${seg([11, 22, 33, 44, 55, 66, 77, 88, 99, 110, 121, 1, 2, 3, 4, 5])} seal`);
+  await expect(app.runs.objectEntries).toHaveCount(2);
+  await expect(app.runs.objects).toContainText('2 with masks');
+  const layer = app.page.getByTestId('mask-layer');
+  await expect(layer).toHaveAttribute('data-mask-count', '2');
+  await app.runs.objectEntries.nth(1).hover();
+  await expect(layer).toHaveAttribute('data-highlighted', '1');
+  await app.screenshot(testInfo, 'tasks-segment');
+});

@@ -3,6 +3,8 @@
 import { EXPORTS_BY_KIND, type RunExportFormat } from '../../preload/contract/run-exports';
 import type { RunRecord } from '../../preload/contract';
 import { AppFailure } from '../ipc/dispatcher';
+import { exportTable, type TableExportFormat } from '../../models/paligemma/tasks/table/export-table';
+import { exportMolecule, type MoleculeExportFormat } from '../../models/paligemma/tasks/molecule/export';
 
 export interface ExportedFile { fileName: string; mime: string; bytes: Uint8Array }
 
@@ -39,6 +41,19 @@ export async function exportRun(run: RunRecord, documentName: string, format: Ru
     }
     case 'verdict':
       return file('txt', 'text/plain', utf8(`${parsed.answer === null ? 'unparsed' : String(parsed.answer)}\t${parsed.text}\n`));
+    case 'table': {
+      const t = await exportTable(parsed.table, format as TableExportFormat);
+      return file(t.extension, t.mime, t.bytes);
+    }
+    case 'molecule': {
+      // An invalid SMILES has nothing to write but itself; the writer says why.
+      try {
+        const m = exportMolecule(parsed.molecule, format as MoleculeExportFormat, `${documentName} page ${run.page + 1}`);
+        return file(m.extension, m.mime, m.bytes);
+      } catch (e) {
+        throw new AppFailure('BAD_INPUT', (e as Error).message);
+      }
+    }
   }
 }
 

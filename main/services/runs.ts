@@ -11,6 +11,7 @@ import type { DocumentService } from './documents';
 import type { ModelCatalog } from './models';
 import { encodePagePng } from './page-png';
 import { analyzeOutput, SIZED_TASKS } from '../../models/paligemma/tasks/analyze';
+import { findVae } from '../../models/paligemma/tasks/mask/segment';
 
 /** Enough history to compare prompts on a page without letting a long session grow without bound. */
 const MAX_RUNS_PER_DOCUMENT = 200;
@@ -22,13 +23,13 @@ const MODEL_CODES = new Set(['MODEL_NOT_FOUND', 'INPUT_MISMATCH', 'PROVIDER_UNAV
  * The parsed result of a run's output, for every task (models/paligemma/tasks/analyze). Boxes need the size of the
  * image the model saw; without it (the page never rendered) a box task has no parsed result.
  */
-export async function parseRun(record: Pick<RunRecord, 'prompt' | 'text'>, size: { width: number; height: number } | null): Promise<RunRecord['parsed']> {
+export async function parseRun(record: Pick<RunRecord, 'prompt' | 'text'>, size: { width: number; height: number } | null, vaePath: string | null = null): Promise<RunRecord['parsed']> {
   const task = record.prompt.task;
   if (!record.text || (SIZED_TASKS.includes(task) && !size)) return undefined;
-  const r = await analyzeOutput(task, record.text, size ? { size } : {});
+  const r = await analyzeOutput(task, record.text, { ...(size ? { size } : {}), vaePath });
   if (r.kind === 'boxes') {
     // locs stay out of the contract: the renderer draws boxes in pixels and never needs the bins.
-    return { ...r, objects: r.objects.map(({ label, box, seg }) => ({ label, box, ...(seg ? { seg } : {}) })) };
+    return { ...r, objects: r.objects.map(({ label, box, seg, mask }) => ({ label, box, ...(seg ? { seg } : {}), ...(mask !== undefined ? { mask } : {}) })) };
   }
   return r;
 }
@@ -110,7 +111,7 @@ export class RunService {
       throw new AppFailure(error.code, error.message);
     } finally {
       // Parsed here, not in the renderer, so hostile model text is only ever turned into numbers and labels in main.
-      record.parsed = await parseRun(record, pageSize);
+      record.parsed = await parseRun(record, pageSize, this.#vaePath(record));
       this.#keep(record);
     }
   }
@@ -145,7 +146,7 @@ export class RunService {
       error: null,
       source: 'pasted',
     };
-    record.parsed = await parseRun(record, { width: page.width, height: page.height });
+    record.parsed = await parseRun(record, { width: page.width, height: page.height }, this.#vaePath(record));
     this.#keep(record);
     return record;
   }
@@ -181,6 +182,16 @@ export class RunService {
     record.logprobs.push(p.token.logprob);
     record.pieces.push(p.token.text);
     ctx.send({ type: 'token', token: p.token });
+  }
+
+  /** Where the segmentation mask decoder is installed (a models folder's vae-oid.npz); looked up only for segment runs. */
+  #vaePath(record: RunRecord): string | null {
+    if (record.prompt.task !== 'segment') return null;
+    for (const folder of this.#models.list().folders) {
+      const found = findVae(folder);
+      if (found) return found;
+    }
+    return null;
   }
 
   /** A failure as the person should read it: which model, where it lives, and what is wrong. */

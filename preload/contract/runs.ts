@@ -6,6 +6,9 @@ import { MAX_NEW_TOKENS } from './limits';
 import { Id, PixelBox } from './common';
 import { RUN_EXPORT_FORMATS } from './run-exports';
 import { RUN_TASKS } from './run-tasks';
+import { SegmentMask } from './tasks/mask';
+import { TableParsed } from './tasks/table';
+import { MoleculeParsed } from './tasks/molecule';
 
 export { PREFIX_TASKS, promptText } from './run-tasks';
 
@@ -78,6 +81,8 @@ export const ParsedObject = z.object({
   box: PixelBox,
   /** segment: the 16 VQ-VAE codebook indices. */
   seg: z.array(z.number().int()).max(16).optional(),
+  /** segment: the decoded mask over the whole page; null when its codes could not be decoded. */
+  mask: SegmentMask.nullable().optional(),
 });
 
 /**
@@ -104,6 +109,10 @@ export const RunParsed = z.discriminatedUnion('kind', [
   }),
   /** VSR: the statement is true / false, or null when the model answered neither. */
   z.object({ kind: z.literal('verdict'), text: z.string(), answer: z.boolean().nullable(), warnings: Warnings }),
+  /** Table structure: a grid of cells with spans; cell html is rebuilt from an inline allowlist in main. */
+  z.object({ kind: z.literal('table'), table: TableParsed, warnings: Warnings }),
+  /** A SMILES checked by RDKit: canonical form, formula, InChI, a 2D depiction (SVG shown as an image only). */
+  z.object({ kind: z.literal('molecule'), molecule: MoleculeParsed, warnings: Warnings }),
 ]);
 export type RunParsed = z.infer<typeof RunParsed>;
 

@@ -5,6 +5,10 @@
 // a caption run never pays for loading a chemistry toolkit.
 import { parseBoxes, parseText, type ImageSize } from './parse';
 import { parseReport, type ReportSection } from './report';
+import { parseTable, type TableResult } from './table/parse-table';
+import type { MoleculeResult } from './molecule/analyze';
+import type { MusicResult } from './music/render';
+import type { SegmentMaskResult } from './mask/segment';
 
 export const ANALYZE_TASKS = ['caption', 'describe', 'answer', 'ocr', 'detect', 'segment', 'ocr-boxes', 'table', 'molecule', 'music', 'report', 'vsr'] as const;
 export type AnalyzeTask = (typeof ANALYZE_TASKS)[number];
@@ -19,17 +23,27 @@ export interface BoxObject {
   /** Raw loc values in model order (y_min, x_min, y_max, x_max; 8 for a quadrilateral). */
   locs: number[];
   seg?: number[];
+  /** segment: the decoded mask over the whole image (COCO RLE); null when its codes could not be decoded. */
+  mask?: SegmentMaskResult | null;
 }
 
 export type TaskResult =
   | { kind: 'boxes'; task: 'detect' | 'segment' | 'ocr-boxes'; width: number; height: number; objects: BoxObject[]; warnings: string[] }
   | { kind: 'text'; task: 'caption' | 'describe' | 'answer' | 'ocr'; text: string; warnings: string[] }
   | { kind: 'report'; text: string; sections: ReportSection[]; warnings: string[] }
-  | { kind: 'verdict'; text: string; answer: boolean | null; warnings: string[] };
+  | { kind: 'verdict'; text: string; answer: boolean | null; warnings: string[] }
+  | { kind: 'table'; table: TableResult; warnings: string[] }
+  | { kind: 'molecule'; molecule: MoleculeResult; warnings: string[] }
+  | { kind: 'music'; music: MusicResult; warnings: string[] };
 
 export interface AnalyzeOptions {
   /** The original image size in pixels (required for detect / segment / ocr-boxes). */
   size?: ImageSize;
+  /**
+   * segment: the VQ-VAE weights (vae-oid.npz) that turn seg codes into masks. Without them a segment result keeps its
+   * boxes and codes, and says masks need the file.
+   */
+  vaePath?: string | null;
 }
 
 /** Parses `raw` as the output of `task`. Never throws for bad model output: malformed parts become warnings. */
@@ -40,7 +54,9 @@ export async function analyzeOutput(task: AnalyzeTask, raw: string, options: Ana
     case 'ocr-boxes': {
       const size = options.size ?? { width: 0, height: 0 };
       const r = parseBoxes(task, raw, size);
-      return { kind: 'boxes', task, width: size.width, height: size.height, objects: r.objects, warnings: r.warnings };
+      const result: TaskResult = { kind: 'boxes', task, width: size.width, height: size.height, objects: r.objects, warnings: r.warnings };
+      if (task === 'segment' && r.objects.some((o) => o.seg)) await addMasks(result, options.vaePath ?? null);
+      return result;
     }
     case 'vsr': {
       const r = parseText('vsr', raw);
@@ -56,9 +72,38 @@ export async function analyzeOutput(task: AnalyzeTask, raw: string, options: Ana
       const r = parseText(task === 'answer' ? 'answer' : 'caption', raw);
       return { kind: 'text', task, text: r.text ?? '', warnings: r.warnings };
     }
-    case 'table':
-    case 'molecule':
-    case 'music':
-      return { kind: 'text', task: 'ocr', text: raw, warnings: [`${task} parsing is not available yet`] };
+    case 'table': {
+      // The table keeps its own warnings (the view lists them beside the grid); they are the result's too.
+      const table = parseTable(raw);
+      return { kind: 'table', table, warnings: table.warnings };
+    }
+    case 'molecule': {
+      const { analyzeSmiles } = await import('./molecule/analyze');
+      const molecule = await analyzeSmiles(raw);
+      return { kind: 'molecule', molecule, warnings: molecule.warnings };
+    }
+    case 'music': {
+      const { analyzeMusic } = await import('./music/render');
+      const music = await analyzeMusic(raw);
+      return { kind: 'music', music, warnings: music.warnings };
+    }
+  }
+}
+
+/** Decodes the seg codes of a segment result into masks in place; a missing or broken decoder file is a warning. */
+async function addMasks(result: Extract<TaskResult, { kind: 'boxes' }>, vaePath: string | null): Promise<void> {
+  if (!vaePath) {
+    result.warnings.push('masks are not drawn: the mask decoder (vae-oid.npz) is not installed — import it from the Models window or pass --vae');
+    return;
+  }
+  try {
+    const { decodeSegments } = await import('./mask/segment');
+    const decoded = await decodeSegments(result.objects, { width: result.width, height: result.height }, vaePath);
+    result.objects.forEach((o, i) => {
+      if (o.seg) o.mask = decoded.masks[i] ?? null;
+    });
+    result.warnings.push(...decoded.warnings);
+  } catch (e) {
+    result.warnings.push(`masks are not drawn: ${(e as Error).message}`);
   }
 }
