@@ -4,8 +4,8 @@
 // Written by hand on top of node:zlib (raw inflate/deflate and CRC-32) rather than with a zip library because:
 // - every error must name the archive AND the member (a generic "invalid zip data" is useless to a user who picked
 //   the wrong file), and each member's CRC-32 is checked, which the small in-memory unzip libraries skip;
-// - numpy's `savez` writes every member with `force_zip64=True`, so local headers carry 0xFFFFFFFF sizes and the real
-//   ones sit in the zip64 extra field; reading sizes from the central directory (what we do) sidesteps that;
+// - numpy's `savez` writes every member with `force_zip64=True`, so local headers carry a zip64 extra field (and, with
+//   some Python versions, 0xFFFFFFFF sizes); reading sizes from the central directory (what we do) sidesteps that;
 // - the container is a handful of fixed little-endian records; the .npy header is a Python dict literal.
 // Only what .npz files use is supported: stored (0) and deflated (8) members, no encryption, one disk.
 import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';

@@ -21,6 +21,8 @@ export interface DecodedSegments { masks: (SegmentMaskResult | null)[]; warnings
 
 export interface MaskDecoder {
   readonly backend: 'onnx' | 'typescript';
+  /** Why the TypeScript fallback is in use (onnxruntime's error), for the log. */
+  readonly fallbackReason?: string;
   decode(codes: number[][]): Promise<Float32Array[]>;
 }
 
@@ -41,8 +43,8 @@ async function makeDecoder(path: string): Promise<MaskDecoder> {
   try {
     const onnx = await createOnnxMaskDecoder(weights);
     return { backend: 'onnx', decode: (codes) => onnx.decode(codes) };
-  } catch {
-    return { backend: 'typescript', decode: async (codes) => decodeMasks(weights, codes) };
+  } catch (e) {
+    return { backend: 'typescript', fallbackReason: (e as Error).message, decode: async (codes) => decodeMasks(weights, codes) };
   }
 }
 
