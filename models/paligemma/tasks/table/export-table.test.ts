@@ -135,6 +135,20 @@ describe('XLSX export', () => {
       // LibreOffice writes LF line ends, no BOM, and keeps text as typed (no formula prefix): compare the cell values.
       const rows = (s: string) => s.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n').trimEnd().split('\n');
       expect(rows(fromCalc)).toEqual(rows(tableToCsv(t)).map((r) => r.replace(`"'=`, '"=')));
+      // Calc's HTML export shows it read the merged ranges and the bold headers.
+      execFileSync(soffice, [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', 'html', '--outdir', join(dir, 'out'), join(dir, 'table.xlsx')], {
+        timeout: 120_000,
+        stdio: 'pipe',
+      });
+      const html = readFileSync(join(dir, 'out', 'table.html'), 'utf8');
+      // In document order: Region (2 rows), Sales (2 columns), n/a (2 columns).
+      const spans = [...html.matchAll(/<td ([^>]*)>/g)].map((m) => [/rowspan=(\d+)/.exec(m[1] ?? '')?.[1], /colspan=(\d+)/.exec(m[1] ?? '')?.[1]]).filter((x) => x[0] || x[1]);
+      expect(spans).toEqual([
+        ['2', undefined],
+        [undefined, '2'],
+        [undefined, '2'],
+      ]);
+      expect(html).toContain('<b>Region</b>');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

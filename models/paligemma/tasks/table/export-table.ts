@@ -117,6 +117,12 @@ export function tableToCsv(t: TableResult): string {
   return '\uFEFF' + tableToGrid(t).map((line) => line.map(csvField).join(',') + '\r\n').join('');
 }
 
+/**
+ * exceljs's default cell font. A font set on a cell replaces the default entirely, so the name and size are repeated,
+ * or LibreOffice falls back to the theme's heading font (Cambria) for bold cells.
+ */
+const BASE_FONT = { name: 'Calibri', size: 11, family: 2 } as const;
+
 /** XLSX via exceljs: spans as merged ranges, header cells bold, inline formatting as rich text, values as text. */
 export async function tableToXlsx(t: TableResult, sheetName = 'Table'): Promise<Uint8Array> {
   const wb = new ExcelJS.Workbook();
@@ -133,6 +139,7 @@ export async function tableToXlsx(t: TableResult, sheetName = 'Table'): Promise<
           richText: runs.map((r) => ({
             text: r.text,
             font: {
+              ...BASE_FONT,
               ...(r.bold || c.header ? { bold: true } : {}),
               ...(r.italic ? { italic: true } : {}),
               ...(r.underline ? { underline: true } : {}),
@@ -141,7 +148,7 @@ export async function tableToXlsx(t: TableResult, sheetName = 'Table'): Promise<
           })),
         }
       : c.text;
-    if (c.header) cell.font = { bold: true };
+    if (c.header) cell.font = { ...BASE_FONT, bold: true };
     cell.alignment = { vertical: 'top', wrapText: c.text.includes('\n') };
     if (c.rowspan > 1 || c.colspan > 1) ws.mergeCells(c.row + 1, c.col + 1, c.row + c.rowspan, c.col + c.colspan);
     if (c.colspan === 1) {
