@@ -10,15 +10,9 @@ export function effectiveValue(r: ResultRow): unknown {
   return r.review?.status === 'corrected' ? r.review.value : r.run.parsed;
 }
 
-/**
- * One number for "how sure was the model": the geometric-mean token probability for generated text (exp of the mean
- * log-probability), or the mean line confidence for the built-in OCR; null when neither is known.
- */
+/** The run's confidence (see confidenceOf in store.ts), kept with the run when it was stored. */
 export function runConfidence(r: Pick<ResultRow, 'run'>): number | null {
-  const lp = r.run.logprobs;
-  if (lp?.length) return Math.exp(lp.reduce((a, b) => a + b, 0) / lp.length);
-  const c = (r.run.parsed as { meanConfidence?: unknown } | null)?.meanConfidence;
-  return typeof c === 'number' ? c : null;
+  return r.run.confidence;
 }
 
 /** Keeps only accepted and corrected results. */

@@ -90,12 +90,17 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 2,
-    name: 'review history, exports, file mtimes, token log-probabilities, edited-file links',
+    name: 'review history, exports, file mtimes, token log-probabilities and confidence, edited-file links',
     up(db) {
       db.exec(`
         ALTER TABLE documents ADD COLUMN mtime_ms REAL;
         ALTER TABLE documents ADD COLUMN replaced_by INTEGER REFERENCES documents(id) ON DELETE SET NULL;
         ALTER TABLE runs ADD COLUMN logprobs TEXT;
+        -- One number per run for "lowest confidence first" (see Store: exp of the mean token log-probability, or the
+        -- built-in OCR's mean line confidence). Version-1 runs had no log-probabilities; OCR ones keep theirs.
+        ALTER TABLE runs ADD COLUMN confidence REAL;
+        UPDATE runs SET confidence = json_extract(parsed, '$.meanConfidence') WHERE json_type(parsed, '$.meanConfidence') IN ('real', 'integer');
+        CREATE INDEX runs_confidence ON runs(confidence);
         ALTER TABLE batch_items ADD COLUMN started_at TEXT;
         ALTER TABLE batch_items ADD COLUMN finished_at TEXT;
         CREATE TABLE review_history (

@@ -119,6 +119,21 @@ describe('Store', () => {
     s.close();
   });
 
+  it('orders results by confidence, lowest first (unknown last), with a ceiling and paging', () => {
+    const s = Store.open(':memory:');
+    const { run, pages } = seed(s); // logprobs -0.1, -0.2 → exp(-0.15)
+    expect(s.run(run.id)!.confidence).toBeCloseTo(Math.exp(-0.15), 12);
+    const base = { pageId: pages[1]!.id, modelId: 'm', modelName: 'm', task: 'ocr', prompt: 'ocr', status: 'done' as const };
+    const low = s.addRun({ ...base, logprobs: [-3, -1, Number.NaN] });
+    const ocr = s.addRun({ ...base, task: 'ocr-builtin', parsed: { lines: [], meanConfidence: 0.5 } });
+    const unknown = s.addRun({ ...base });
+    expect(s.run(low.id)!.confidence).toBeCloseTo(Math.exp(-2), 12);
+    expect(s.results({ orderBy: 'confidence' }).map((r) => r.run.id)).toEqual([low.id, ocr.id, run.id, unknown.id]);
+    expect(s.results({ orderBy: 'confidence', maxConfidence: 0.5 }).map((r) => r.run.id)).toEqual([low.id, ocr.id]);
+    expect(s.results({ orderBy: 'confidence', limit: 2, offset: 1 }).map((r) => r.run.id)).toEqual([ocr.id, run.id]);
+    s.close();
+  });
+
   it('batch items: added once per page, claimed, finished with one run each, crash leftovers re-queued', () => {
     const s = Store.open(':memory:');
     const { pages } = seed(s);
@@ -169,13 +184,16 @@ describe('migrations', () => {
     const file = join(dir, 'old.paliscope');
     const db = new Database(file);
     db.exec(readFileSync(new URL('./fixtures/v1.sql', import.meta.url), 'utf8'));
+    // A built-in OCR run: its confidence is in the parsed result, and migration 2 lifts it into the new column.
+    db.exec(`INSERT INTO runs VALUES (4, 2, 'builtin-ppocr', 'PP-OCRv4', 'ocr-builtin', '', '{}', 'cpu', NULL, 'x', '{"lines":[],"meanConfidence":0.87}', 'done', NULL, '2026-10-01T09:04:00.000Z')`);
     db.close();
     const s = Store.open(file);
     expect(s.migrated).toEqual([2]);
     expect(s.schemaVersion).toBe(SCHEMA_VERSION);
     expect(s.check()).toEqual([]);
+    expect(s.run(4)!.confidence).toBe(0.87);
     const results = s.results();
-    expect(results).toHaveLength(3);
+    expect(results).toHaveLength(4);
     expect(results[0]).toMatchObject({ run: { task: 'ocr', raw: 'Dear Sir, I write to you', logprobs: null }, document: { path: '/data/letters/1887-03.tif' }, review: { status: 'corrected', note: 'long s read as f' } });
     // Old reviews became history, so they can be undone.
     expect(s.reviewHistory(1)).toMatchObject([{ state: { status: 'corrected' }, previous: null }]);
@@ -183,6 +201,7 @@ describe('migrations', () => {
     expect(s.review(1)).toBeUndefined();
     // New columns work on old rows; the half-done batch resumes.
     expect(s.document(1)).toMatchObject({ mtimeMs: null, replacedBy: null });
+    expect(s.run(1)!.confidence).toBeNull();
     expect(s.requeueRunning(1)).toBe(1);
     expect(s.batchCounts(1)).toMatchObject({ done: 1, queued: 1 });
     s.addRun({ pageId: 2, modelId: 'x', modelName: 'x', task: 'caption', prompt: 'caption en', logprobs: [-1], status: 'done' });

@@ -48,7 +48,7 @@ function toRun(r: Row): RunRecord {
     prompt: r.prompt as string, parameters: unjson(r.parameters) as Record<string, unknown>, provider: (r.provider as string | null) ?? null,
     timings: unjson(r.timings) as Record<string, unknown> | null, raw: r.raw as string, parsed: unjson(r.parsed),
     logprobs: unjson(r.logprobs) as number[] | null, status: r.status as RunRecord['status'], error: (r.error as string | null) ?? null,
-    createdAt: r.created_at as string,
+    confidence: (r.confidence as number | null) ?? null, createdAt: r.created_at as string,
   };
 }
 function toReview(r: Row): ReviewRecord {
@@ -71,6 +71,17 @@ function toItem(r: Row): BatchItemRecord {
 }
 function stateOf(status: unknown, value: unknown, note: unknown): ReviewState | null {
   return status ? { status: status as ReviewStatus, value: unjson(value), note: (note as string | null) ?? null } : null;
+}
+
+/**
+ * How sure the model was of a run, 0…1: the geometric-mean token probability (exp of the mean log-probability) for
+ * generated text, or the mean line confidence the built-in OCR reports; null when neither is known.
+ */
+export function confidenceOf(r: Pick<RunInput, 'logprobs' | 'parsed'>): number | null {
+  const lp = r.logprobs?.filter((x) => Number.isFinite(x));
+  if (lp?.length) return Math.exp(lp.reduce((a, b) => a + b, 0) / lp.length);
+  const c = (r.parsed as { meanConfidence?: unknown } | null | undefined)?.meanConfidence;
+  return typeof c === 'number' && Number.isFinite(c) ? c : null;
 }
 
 const ITEM_SELECT = `SELECT bi.*, p.document_id, p.page_index, d.path FROM batch_items bi JOIN pages p ON p.id = bi.page_id JOIN documents d ON d.id = p.document_id`;
@@ -214,10 +225,13 @@ export class Store {
     if (filter.review === 'reviewed') where.push("v.status IN ('accepted', 'corrected')");
     else if (filter.review === 'unreviewed') where.push('v.status IS NULL');
     else if (filter.review) { where.push('v.status = ?'); args.push(filter.review); }
+    if (filter.maxConfidence !== undefined) { where.push('r.confidence <= ?'); args.push(filter.maxConfidence); }
+    const order = filter.orderBy === 'confidence' ? 'r.confidence IS NULL, r.confidence, r.id' : 'd.id, p.page_index, r.id';
+    const page = filter.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(filter.limit))} OFFSET ${Math.max(0, Math.floor(filter.offset ?? 0))}` : '';
     const sql = `SELECT r.*, d.id AS d_id, d.path AS d_path, d.sha256 AS d_sha256, p.page_index AS p_index, p.width AS p_width, p.height AS p_height,
         v.status AS v_status, v.value AS v_value, v.note AS v_note, v.updated_at AS v_updated_at
       FROM runs r JOIN pages p ON p.id = r.page_id JOIN documents d ON d.id = p.document_id LEFT JOIN reviews v ON v.run_id = r.id
-      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY d.id, p.page_index, r.id`;
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order}${page}`;
     return (this.db.prepare(sql).all(...args) as Row[]).map((r) => ({
       run: toRun(r),
       document: { id: r.d_id as number, path: r.d_path as string, sha256: r.d_sha256 as string },
@@ -421,8 +435,8 @@ export class Store {
 
   // Prepared once: runs are the hot insert.
   get #insertRun(): Database.Statement {
-    this.#insertRunStmt ??= this.db.prepare(`INSERT INTO runs (page_id, model_id, model_name, task, prompt, parameters, provider, timings, raw, parsed, logprobs, status, error, created_at)
-      VALUES (@pageId, @modelId, @modelName, @task, @prompt, @parameters, @provider, @timings, @raw, @parsed, @logprobs, @status, @error, @createdAt)`);
+    this.#insertRunStmt ??= this.db.prepare(`INSERT INTO runs (page_id, model_id, model_name, task, prompt, parameters, provider, timings, raw, parsed, logprobs, confidence, status, error, created_at)
+      VALUES (@pageId, @modelId, @modelName, @task, @prompt, @parameters, @provider, @timings, @raw, @parsed, @logprobs, @confidence, @status, @error, @createdAt)`);
     return this.#insertRunStmt;
   }
   #insertRunStmt: Database.Statement | undefined;
@@ -430,7 +444,7 @@ export class Store {
   #runParams(r: RunInput): Record<string, unknown> {
     return {
       pageId: r.pageId, modelId: r.modelId, modelName: r.modelName, task: r.task, prompt: r.prompt, parameters: json(r.parameters ?? {}),
-      provider: r.provider ?? null, timings: json(r.timings), raw: r.raw ?? '', parsed: json(r.parsed), logprobs: json(r.logprobs),
+      provider: r.provider ?? null, timings: json(r.timings), raw: r.raw ?? '', parsed: json(r.parsed), logprobs: json(r.logprobs), confidence: confidenceOf(r),
       status: r.status, error: r.error ?? null, createdAt: now(),
     };
   }

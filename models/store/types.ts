@@ -60,6 +60,8 @@ export interface RunInput {
 
 export interface RunRecord extends Required<Omit<RunInput, 'parsed' | 'provider' | 'timings' | 'logprobs' | 'error'>> {
   id: number;
+  /** exp(mean token log-probability), or the built-in OCR's mean line confidence; null when unknown. 0…1. */
+  confidence: number | null;
   parsed: unknown;
   provider: string | null;
   timings: Record<string, unknown> | null;
@@ -148,6 +150,12 @@ export interface ResultFilter {
   review?: ReviewStatus | 'reviewed' | 'unreviewed';
   batchId?: number;
   runStatus?: RunStatus;
+  /** Only runs at or below this confidence (runs of unknown confidence are left out). */
+  maxConfidence?: number;
+  /** 'document' (default): document, page, run; 'confidence': lowest first, unknown last. */
+  orderBy?: 'document' | 'confidence';
+  limit?: number;
+  offset?: number;
 }
 
 export interface ExportRecord {
