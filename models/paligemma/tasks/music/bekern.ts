@@ -91,10 +91,10 @@ function rebuildField(field: string, spaceMarkersUsed: boolean): string {
   if (field.trimStart().startsWith('!')) return field.trim().replace(SPACE_MARKERS, ' ');
   if (spaceMarkersUsed) return field.replace(/ +/g, '').replace(SPACE_MARKERS, ' ');
   const pieces = field.split(/ +/).filter((p) => p !== '');
-  if (pieces.length <= 1) return pieces.join('');
-  // Comments keep their words; interpretations and barlines are never chords.
-  if (pieces[0].startsWith('!')) return pieces.join(' ');
-  if (/^[*=]/.test(pieces[0])) return pieces.join('');
+  const head = pieces[0] ?? '';
+  if (pieces.length <= 1) return head;
+  // Interpretations and barlines are never chords.
+  if (/^[*=]/.test(head)) return pieces.join('');
   const notes: string[] = [];
   let current = '';
   for (const piece of pieces) {

@@ -87,8 +87,8 @@ export function kernToMusicXml(records: KernRecord[], title = 'Score'): MusicXml
         const time = /^\*M(\d+)\/(\d+)$/.exec(f.text);
         if (clef) attr.clef = clef;
         // Keys and meters are per part in MusicXML: take them from the top staff's spine.
-        if (key && staff === 1) attr.key = keyFifths = fifthsOf(key[1]);
-        if (time && staff === 1) attr.time = { beats: time[1], beatType: time[2] };
+        if (key && staff === 1) attr.key = keyFifths = fifthsOf(key[1] ?? '');
+        if (time && staff === 1) attr.time = { beats: time[1] ?? '', beatType: time[2] ?? '' };
         if (attr.clef || attr.key !== undefined || attr.time) measure.events.push(attr);
       }
       continue;
@@ -102,7 +102,8 @@ export function kernToMusicXml(records: KernRecord[], title = 'Score'): MusicXml
       const numbered = /^=+(\d+)/.exec(record.fields[0]?.text ?? '')?.[1];
       const number = numbered ?? String(measures.length + (measures[0]?.number === '0' ? 0 : 1));
       measure = { number, start: now, events: carried, finalBar: false };
-      if (record.fields.some((f) => f.text.startsWith('==')) && measures.length > 0) measures[measures.length - 1].finalBar = true;
+      const closed = measures[measures.length - 1];
+      if (record.fields.some((f) => f.text.startsWith('==')) && closed) closed.finalBar = true;
       continue;
     }
     // Data record.
@@ -137,7 +138,7 @@ function noteEvent(
 ): NoteEvent | null {
   const notes = token.split(' ').filter((t) => t !== '' && t !== '.');
   if (notes.length === 0) return null;
-  const first = notes[0];
+  const first = notes[0] ?? '';
   if (/q/i.test(first)) {
     warnings.add('grace notes are not written to MusicXML');
     return null;
@@ -146,7 +147,7 @@ function noteEvent(
   if (!recip) return null;
   const n = Number(recip[1]);
   const m = recip[2] ? Number(recip[2]) : 1;
-  const dots = recip[3].length;
+  const dots = (recip[3] ?? '').length;
   // Quarter-note units: 4/n (0 is a breve, 8 quarters), times m for n%m, times (2 − 2^−dots) for dots.
   let duration = n === 0 ? frac(8) : reduce(4 * m, n);
   duration = mul(duration, reduce(2 ** (dots + 1) - 1, 2 ** dots));
@@ -168,11 +169,12 @@ function noteEvent(
     if (/r/.test(note)) return null;
     const letters = /([a-g])\1*|([A-G])\2*/.exec(note)?.[0];
     if (!letters) return null;
-    const lower = letters[0] === letters[0].toLowerCase();
+    const letter = letters.charAt(0);
+    const lower = letter === letter.toLowerCase();
     const octave = lower ? 3 + letters.length : 4 - letters.length;
     const sharps = (note.match(/#/g) ?? []).length;
     const flats = (note.match(/-/g) ?? []).length;
-    const step = letters[0].toUpperCase();
+    const step = letter.toUpperCase();
     const alter = sharps - flats;
     return {
       step,
@@ -212,7 +214,7 @@ function nextEnds(record: KernRecord, ends: Fraction[], now: Fraction): Fraction
 function clefOf(text: string): AttributeEvent['clef'] | undefined {
   const m = /^\*clef([GFC])(v|\^)?(\d)$/.exec(text);
   if (!m) return undefined;
-  return { sign: m[1], line: Number(m[3]), octave: m[2] === 'v' ? -1 : m[2] === '^' ? 1 : 0 };
+  return { sign: m[1] ?? 'G', line: Number(m[3]), octave: m[2] === 'v' ? -1 : m[2] === '^' ? 1 : 0 };
 }
 
 const ACCIDENTALS: Record<number, string> = { [-2]: 'flat-flat', [-1]: 'flat', 0: 'natural', 1: 'sharp', 2: 'double-sharp' };
@@ -258,7 +260,7 @@ function writeXml(measures: Measure[], staves: number, divisions: number, title:
     keys.forEach((k, i) => {
       if (i > 0 && compare(cursor, m.start) > 0) out.push(`      <backup><duration>${units(sub(cursor, m.start))}</duration></backup>`);
       cursor = m.start;
-      const [staff, voice] = k.split('/').map(Number);
+      const [staff = 1, voice = 1] = k.split('/').map(Number);
       const xmlVoice = (staff - 1) * 4 + voice;
       for (const e of streams.get(k)!) {
         if (compare(e.onset, cursor) > 0) {

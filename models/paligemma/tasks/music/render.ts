@@ -192,10 +192,11 @@ const SEMITONES: Record<string, number> = { c: 0, d: 2, e: 4, f: 5, g: 7, a: 9, 
 export function kernMidiPitch(token: string): number | null {
   const letters = /([a-g])\1*|([A-G])\2*/.exec(token)?.[0];
   if (!letters || /r/.test(token)) return null;
-  const lower = letters[0] === letters[0].toLowerCase();
+  const letter = letters.charAt(0);
+  const lower = letter === letter.toLowerCase();
   const octave = lower ? 3 + letters.length : 4 - letters.length;
   const alter = (token.match(/#/g) ?? []).length - (token.match(/-/g) ?? []).length;
-  return 12 * (octave + 1) + SEMITONES[letters[0].toLowerCase()] + alter;
+  return 12 * (octave + 1) + (SEMITONES[letter.toLowerCase()] ?? 0) + alter;
 }
 
 /** Verovio's console lines → short warnings (the repeated "Line is:" context is dropped). */
@@ -222,6 +223,8 @@ function failed(kern: string, converted: boolean, error: MusicError | null, warn
 function describe(error: unknown): string {
   if (error instanceof Error) return error.message;
   // A C++ exception thrown inside the module surfaces as a bare WebAssembly.Exception with no message.
-  if (typeof WebAssembly.Exception === 'function' && error instanceof WebAssembly.Exception) return 'an internal error in its Humdrum reader';
+  // (WebAssembly.Exception is missing from TypeScript's lib for our target, hence the cast.)
+  const WasmException = (WebAssembly as { Exception?: abstract new (...args: never[]) => object }).Exception;
+  if (WasmException && error instanceof WasmException) return 'an internal error in its Humdrum reader';
   return String(error);
 }

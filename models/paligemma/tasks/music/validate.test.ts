@@ -10,10 +10,10 @@ describe('validateKern', () => {
     expect(r.valid).toBe(true);
     expect(r.openSpines).toBe(0);
     expect(r.renderable).toBe(PIANO_KERN);
-    const split = r.records.find((rec) => rec.line === 14)!; // 2.D | 4dd] | 4f#
-    expect(split.fields.map((f) => [f.track, f.sub])).toEqual([[1, 0], [2, 0], [2, 1]]);
-    const joined = r.records.find((rec) => rec.line === 20)!; // after *v *v
-    expect(joined.fields).toHaveLength(2);
+    const split = r.records.find((rec) => rec.line === 14); // 2.D | 4dd] | 4f#
+    expect(split?.fields.map((f) => [f.track, f.sub])).toEqual([[1, 0], [2, 0], [2, 1]]);
+    const joined = r.records.find((rec) => rec.line === 20); // after *v *v
+    expect(joined?.fields).toHaveLength(2);
   });
 
   it('reports a line with more fields than spines with its position, and keeps the part before it', () => {
@@ -61,8 +61,8 @@ describe('validateKern', () => {
   it('names bad tokens by line and spine and renders only what precedes the first', () => {
     const r = validateKern(BAD_TOKENS_KERN);
     expect(r.errors.map((e) => [e.line, e.column])).toEqual([[3, 2], [4, 2]]);
-    expect(r.errors[0].message).toBe('line 3, spine 2: "e": no duration (such as 4, 8., 16)');
-    expect(r.errors[1].message).toContain('"4xyz": no pitch');
+    expect(r.errors[0]?.message).toBe('line 3, spine 2: "e": no duration (such as 4, 8., 16)');
+    expect(r.errors[1]?.message).toContain('"4xyz": no pitch');
     expect(r.renderable).toBe('**kern\t**kern\n*clefF4\t*clefG2\n*-\t*-\n');
   });
 

@@ -72,7 +72,7 @@ const RECIP = /^(?:\d+(?:%\d+)?)\.*$/;
 
 export function validateKern(kern: string): KernValidation {
   const lines = kern.split('\n');
-  while (lines.length > 0 && lines[lines.length - 1].trim() === '') lines.pop();
+  while (lines.length > 0 && (lines[lines.length - 1] ?? '').trim() === '') lines.pop();
   const errors: KernIssue[] = [];
   const warnings: KernIssue[] = [];
   const records: KernRecord[] = [];
@@ -84,7 +84,7 @@ export function validateKern(kern: string): KernValidation {
 
   for (let i = 0; i < lines.length && !structuralStop; i++) {
     const lineNo = i + 1;
-    const line = lines[i].replace(/\r$/, '');
+    const line = (lines[i] ?? '').replace(/\r$/, '');
     const structural = (column: number | null, message: string): void => {
       errors.push({ line: lineNo, column, message: `line ${lineNo}${column === null ? '' : `, spine ${column}`}: ${message}` });
       structuralStop = true;
@@ -104,7 +104,7 @@ export function validateKern(kern: string): KernValidation {
     if (spines === null) {
       const bad = texts.findIndex((t) => !/^\*\*\S+$/.test(t));
       if (bad >= 0) {
-        structural(bad + 1, `expected the exclusive interpretation header (**kern for every spine), found "${clip(texts[bad])}"`);
+        structural(bad + 1, `expected the exclusive interpretation header (**kern for every spine), found "${clip(texts[bad] ?? '')}"`);
         break;
       }
       spines = texts.map((t) => ({ track: nextTrack++, exclusive: t }));
@@ -130,14 +130,14 @@ export function validateKern(kern: string): KernValidation {
       break;
     }
 
-    const first = texts[0];
+    const first = texts[0] ?? '';
     const kind: RecordKind = first.startsWith('*') ? 'interpretation' : first.startsWith('!') ? 'comment' : first.startsWith('=') ? 'barline' : 'data';
     const fields = fieldsOf(texts, spines);
 
     if (kind === 'interpretation') {
       const mixed = texts.findIndex((t) => !t.startsWith('*'));
       if (mixed >= 0) {
-        structural(mixed + 1, `"${clip(texts[mixed])}" on an interpretation line (every field must start with *)`);
+        structural(mixed + 1, `"${clip(texts[mixed] ?? '')}" on an interpretation line (every field must start with *)`);
         break;
       }
       const next = applySpineOperators(texts, spines, () => nextTrack++);
@@ -154,13 +154,13 @@ export function validateKern(kern: string): KernValidation {
     if (kind === 'comment') {
       const mixed = texts.findIndex((t) => !t.startsWith('!'));
       if (mixed >= 0) {
-        structural(mixed + 1, `"${clip(texts[mixed])}" on a comment line (every field must start with !)`);
+        structural(mixed + 1, `"${clip(texts[mixed] ?? '')}" on a comment line (every field must start with !)`);
         break;
       }
     } else {
       const misplaced = texts.findIndex((t) => t.startsWith('*') || t.startsWith('!'));
       if (misplaced >= 0) {
-        structural(misplaced + 1, `"${clip(texts[misplaced])}" on a data line (interpretations and comments need lines of their own)`);
+        structural(misplaced + 1, `"${clip(texts[misplaced] ?? '')}" on a data line (interpretations and comments need lines of their own)`);
         break;
       }
       if (kind === 'barline' && texts.some((t) => !t.startsWith('='))) {
@@ -169,7 +169,7 @@ export function validateKern(kern: string): KernValidation {
       }
       if (kind === 'data') {
         texts.forEach((t, c) => {
-          if (spines![c].exclusive !== '**kern' || t.startsWith('=')) return;
+          if (spines?.[c]?.exclusive !== '**kern' || t.startsWith('=')) return;
           const problem = kernTokenProblem(t);
           if (problem) errors.push({ line: lineNo, column: c + 1, message: `line ${lineNo}, spine ${c + 1}: ${problem}` });
         });
@@ -207,7 +207,7 @@ export function validateKern(kern: string): KernValidation {
 function fieldsOf(texts: string[], spines: { track: number; exclusive: string }[]): KernField[] {
   const seen = new Map<number, number>();
   return texts.map((text, c) => {
-    const { track, exclusive } = spines[c];
+    const { track, exclusive } = spines[c] ?? { track: 0, exclusive: '' };
     const sub = seen.get(track) ?? 0;
     seen.set(track, sub + 1);
     return { text, track, sub, exclusive };
@@ -222,8 +222,8 @@ function applySpineOperators(
 ): { track: number; exclusive: string }[] | string {
   const next: { track: number; exclusive: string }[] = [];
   for (let c = 0; c < texts.length; c++) {
-    const t = texts[c];
-    const spine = spines[c];
+    const t = texts[c] ?? '';
+    const spine = spines[c] ?? { track: 0, exclusive: '' };
     if (t === '*^') {
       next.push({ ...spine }, { ...spine });
     } else if (t === '*v') {
@@ -238,7 +238,7 @@ function applySpineOperators(
       next.push({ ...spine }, { track: newTrack(), exclusive: spine.exclusive });
     } else if (t === '*x') {
       if (texts[c + 1] !== '*x') return `${c + 1}:a lone *x (exchanging needs two adjacent *x)`;
-      next.push({ ...spines[c + 1] }, { ...spine });
+      next.push({ ...(spines[c + 1] ?? spine) }, { ...spine });
       c++;
     } else if (t.startsWith('**')) {
       return `${c + 1}:a second exclusive interpretation "${clip(t)}" inside the score`;
