@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { encodeNpz, f32Array, readNpz, writeNpz, type NpyArray } from './npz';
+import { encodeNpz, f32Array, MAX_NPZ_BYTES, readNpz, writeNpz, type NpyArray } from './npz';
 
 const data = (f: string) => join(__dirname, 'testdata', f);
 
@@ -72,6 +72,14 @@ describe('readNpz on broken input', () => {
 
   it('a missing file', () => {
     expect(() => readNpz('/nonexistent/vae-oid.npz')).toThrow('/nonexistent/vae-oid.npz: file not found');
+  });
+
+  it('a file too large to read whole is refused before reading', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'npz-'));
+    const p = join(dir, 'huge.npz');
+    writeFileSync(p, '');
+    truncateSync(p, MAX_NPZ_BYTES + 1); // sparse: no disk used
+    expect(() => readNpz(p)).toThrow(/huge\.npz: 1\.0 GiB is larger than the 1 GiB this reader accepts/);
   });
 
   it('bytes that are not a zip', () => {

@@ -9,7 +9,7 @@
 // - the container is a handful of fixed little-endian records; the .npy header is a Python dict literal.
 // Only what .npz files use is supported: stored (0) and deflated (8) members, no encryption, one disk.
 import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 
 export type NpyDtype = 'f4' | 'f8' | 'i1' | 'i2' | 'i4' | 'u1' | 'u2' | 'u4' | 'b1';
 export type NpyData = Float32Array | Float64Array | Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array;
@@ -20,6 +20,9 @@ export interface NpyArray {
   /** C order (row-major), native little-endian. */
   data: NpyData;
 }
+
+/** Largest archive readNpz reads (it holds the whole file in memory). */
+export const MAX_NPZ_BYTES = 2 ** 30;
 
 export class NpzError extends Error {
   constructor(readonly file: string, readonly member: string | null, reason: string) {
@@ -201,7 +204,14 @@ export function readNpz(source: string | Uint8Array, label?: string): Map<string
   const file = typeof source === 'string' ? source : label ?? '(npz bytes)';
   let bytes: Uint8Array;
   if (typeof source === 'string') {
-    try { bytes = readFileSync(source); } catch (e) {
+    try {
+      // The whole archive is read into memory; a file this large is not a checkpoint of this kind (and Node's
+      // readFileSync stops at 2 GiB with a less helpful message).
+      const size = statSync(source).size;
+      if (size > MAX_NPZ_BYTES) throw new NpzError(file, null, `${(size / 2 ** 30).toFixed(1)} GiB is larger than the ${MAX_NPZ_BYTES / 2 ** 30} GiB this reader accepts`);
+      bytes = readFileSync(source);
+    } catch (e) {
+      if (e instanceof NpzError) throw e;
       const code = (e as NodeJS.ErrnoException).code;
       throw new NpzError(file, null, code === 'ENOENT' ? 'file not found' : `cannot read (${(e as Error).message})`);
     }

@@ -8,6 +8,7 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createOnnxMaskDecoder } from './decoder-onnx';
+import { MAX_NPZ_BYTES } from './npz';
 import { decodeMasks } from './decoder-ts';
 import { objectMask, type CocoRle, type ImageSize, type PixelBox } from './mask';
 import { CODES_PER_MASK, NUM_CODES, loadVaeWeights } from './vae-weights';
@@ -119,8 +120,11 @@ export function findVae(modelsDir: string): string | null {
 export function importVae(src: string, modelsDir: string): string {
   let bytes: Uint8Array;
   try {
+    const size = statSync(src).size;
+    if (size > MAX_NPZ_BYTES) throw new Error(`${src}: ${(size / 2 ** 30).toFixed(1)} GiB is too large for a VQ-VAE checkpoint`);
     bytes = readFileSync(src);
   } catch (e) {
+    if (!(e as NodeJS.ErrnoException).code) throw e;
     throw new Error(`${src}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read (${(e as Error).message})`}`);
   }
   // Validate the bytes we copy (not the path again), so a file changed meanwhile cannot slip through.
