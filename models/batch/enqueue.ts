@@ -47,6 +47,18 @@ export async function enqueueBatch(store: Store, request: BatchRequest, inspect:
   let added = 0;
   for (const path of files) {
     try {
+      // Re-runs over big folders: a file whose size and mtime are what the store saw is not hashed or opened again.
+      // An edit changes the mtime, so an edited file is still hashed and noticed.
+      const known = store.documentByPath(path);
+      const st = statSync(path);
+      if (known && known.size === st.size && known.mtimeMs === st.mtimeMs) {
+        const records = store.pages(known.id);
+        if (records.length === known.pageCount) {
+          added += store.addBatchItems(batch.id, records.map((p) => p.id));
+          documents.push({ path, documentId: known.id, pages: records.length, match: 'unchanged' });
+          continue;
+        }
+      }
       const id = await fileIdentity(path);
       const { pages } = await inspect(path);
       if (!pages.length) throw new Error('the document has no pages');
