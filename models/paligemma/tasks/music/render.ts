@@ -8,44 +8,11 @@
 import { bekernToKern } from './bekern';
 import { validateKern } from './validate';
 import { kernTokenAt } from './kern-ids';
+import { MUSIC_LIMITS, type MusicError, type MusicNote, type MusicResult } from './result';
 import { captureVerovioOutput, getVerovio, resetVerovio } from './verovio';
 
-export interface MusicError {
-  /** 1-based line in `kern`. */
-  line: number;
-  /** 1-based spine, null when the whole line is at fault. */
-  column: number | null;
-  message: string;
-}
-
-export interface MusicNote {
-  onMs: number;
-  offMs: number;
-  /** MIDI note number (60 = middle C). */
-  pitch: number;
-}
-
-export interface MusicResult {
-  /** The **kern text (after bekern conversion); error positions refer to its lines. */
-  kern: string;
-  /** Whether the raw output was bekern that had to be converted. */
-  converted: boolean;
-  valid: boolean;
-  error: MusicError | null;
-  /** One SVG document per page; empty when nothing could be engraved. */
-  svgPages: string[];
-  /** In onset order. */
-  notes: MusicNote[];
-  warnings: string[];
-}
-
-export const MUSIC_LIMITS = {
-  /** A GrandStaff system is a few kB of kern; 100 kB is far beyond any model's token budget. */
-  maxInputBytes: 100_000,
-  maxPages: 20,
-  maxNotes: 20_000,
-  maxWarnings: 50,
-} as const;
+export type { MusicError, MusicNote, MusicResult } from './result';
+export { MUSIC_LIMITS } from './result';
 
 /**
  * Verovio layout options: A4-like page width in Verovio units, 40 % scale (a piano system is then about 700 px wide, a
@@ -93,10 +60,10 @@ export async function analyzeMusic(raw: string): Promise<MusicResult> {
     kern,
     converted,
     valid: check.valid && engraved.error === null,
-    error: error ?? (engraved.error ? { line: 1, column: null, message: engraved.error } : null),
+    error: error ? { ...error, message: clipMessage(error.message) } : engraved.error ? { line: 1, column: null, message: clipMessage(engraved.error) } : null,
     svgPages: engraved.svgPages,
     notes: engraved.notes,
-    warnings: warnings.slice(0, MUSIC_LIMITS.maxWarnings),
+    warnings: bounded(warnings),
   };
 }
 
@@ -115,7 +82,11 @@ export async function engrave(kern: string): Promise<Engraving> {
   try {
     const pageCount = toolkit.getPageCount();
     if (pageCount > MUSIC_LIMITS.maxPages) out.warnings.push(`the score has ${pageCount} pages; showing the first ${MUSIC_LIMITS.maxPages}`);
-    for (let page = 1; page <= Math.min(pageCount, MUSIC_LIMITS.maxPages); page++) out.svgPages.push(toolkit.renderToSVG(page, false));
+    for (let page = 1; page <= Math.min(pageCount, MUSIC_LIMITS.maxPages); page++) {
+      const svg = toolkit.renderToSVG(page, false);
+      if (svg.length <= MUSIC_LIMITS.maxSvgChars) out.svgPages.push(svg);
+      else out.warnings.push(`page ${page} is too large to show (${Math.round(svg.length / 1e6)} MB of SVG)`);
+    }
     out.notes = notesFromTimemap(toolkit, kern);
     if (out.notes.length >= MUSIC_LIMITS.maxNotes) out.warnings.push(`playback keeps the first ${MUSIC_LIMITS.maxNotes} notes`);
   } catch (error) {
@@ -172,7 +143,7 @@ function notesFromTimemap(toolkit: import('verovio/esm').VerovioToolkit, kern: s
       if (onMs === undefined || notes.length >= MUSIC_LIMITS.maxNotes) continue;
       const token = kernTokenAt(lines, id);
       const pitch = (token !== undefined ? kernMidiPitch(token) : null) ?? toolkit.getMIDIValuesForElement(id).pitch;
-      if (!Number.isInteger(pitch) || pitch < 0 || pitch > 127) continue;
+      if (!Number.isInteger(pitch) || pitch < 0 || pitch > 127 || entry.tstamp > MUSIC_LIMITS.maxMs) continue;
       if (token !== undefined && /[\]_]/.test(token)) {
         const tied = notes.findLast((n) => n.pitch === pitch && n.offMs === onMs);
         if (tied) {
@@ -213,11 +184,19 @@ function failed(kern: string, converted: boolean, error: MusicError | null, warn
     kern,
     converted,
     valid: false,
-    error: error ?? { line: 1, column: null, message: 'nothing to render' },
+    error: error ? { ...error, message: clipMessage(error.message) } : { line: 1, column: null, message: 'nothing to render' },
     svgPages: [],
     notes: [],
-    warnings: warnings.slice(0, MUSIC_LIMITS.maxWarnings),
+    warnings: bounded(warnings),
   };
+}
+
+function clipMessage(message: string): string {
+  return message.length > MUSIC_LIMITS.maxMessageChars ? `${message.slice(0, MUSIC_LIMITS.maxMessageChars - 1)}…` : message;
+}
+
+function bounded(warnings: string[]): string[] {
+  return warnings.slice(0, MUSIC_LIMITS.maxWarnings).map(clipMessage);
 }
 
 function describe(error: unknown): string {
