@@ -187,3 +187,48 @@ test('a segment output: masks decoded by the VQ-VAE and drawn under the boxes, h
   await expect(layer).toHaveAttribute('data-highlighted', '1');
   await app.screenshot(testInfo, 'tasks-segment');
 });
+
+test('a region drawn on the page: the run reads only that part, its boxes land inside it, and the result and region mark each other', async ({ fixtures }, testInfo) => {
+  const doc = await app.openFile(join(fixtures, 'page.png'));
+  await app.runs.open();
+  const { width } = await sharp(join(fixtures, 'page.png')).metadata();
+  // Draw from 20 % to 60 % of the page image, both ways.
+  await app.runs.root.getByTestId('run-region-draw').click();
+  const img = await app.viewer.imageBox();
+  const mark = await app.events.mark();
+  await app.page.mouse.move(img.x + img.width * 0.2, img.y + img.height * 0.2);
+  await app.page.mouse.down();
+  await app.page.mouse.move(img.x + img.width * 0.4, img.y + img.height * 0.4, { steps: 4 });
+  await app.page.mouse.move(img.x + img.width * 0.6, img.y + img.height * 0.6, { steps: 4 });
+  await app.page.mouse.up();
+  const drawn = await app.events.waitFor('paliscope:region', mark, { documentId: doc.documentId });
+  const region = drawn.region!;
+  const k = width! / img.width;
+  expect(Math.abs(region.x - img.width * 0.2 * k)).toBeLessThan(k * 2 + 1);
+  expect(Math.abs(region.width - img.width * 0.4 * k)).toBeLessThan(k * 2 + 1);
+  await expect(app.runs.root.getByTestId('run-region-value')).toHaveText(`${region.width}×${region.height} px at ${region.x}, ${region.y}`);
+  await expect(app.viewer.shape('next-region')).toBeVisible();
+
+  // An output for the whole of that region: its box is the region.
+  await app.runs.paste('detect', `${loc(0)}${loc(0)}${loc(1023)}${loc(1023)} everything here`);
+  const { image, shape } = await app.viewer.imageAndShape('object-0');
+  const { shape: regionBox } = await app.viewer.imageAndShape('run-region');
+  expect(Math.abs(shape.x - regionBox.x)).toBeLessThan(2);
+  expect(Math.abs(shape.width - regionBox.width)).toBeLessThan(2);
+  expect(Math.abs(regionBox.x - (image.x + region.x / k))).toBeLessThan(2);
+  // Hovering the result marks the region it came from; hovering the region marks the result.
+  // (On the result's heading: an object entry under the pointer would mark its own box instead.)
+  await app.runs.result.hover({ position: { x: 4, y: 4 } });
+  await expect(app.viewer.shape('run-region')).toHaveClass(/hovered/);
+  await app.page.mouse.move(0, 0);
+  await expect(app.viewer.shape('run-region')).not.toHaveClass(/hovered/);
+  const r = await app.viewer.shapeBox('run-region');
+  await app.page.mouse.move(r.x + 3, r.y + r.height / 2);
+  await expect(app.runs.result).toHaveClass(/linked/);
+  await app.page.mouse.move(0, 0);
+  await app.screenshot(testInfo, 'tasks-region');
+
+  // Whole page again.
+  await app.runs.root.getByTestId('run-region-clear').click();
+  await expect(app.viewer.shape('next-region')).toHaveCount(0);
+});

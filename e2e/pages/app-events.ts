@@ -14,6 +14,8 @@ const NAMES: (keyof AppEventMap)[] = [
   'paliscope:run-output',
   'paliscope:run-done',
   'paliscope:ocr-exported',
+  'paliscope:region',
+  'paliscope:run-exported',
 ];
 
 interface Recorded {

@@ -6,7 +6,7 @@ function run(parsed: RunRecord['parsed'], task: RunRecord['prompt']['task'] = 'd
   return {
     id: 'r1', documentId: 'd1', page: 2, model: { id: 'm', name: 'tiny', location: '/m' }, prompt: { task, text: 'x' }, promptText: `${task} x`,
     maxNewTokens: 8, strategy: { kind: 'greedy' }, startedAt: '2026-11-30T00:00:00Z', status: 'done', text: 'raw', ids: [], logprobs: [], pieces: [],
-    finishReason: 'eos', timings: null, providers: {}, dtypes: {}, error: null, source: 'model', parsed,
+    finishReason: 'eos', timings: null, providers: {}, dtypes: {}, error: null, source: 'model', region: null, parsed,
   };
 }
 const text = (b: Uint8Array): string => new TextDecoder().decode(b);

@@ -172,6 +172,31 @@ describe('runs.start', () => {
     expect(history[0]!.parsed).toEqual(run.parsed);
   });
 
+  it('a run on a region sees only the crop; its boxes come back in page pixels, inside the region', async () => {
+    const region = { x: 100, y: 200, width: 300, height: 150 };
+    const text = '<loc0000><loc0000><loc1023><loc1023> all of it';
+    const doc = (await call<Array<{ id: string; pages: Array<{ width: number; height: number }> }>>('documents.list', {})).find((d) => d.id === documentId)!;
+    const page = doc.pages[0]!;
+    // A pasted output on a region goes through the same placement as a model run's.
+    const pasted = await call<RunRecord>('runs.paste', { documentId, page: 0, task: 'detect', text, region });
+    expect(pasted.region).toEqual(region);
+    expect(pasted.parsed).toMatchObject({ kind: 'boxes', width: page.width, height: page.height, objects: [{ label: 'all of it', box: [100, 200, 400, 350] }] });
+
+    const list = await ended(await startRun(runInput(TINY_MODELS.paliscope, { prompt: { task: 'detect', text: 'x' }, maxNewTokens: 24, strategy: { kind: 'sample', temperature: 1, topK: 0, topP: 1, seed: 0 }, region })));
+    const run = (list.at(-1) as { value: RunRecord }).value;
+    expect(run).toMatchObject({ status: 'done', region });
+    if (run.parsed?.kind !== 'boxes') throw new Error('expected boxes');
+    expect([run.parsed.width, run.parsed.height]).toEqual([page.width, page.height]);
+    const crop = parseBoxes('detect', run.text, { width: region.width, height: region.height });
+    expect(run.parsed.objects.map((o) => o.box)).toEqual(crop.objects.map((o) => [o.box[0] + 100, o.box[1] + 200, o.box[2] + 100, o.box[3] + 200]));
+
+    const outside = await services.dispatcher.call('runs.start', runInput(TINY_MODELS.paliscope, { region: { x: page.width - 10, y: 0, width: 20, height: 20 } }), caller);
+    // The stream starts, then ends in an error naming the region and the page.
+    const streamId = (outside as { ok: true; value: { streamId: string } }).value.streamId;
+    const end = (await ended(streamId)).at(-1) as { type: string; error?: { code: string; message: string } };
+    expect(end).toMatchObject({ type: 'error', error: { code: 'BAD_INPUT', message: expect.stringContaining(`is not inside page 1 of`) } });
+  });
+
   it('runs the onnx-community layout too (loading it releases the other model)', async () => {
     const list = await ended(await startRun(runInput(TINY_MODELS.onnxCommunity, { strategy: { kind: 'sample', temperature: 1, topK: 20, topP: 0.9, seed: 7 } })));
     const last = list.at(-1) as { type: string; value: RunRecord };

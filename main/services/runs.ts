@@ -10,6 +10,7 @@ import type { PaliGemmaProgress } from '../engine/protocol';
 import type { DocumentService } from './documents';
 import type { ModelCatalog } from './models';
 import { encodePagePng } from './page-png';
+import { checkRegion, placeOnPage } from './run-region';
 import { analyzeOutput, SIZED_TASKS } from '../../models/paligemma/tasks/analyze';
 import { findVae } from '../../models/paligemma/tasks/mask/segment';
 
@@ -73,6 +74,7 @@ export class RunService {
       providers: {},
       dtypes: {},
       error: null,
+      region: input.region ?? null,
       source: 'model',
     };
     // The size of the image the model saw, before its squash to a square: loc tokens map back onto it.
@@ -82,7 +84,8 @@ export class RunService {
       ctx.send({ type: 'stage', stage: 'render' });
       const rendered = await doc.renderPage(input.page, { signal: ctx.signal });
       pageSize = { width: rendered.width, height: rendered.height };
-      const image = await encodePagePng(rendered);
+      if (input.region) checkRegion(input.region, pageSize, `page ${input.page + 1} of ${doc.name}`);
+      const image = await encodePagePng(rendered, input.region);
       const renderMs = performance.now() - t0;
       if (ctx.signal.aborted) throw new AppFailure('CANCELLED', 'the run was cancelled');
       const result = await this.#engine.request(
@@ -111,7 +114,7 @@ export class RunService {
       throw new AppFailure(error.code, error.message);
     } finally {
       // Parsed here, not in the renderer, so hostile model text is only ever turned into numbers and labels in main.
-      record.parsed = await parseRun(record, pageSize, this.#vaePath(record));
+      record.parsed = await this.#parse(record, pageSize);
       this.#keep(record);
     }
   }
@@ -144,9 +147,11 @@ export class RunService {
       providers: {},
       dtypes: {},
       error: null,
+      region: input.region ?? null,
       source: 'pasted',
     };
-    record.parsed = await parseRun(record, { width: page.width, height: page.height }, this.#vaePath(record));
+    if (input.region) checkRegion(input.region, page, `page ${input.page + 1} of ${doc.name}`);
+    record.parsed = await this.#parse(record, page);
     this.#keep(record);
     return record;
   }
@@ -182,6 +187,14 @@ export class RunService {
     record.logprobs.push(p.token.logprob);
     record.pieces.push(p.token.text);
     ctx.send({ type: 'token', token: p.token });
+  }
+
+  /** Parses on what the model saw (the region, or the page), then places the result on the page. */
+  async #parse(record: RunRecord, page: { width: number; height: number } | null): Promise<RunRecord['parsed']> {
+    const region = record.region;
+    if (!region || !page) return parseRun(record, page, this.#vaePath(record));
+    const parsed = await parseRun(record, { width: region.width, height: region.height }, this.#vaePath(record));
+    return placeOnPage(parsed, region, page);
   }
 
   /** Where the segmentation mask decoder is installed (a models folder's vae-oid.npz); looked up only for segment runs. */

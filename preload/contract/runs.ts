@@ -36,6 +36,12 @@ export const RunStrategy = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('beam'), numBeams: z.number().int().min(2).max(8), lengthPenalty: z.number().min(0).max(5) }).strict(),
 ]);
 export type RunStrategy = z.infer<typeof RunStrategy>;
+/** A rectangle of the page in its pixels (as the page renders at full size); a run on it sees only that crop. */
+export const PageRegion = z
+  .object({ x: z.number().int().nonnegative(), y: z.number().int().nonnegative(), width: z.number().int().min(8), height: z.number().int().min(8) })
+  .strict();
+export type PageRegion = z.infer<typeof PageRegion>;
+
 export const RunInput = z
   .object({
     documentId: Id,
@@ -44,6 +50,8 @@ export const RunInput = z
     prompt: RunPrompt,
     maxNewTokens: z.number().int().min(1).max(MAX_NEW_TOKENS),
     strategy: RunStrategy,
+    /** Run on this part of the page only (a table, a molecule, one system of a score); the whole page when absent. */
+    region: PageRegion.optional(),
   })
   .strict();
 export type RunInput = z.infer<typeof RunInput>;
@@ -142,6 +150,8 @@ export const RunRecord = z.object({
   /** Weight dtype per part of the model, from the session plan. */
   dtypes: z.record(z.string(), z.string()),
   error: AppErrorSchema.nullable(),
+  /** The part of the page the model saw, when the run was on a region; parsed boxes are in page pixels either way. */
+  region: PageRegion.nullable(),
   /** Output produced by a local model, or pasted in from another runtime (runs.paste). */
   source: z.enum(['model', 'pasted']),
   /** The parsed result of any output (also of a cancelled run's partial output); absent when there was none. */
@@ -157,6 +167,8 @@ export const RunPaste = z
     task: RunTask,
     /** The prompt it answered, when known. */
     promptText: z.string().max(2000).default(''),
+    /** The region of the page the output was made from, when it was a crop. */
+    region: PageRegion.optional(),
     text: z.string().min(1, 'the pasted output is empty').max(256 * 1024),
   })
   .strict();

@@ -13,6 +13,7 @@ export interface AppEventMap {
   /** A model run ended; `runId` is the history entry (null when it was refused before it started). */
   'paliscope:run-done': { documentId: string; page: number; status: 'done' | 'cancelled' | 'error'; runId: string | null; code: string | null };
   'paliscope:ocr-exported': { documentId: string; format: string; fileName: string; bytes: number };
+  'paliscope:region': { documentId: string; page: number; region: { x: number; y: number; width: number; height: number } | null };
   'paliscope:run-exported': { runId: string; format: string; fileName: string; bytes: number };
 }
 

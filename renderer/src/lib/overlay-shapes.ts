@@ -3,7 +3,7 @@
 export type Point = readonly [number, number];
 
 /** Colour roles, mapped to CSS classes so light and dark themes can choose the colours. */
-export type ShapeTone = 'high' | 'mid' | 'low' | 'weak-word' | 'hit' | 'debug' | 'object';
+export type ShapeTone = 'high' | 'mid' | 'low' | 'weak-word' | 'hit' | 'debug' | 'object' | 'region';
 
 export interface OverlayShape {
   id: string;

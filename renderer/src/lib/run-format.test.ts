@@ -20,7 +20,7 @@ describe('run formatting', () => {
     const run: RunRecord = {
       id: 'r1', documentId: 'd1', page: 0, model: { id: 'm1', name: 'tiny', location: '/models/tiny' }, prompt: { task: 'caption', text: 'en' },
       promptText: 'caption en', maxNewTokens: 8, strategy: { kind: 'greedy' }, startedAt: '2026-01-01T00:00:00.000Z', status: 'done',
-      text: '<loc0001> a [1, 2]', ids: [641, 5, -0], logprobs: [-0.123456, -1e-7, -2.5], finishReason: 'eos', timings: null, providers: { decoder: 'cpu' }, dtypes: {}, error: null, pieces: ['<loc0001>', ' a', ' [1, 2]'], source: 'model',
+      text: '<loc0001> a [1, 2]', ids: [641, 5, -0], logprobs: [-0.123456, -1e-7, -2.5], finishReason: 'eos', timings: null, providers: { decoder: 'cpu' }, dtypes: {}, error: null, pieces: ['<loc0001>', ' a', ' [1, 2]'], source: 'model', region: null,
     };
     const raw = rawRun(run);
     expect(raw).toContain('"ids": [641, 5, 0]');

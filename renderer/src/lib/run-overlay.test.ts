@@ -24,6 +24,7 @@ const record: RunRecord = {
   error: null,
   pieces: [],
   source: 'model',
+  region: null,
   parsed: {
     kind: 'boxes',
     task: 'detect',

@@ -2,7 +2,7 @@
 // flight (its streamed output) and the history of runs per page, as main keeps it.
 import { SvelteMap } from 'svelte/reactivity';
 import type { Api, StreamHandle } from '../lib/api';
-import type { AppError, ModelInfo, RunChunk, RunRecord, RunStrategy, RunTask } from '../../../preload/contract';
+import type { AppError, ModelInfo, PageRegion, RunChunk, RunRecord, RunStrategy, RunTask } from '../../../preload/contract';
 import { MAX_NEW_TOKENS } from '../lib/run-format';
 import type { RunExportFormat } from '../../../preload/contract/run-exports';
 import type { NoticesState } from './notices.svelte';
@@ -66,6 +66,10 @@ export class RunsState {
   readonly history = new SvelteMap<string, RunRecord[]>();
   /** The run shown in full per page (its id); the newest when none was picked. */
   readonly shown = new SvelteMap<string, string>();
+  /** The part of each page the next run is for (absent: the whole page). */
+  readonly regions = new SvelteMap<string, PageRegion>();
+  /** A plain drag on the page draws the region (otherwise Shift+drag does). */
+  drawingRegion = $state(false);
   /** A failure that left no history entry (e.g. a model folder missing a file), per page. */
   readonly refusals = new SvelteMap<string, AppError>();
 
@@ -139,6 +143,23 @@ export class RunsState {
     this.shown.set(key(documentId, page), runId);
   }
 
+  regionFor(documentId: string, page: number): PageRegion | null {
+    return this.regions.get(key(documentId, page)) ?? null;
+  }
+
+  /** The region being drawn or drawn; one too small to read (under 8 px a side) clears it when the drag ends. */
+  setRegion(documentId: string, page: number, region: PageRegion, done: boolean): void {
+    if (done) this.drawingRegion = false;
+    if (done && (region.width < 8 || region.height < 8)) this.regions.delete(key(documentId, page));
+    else this.regions.set(key(documentId, page), region);
+    if (done) emitAppEvent('paliscope:region', { documentId, page, region: this.regionFor(documentId, page) });
+  }
+
+  clearRegion(documentId: string, page: number): void {
+    this.regions.delete(key(documentId, page));
+    emitAppEvent('paliscope:region', { documentId, page, region: null });
+  }
+
   refusalFor(documentId: string, page: number): AppError | null {
     return this.refusals.get(key(documentId, page)) ?? null;
   }
@@ -161,6 +182,7 @@ export class RunsState {
         prompt: { task: this.task, text: this.text.trim() },
         maxNewTokens: this.maxNewTokens,
         strategy: this.strategyValue(),
+        ...(this.regionFor(documentId, page) ? { region: this.regionFor(documentId, page)! } : {}),
       },
       (chunk) => this.#onChunk(chunk),
     );
@@ -186,7 +208,8 @@ export class RunsState {
 
   /** Output from another runtime, parsed by main and kept in the page's history like a run. */
   async paste(documentId: string, page: number, task: RunTask, promptText: string, text: string): Promise<AppError | null> {
-    const r = await this.#api.call('runs.paste', { documentId, page, task, promptText, text });
+    const region = this.regionFor(documentId, page);
+    const r = await this.#api.call('runs.paste', { documentId, page, task, promptText, text, ...(region ? { region } : {}) });
     if (!r.ok) {
       emitAppEvent('paliscope:error', { source: 'runs.paste', code: r.error.code, message: r.error.message });
       return r.error;
@@ -219,7 +242,7 @@ export class RunsState {
   }
 
   forget(documentId: string): void {
-    for (const map of [this.history, this.shown, this.refusals]) {
+    for (const map of [this.history, this.shown, this.refusals, this.regions]) {
       for (const k of [...map.keys()]) if (k.startsWith(`${documentId}:`)) map.delete(k);
     }
   }
