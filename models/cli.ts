@@ -7,15 +7,16 @@ const subcommands: Record<string, Subcommand> = {
   ocr: { summary: 'read text with boxes from images, TIFF and PDF (built-in PP-OCR)', load: () => import('./ocr/cli') },
   run: { summary: 'caption, detect, read or answer questions about an image with a local PaliGemma model', load: () => import('./paligemma/cli') },
   convert: { summary: 'convert a PaliGemma checkpoint to ONNX', load: () => import('./onnx/cli-convert') },
-  parse: { summary: 'parse a raw PaliGemma output (stdin) into JSON boxes, labels and warnings', load: () => import('./paligemma/tasks/cli') },
+  parse: { summary: 'parse a raw PaliGemma output (stdin) into JSON: boxes, masks, tables, SMILES, kern, text', load: () => import('./paligemma/tasks/cli') },
   models: { summary: 'list, download (from the Hugging Face Hub), import or remove models', load: () => import('./hub/cli') },
   fixture: { summary: 'write a random-weight PaliGemma checkpoint for tests and benchmarks', load: () => import('./onnx/cli-fixture') },
+  'vae-fixture': { summary: 'write a random-weight segmentation mask decoder (vae-oid.npz layout) for tests', load: () => import('./paligemma/tasks/mask/cli') },
   batch: { summary: 'run a model on every page of files and folders, resumably, into a project file', load: () => import('./batch/cli') },
   export: { summary: 'write a project\'s results as JSON Lines, CSV, COCO JSON or text', load: () => import('./store/export-cli') },
 };
 
 function usage(): string {
-  const rows = Object.entries(subcommands).map(([name, s]) => `  ${name.padEnd(10)}${s.summary}`);
+  const rows = Object.entries(subcommands).map(([name, s]) => `  ${name.padEnd(12)}${s.summary}`);
   return ['usage: paliscope <command> [options]', '', 'commands:', ...rows, '', 'Run `paliscope <command> --help` for its options.'].join('\n');
 }
 

@@ -1,4 +1,8 @@
 import { PassThrough } from 'node:stream';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeRandomVae } from './mask/fixture';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../cli';
 import { run } from './cli';
@@ -41,6 +45,39 @@ describe('paliscope parse', () => {
     const r = JSON.parse((await call(['--task', 'report'], 'FINDINGS: Clear. IMPRESSION: Normal.<eos>')).out) as unknown;
     expect(r).toMatchObject({ kind: 'report', sections: [{ heading: 'FINDINGS', text: 'Clear.' }, { heading: 'IMPRESSION', text: 'Normal.' }] });
   });
+  it('segment with --vae decodes masks as COCO RLE over the image; a missing decoder file is a warning, not a failure', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paliscope-parse-vae-'));
+    try {
+      const vae = join(dir, 'vae-oid.npz');
+      writeRandomVae(vae, { seed: 3, embeddingDim: 16 });
+      const seg = Array.from({ length: 16 }, (_, i) => `<seg${String(i * 7).padStart(3, '0')}>`).join('');
+      const raw = `<loc0100><loc0200><loc0800><loc0900>${seg} stamp`;
+      const out = JSON.parse((await call(['--task', 'segment', '--width', '40', '--height', '30', '--vae', vae], raw)).out) as { objects: Array<{ mask: { rle: { size: number[]; counts: number[] }; area: number } }> };
+      const mask = out.objects[0]!.mask;
+      expect(mask.rle.size).toEqual([30, 40]);
+      expect(mask.rle.counts.reduce((a, b) => a + b, 0)).toBe(1200);
+      expect(mask.area).toBe(mask.rle.counts.filter((_, i) => i % 2 === 1).reduce((a, b) => a + b, 0));
+      const missing = await call(['--task', 'segment', '--width', '40', '--height', '30', '--vae', join(dir, 'nope.npz')], raw);
+      expect(missing.code).toBe(0);
+      expect(missing.err).toContain('masks are not drawn');
+      expect(missing.err).toContain('nope.npz');
+      expect((await call(['--task', 'detect', '--width', '4', '--height', '4', '--vae', vae], '')).code).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('table and molecule outputs parse to cells and a canonical SMILES', async () => {
+    const t = JSON.parse((await call(['--task', 'table'], '<table><tr><td colspan="2">Revenue</td></tr><tr><td>2023</td><td>1.2</td></tr></table>')).out) as { kind: string; table: { rows: number; cols: number; cells: Array<{ text: string; colspan: number }> } };
+    expect(t).toMatchObject({ kind: 'table', table: { rows: 2, cols: 2 } });
+    expect(t.table.cells[0]).toMatchObject({ text: 'Revenue', colspan: 2 });
+    const m = JSON.parse((await call(['--task', 'molecule'], 'OC(=O)c1ccccc1OC(C)=O')).out) as { molecule: { valid: boolean; canonical: string } };
+    expect(m.molecule).toMatchObject({ valid: true, canonical: 'CC(=O)Oc1ccccc1C(=O)O' });
+    const bad = JSON.parse((await call(['--task', 'molecule'], 'C1CC')).out) as { molecule: { valid: boolean; error: string } };
+    expect(bad.molecule.valid).toBe(false);
+    expect(bad.molecule.error.length).toBeGreaterThan(0);
+  });
+
   it('argument errors exit 2 with usage', async () => {
     expect((await call(['--task', 'detect'], '')).code).toBe(2);
     expect((await call(['--task', 'detect', '--width', '0', '--height', '5'], '')).code).toBe(2);

@@ -2,11 +2,15 @@
 import { parseArgs } from 'node:util';
 import { analyzeOutput, ANALYZE_TASKS, SIZED_TASKS, type AnalyzeTask } from './analyze';
 
-const USAGE = `usage: paliscope parse --task TASK [--width W --height H] < raw.txt
+const USAGE = `usage: paliscope parse --task TASK [--width W --height H] [--vae vae-oid.npz] < raw.txt
 
 Parses one raw PaliGemma output read from stdin (from Paliscope or any other runtime) and prints JSON with a
 "kind" saying what was parsed:
-  boxes    detect, segment, ocr-boxes: { objects: [{ label, box: [x0, y0, x1, y1], locs, seg? }] }
+  boxes    detect, segment, ocr-boxes: { objects: [{ label, box: [x0, y0, x1, y1], locs, seg?, mask? }] }
+           mask (segment, with --vae): { rle: { size: [h, w], counts }, area }, COCO RLE over the image
+  table    table: { table: { rows, cols, cells: [{ row, col, rowspan, colspan, header, text, html }] } }
+  molecule molecule: { molecule: { valid, canonical, formula, inchi, inchikey, error, … } } (RDKit)
+  music    music: { music: { kern, valid, error: { line, column, message }, svgPages, notes } } (Verovio)
   text     caption, describe, answer, ocr: { text }
   report   report: { text, sections: [{ heading, text }] }
   verdict  vsr: { text, answer: true | false | null }
@@ -17,6 +21,7 @@ options:
   --task TASK    ${ANALYZE_TASKS.join(', ')}
   --width W      original image width in pixels (required for detect, segment, ocr-boxes)
   --height H     original image height in pixels (same)
+  --vae FILE     segment: the VQ-VAE mask decoder weights (big_vision's vae-oid.npz) to decode masks with
   -h, --help     show this help
 
 Malformed outputs still print what could be parsed, with warnings; the exit code is 0 unless the arguments are wrong.
@@ -39,15 +44,20 @@ async function readAll(stdin: AsyncIterable<Buffer | string>): Promise<string> {
 export async function run(argv: string[], io: ParseIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let task: AnalyzeTask;
   let size = { width: 0, height: 0 };
+  let vaePath: string | null = null;
   try {
     const a = parseArgs({
       args: argv,
-      options: { task: { type: 'string' }, width: { type: 'string' }, height: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { task: { type: 'string' }, vae: { type: 'string' }, width: { type: 'string' }, height: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     }).values;
     if (a.help) { io.stdout.write(USAGE); return 0; }
     if (a.task === undefined) throw new Error('--task is required');
     if (!(ANALYZE_TASKS as readonly string[]).includes(a.task)) throw new Error(`--task ${a.task}: expected one of ${ANALYZE_TASKS.join(', ')}`);
     task = a.task as AnalyzeTask;
+    if (a.vae !== undefined) {
+      if (task !== 'segment') throw new Error('--vae is for --task segment');
+      vaePath = a.vae;
+    }
     if (SIZED_TASKS.includes(task)) {
       size = { width: dimension(a.width, 'width'), height: dimension(a.height, 'height') };
     }
@@ -56,7 +66,7 @@ export async function run(argv: string[], io: ParseIo = { stdin: process.stdin, 
     return 2;
   }
   const raw = await readAll(io.stdin);
-  const result = await analyzeOutput(task, raw, { size });
+  const result = await analyzeOutput(task, raw, { size, vaePath });
   io.stdout.write(JSON.stringify(result, null, 2) + '\n');
   for (const w of result.warnings) io.stderr.write(`paliscope parse: warning: ${w}\n`);
   return 0;
