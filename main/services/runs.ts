@@ -42,10 +42,14 @@ export class RunService {
   /** Per document, newest last. */
   readonly #runs = new Map<string, RunRecord[]>();
 
-  constructor(deps: { documents: DocumentService; engine: EngineClient; models: ModelCatalog }) {
+  readonly #onKept: ((record: RunRecord) => void) | undefined;
+
+  /** `onKept` sees every run once it is final (done, cancelled, failed, pasted): the project store keeps them. */
+  constructor(deps: { documents: DocumentService; engine: EngineClient; models: ModelCatalog; onKept?: (record: RunRecord) => void }) {
     this.#documents = deps.documents;
     this.#engine = deps.engine;
     this.#models = deps.models;
+    this.#onKept = deps.onKept;
   }
 
   async start(input: RunInput, ctx: StreamContext<RunChunk>): Promise<RunRecord> {
@@ -220,5 +224,6 @@ export class RunService {
     runs.push(record);
     if (runs.length > MAX_RUNS_PER_DOCUMENT) runs.splice(0, runs.length - MAX_RUNS_PER_DOCUMENT);
     this.#runs.set(record.documentId, runs);
+    this.#onKept?.(record);
   }
 }
