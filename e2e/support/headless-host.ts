@@ -16,11 +16,14 @@ export interface RunningHost {
 
 const ROOT = join(import.meta.dirname, '../..');
 
-/** `modelsDir`: the PALISCOPE_MODELS_DIR to start with (default: the tiny models global setup made). */
-export async function startHeadlessHost(opts: { modelsDir?: string } = {}): Promise<RunningHost> {
+/**
+ * `modelsDir`: the PALISCOPE_MODELS_DIR to start with (default: the tiny models global setup made); `env`: more
+ * variables, e.g. PALISCOPE_HF_ENDPOINT and PALISCOPE_MODEL_CATALOG pointing at an imitation hub.
+ */
+export async function startHeadlessHost(opts: { modelsDir?: string; env?: Record<string, string> } = {}): Promise<RunningHost> {
   const userData = mkdtempSync(join(tmpdir(), 'paliscope-e2e-'));
   const child = spawn(process.execPath, [join(ROOT, 'out/main/headless.js')], {
-    env: { ...process.env, PALISCOPE_USER_DATA: userData, PALISCOPE_MODELS_DIR: opts.modelsDir ?? MODELS_DIR },
+    env: { ...process.env, PALISCOPE_USER_DATA: userData, PALISCOPE_MODELS_DIR: opts.modelsDir ?? MODELS_DIR, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';

@@ -88,7 +88,9 @@ export class ModelsState {
   async download(catalogId: string, dtype: string): Promise<void> {
     const key = downloadKey(catalogId, dtype);
     if (this.#handles.has(key)) return;
-    this.downloads[key] = { catalogId, dtype, state: 'running', progress: this.downloads[key]?.progress ?? null, message: '', code: null };
+    // A resumed download starts from the paused figures; a new attempt after a failure starts from nothing.
+    const previous = this.downloads[key];
+    this.downloads[key] = { catalogId, dtype, state: 'running', progress: previous?.state === 'paused' ? previous.progress : null, message: '', code: null };
     const handle = this.#api.stream('models.download', { catalogId, dtype: dtype as never }, (p) => {
       const d = this.downloads[key];
       if (d) d.progress = p;
