@@ -13,6 +13,7 @@ import { RunService } from './services/runs';
 import { CheckpointImporter } from './services/checkpoint-import';
 import { ModelManager } from './services/model-manager';
 import { TokenStore, type SecretCipher } from './services/token-store';
+import { ProjectService } from './services/project';
 
 export interface ComposeOptions {
   userDataDir: string;
@@ -24,6 +25,8 @@ export interface ComposeOptions {
   modelFolders?: string[];
   /** Electron's safeStorage, to keep the hub token encrypted on disk; without it the token stays in memory only. */
   secretCipher?: SecretCipher;
+  /** A better_sqlite3.node built for this runtime (Electron); see services/project.ts. */
+  sqliteNativeBinding?: string;
 }
 
 export interface Services {
@@ -35,6 +38,8 @@ export interface Services {
   modelManager: ModelManager;
   runs: RunService;
   importer: CheckpointImporter;
+  /** The durable project store (batches, runs, reviews); `project.store` is null when it could not be opened. */
+  project: ProjectService;
   shutdown(): Promise<void>;
 }
 
@@ -42,6 +47,7 @@ export function composeServices(opts: ComposeOptions): Services {
   // The engine reports status through the dispatcher, which needs the handlers, which need the
   // engine: break the cycle with a late-bound emitter.
   let dispatcher: Dispatcher<Contract> | null = null;
+  const project = new ProjectService({ userDataDir: opts.userDataDir, nativeBinding: opts.sqliteNativeBinding, ...(opts.log ? { log: opts.log } : {}) });
   const engine = new EngineClient(opts.spawnEngine, { onStatus: (status) => dispatcher?.emit('engine.status', status) });
   const documents = new DocumentService({ open: opts.openDocument, recent: new RecentFiles(join(opts.userDataDir, 'recent-files.json')) });
   const ocr = new OcrService({ documents, engine });
@@ -74,9 +80,11 @@ export function composeServices(opts: ComposeOptions): Services {
     modelManager,
     runs,
     importer,
+    project,
     async shutdown() {
       await Promise.all([engine.stop(), jobs.stop()]);
       await documents.closeAll();
+      project.close();
     },
   };
 }
