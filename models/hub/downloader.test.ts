@@ -8,7 +8,9 @@ import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DOWNLOAD_MANIFEST, DownloadControl, cleanStaging, downloadModel, type DownloadOptions, type DownloadProgress } from './downloader';
 import { isHubError, type HubError } from './errors';
-import { HubClient, endpointFromEnv, nextLink } from './hub-client';
+import { createServer } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import { HubClient, createHubDispatcher, endpointFromEnv, nextLink } from './hub-client';
 import { startImitationHub, type ImitationHub } from './testing/imitation-hub';
 
 const REPO = 'test-org/three-files';
@@ -74,6 +76,39 @@ describe('hub client', () => {
     expect(endpointFromEnv({ HF_ENDPOINT: 'https://a.example', PALISCOPE_HF_ENDPOINT: 'http://127.0.0.1:9' })).toBe('http://127.0.0.1:9');
     expect(endpointFromEnv({})).toBe('https://huggingface.co');
     expect(() => new HubClient({ endpoint: 'ftp://x' })).toThrow(/expected an http\(s\) URL/);
+  });
+
+  it('goes through the proxy HTTP_PROXY names, and straight to hosts NO_PROXY lists', async () => {
+    // A tunnelling proxy (CONNECT, as undici's proxy agent uses for every request): it counts the tunnels it opens.
+    const seen: string[] = [];
+    const proxy = createServer((_req, res) => { res.writeHead(405); res.end(); });
+    proxy.on('connect', (req: { url?: string }, client: Socket, head: Buffer) => {
+      seen.push(req.url ?? '');
+      const [host, port] = (req.url ?? '').split(':');
+      const upstream = connect(Number(port), host, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    try {
+      const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const via = new HubClient({ endpoint: hub.endpoint, dispatcher: createHubDispatcher({ HTTP_PROXY: proxyUrl }) });
+      expect(await via.listFiles(REPO, 'main')).toHaveLength(4);
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen[0]).toBe(new URL(hub.endpoint).host);
+      seen.length = 0;
+      const direct = new HubClient({ endpoint: hub.endpoint, dispatcher: createHubDispatcher({ HTTP_PROXY: proxyUrl, NO_PROXY: '127.0.0.1' }) });
+      expect(await direct.listFiles(REPO, 'main')).toHaveLength(4);
+      expect(seen).toEqual([]);
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise((r) => proxy.close(r));
+    }
   });
 
   it('resolves Link headers and ignores other relations', () => {

@@ -33,9 +33,24 @@ export function endpointFromEnv(env: NodeJS.ProcessEnv = process.env): string {
   return (env.PALISCOPE_HF_ENDPOINT || env.HF_ENDPOINT || DEFAULT_ENDPOINT).replace(/\/+$/, '');
 }
 
+/**
+ * An HTTP agent that goes through HTTPS_PROXY / HTTP_PROXY unless NO_PROXY exempts the host (read from `env`), times
+ * out stalled transfers, and follows redirects (the hub sends large files to its CDN).
+ */
+export function createHubDispatcher(env: NodeJS.ProcessEnv = process.env): Dispatcher {
+  const pick = (...names: string[]) => names.map((n) => env[n]).find((v) => v !== undefined && v !== '');
+  return new EnvHttpProxyAgent({
+    httpProxy: pick('http_proxy', 'HTTP_PROXY'),
+    httpsProxy: pick('https_proxy', 'HTTPS_PROXY'),
+    noProxy: pick('no_proxy', 'NO_PROXY') ?? '',
+    bodyTimeout: 60_000,
+    headersTimeout: 60_000,
+  }).compose(interceptors.redirect({ maxRedirections: 5 }));
+}
+
 let sharedDispatcher: Dispatcher | null = null;
 function defaultDispatcher(): Dispatcher {
-  sharedDispatcher ??= new EnvHttpProxyAgent({ bodyTimeout: 60_000, headersTimeout: 60_000 }).compose(interceptors.redirect({ maxRedirections: 5 }));
+  sharedDispatcher ??= createHubDispatcher();
   return sharedDispatcher;
 }
 
