@@ -20,7 +20,7 @@ export class DocumentService {
   readonly #open: OpenDocument;
   readonly #recent: RecentFiles;
   readonly pdfDpi: number;
-  readonly #docs = new Map<string, { summary: DocumentSummary; doc: LoadedDocument }>();
+  readonly #docs = new Map<string, { summary: DocumentSummary; doc: LoadedDocument; source: DocumentSource }>();
 
   constructor(deps: { open: OpenDocument; recent: RecentFiles; pdfDpi?: number }) {
     this.#open = deps.open;
@@ -63,6 +63,13 @@ export class DocumentService {
     return entry.doc;
   }
 
+  /** Where an open document came from: its path, or (opened from bytes) its name and bytes. Batches reopen it. */
+  source(documentId: string): DocumentSource {
+    const entry = this.#docs.get(documentId);
+    if (!entry) throw new AppFailure('NOT_FOUND', `no open document with id ${documentId}`);
+    return entry.source;
+  }
+
   async preview(documentId: string, index: number, maxSide: number): Promise<PagePreview> {
     const doc = this.get(documentId);
     if (index >= doc.pages.length) throw new AppFailure('PAGE_OUT_OF_RANGE', `${doc.name} has ${doc.pages.length} pages; page ${index + 1} was asked for`);
@@ -94,7 +101,7 @@ export class DocumentService {
     }
     const id = randomUUID().replaceAll('-', '').slice(0, 20);
     const summary: DocumentSummary = { id, name: doc.name, format: doc.format, pages: doc.pages };
-    this.#docs.set(id, { summary, doc });
+    this.#docs.set(id, { summary, doc, source });
     return summary;
   }
 }
