@@ -74,3 +74,29 @@ export const BAD_TOKENS_KERN = score([
   ['4D', '4xyz'],
   ['*-', '*-'],
 ]);
+
+/**
+ * Harder rhythm and layout: a pickup, eighth-note triplets (12), a dotted rhythm, a rest, a clef change inside a
+ * measure, a second voice that starts mid-measure, a key of three flats and a meter change.
+ */
+export const TRICKY_KERN = score([
+  ['**kern', '**kern'],
+  ['*clefF4', '*clefG2'],
+  ['*k[b-e-a-]', '*k[b-e-a-]'],
+  ['*M4/4', '*M4/4'],
+  ['4r', '4g'],
+  ['=1', '=1'],
+  ['2C 2G', '12ccL'],
+  ['.', '12b-'],
+  ['.', '12a-J'],
+  ['.', '8.gL'],
+  ['.', '16fJ'],
+  ['*clefG2', '*^'],
+  ['2c 2e-', '2e-', '4r'],
+  ['.', '.', '4c'],
+  ['=2', '=2', '=2'],
+  ['*M3/4', '*v', '*v'],
+  ['2.c', '2.c 2.e- 2.g'],
+  ['==', '=='],
+  ['*-', '*-'],
+]);

@@ -28,7 +28,8 @@ interface NoteEvent {
   /** Printed type and tuplet ratio. */
   type: string;
   dots: number;
-  tuplet: { actual: number; normal: number } | null;
+  /** Tuplet ratio, and the span of one complete group (normal × the printed type) in quarter notes. */
+  tuplet: { actual: number; normal: number; span: Fraction } | null;
   pitches: ({ step: string; alter: number; accidental: string | null; octave: number; tieStart: boolean; tieStop: boolean } | null)[];
   beam: 'begin' | 'continue' | 'end' | null;
   stem: 'up' | 'down' | null;
@@ -58,6 +59,8 @@ export interface MusicXmlResult {
   warnings: string[];
 }
 
+const KEY = /^\*k\[((?:[a-g][#-])*)\]$/;
+const METER = /^\*M(\d+)\/(\d+)$/;
 const TYPES: Record<number, string> = { 0: 'breve', 1: 'whole', 2: 'half', 4: 'quarter', 8: 'eighth', 16: '16th', 32: '32nd', 64: '64th', 128: '128th' };
 
 export function kernToMusicXml(records: KernRecord[], title = 'Score'): MusicXmlResult {
@@ -81,15 +84,20 @@ export function kernToMusicXml(records: KernRecord[], title = 'Score'): MusicXml
       for (const f of record.fields) {
         const staff = staffOf.get(f.track);
         if (staff === undefined || f.sub !== 0) continue;
-        const attr: AttributeEvent = { kind: 'attributes', staff, voice: 1, onset: now };
         const clef = clefOf(f.text);
-        const key = /^\*k\[((?:[a-g][#-])*)\]$/.exec(f.text);
-        const time = /^\*M(\d+)\/(\d+)$/.exec(f.text);
-        if (clef) attr.clef = clef;
-        // Keys and meters are per part in MusicXML: take them from the top staff's spine.
-        if (key && staff === 1) attr.key = keyFifths = fifthsOf(key[1] ?? '');
-        if (time && staff === 1) attr.time = { beats: time[1] ?? '', beatType: time[2] ?? '' };
-        if (attr.clef || attr.key !== undefined || attr.time) measure.events.push(attr);
+        if (clef) measure.events.push({ kind: 'attributes', staff, voice: 1, onset: now, clef });
+      }
+      // Keys and meters belong to the whole part in MusicXML: the first spine that states one sets it (a model may
+      // write it in one spine only), placed in that spine's staff at this moment.
+      const keyField = record.fields.find((f) => staffOf.has(f.track) && KEY.test(f.text));
+      const timeField = record.fields.find((f) => staffOf.has(f.track) && METER.test(f.text));
+      if (keyField) {
+        keyFifths = fifthsOf(KEY.exec(keyField.text)?.[1] ?? '');
+        measure.events.push({ kind: 'attributes', staff: staffOf.get(keyField.track) ?? 1, voice: 1, onset: now, key: keyFifths });
+      }
+      if (timeField) {
+        const [, beats = '4', beatType = '4'] = METER.exec(timeField.text) ?? [];
+        measure.events.push({ kind: 'attributes', staff: staffOf.get(timeField.track) ?? 1, voice: 1, onset: now, time: { beats, beatType } });
       }
       continue;
     }
@@ -154,7 +162,7 @@ function noteEvent(
   const base = n === 0 ? 0 : 2 ** Math.floor(Math.log2(n));
   const type = TYPES[base] ?? 'quarter';
   const g = n === 0 ? 1 : gcd(n, base);
-  const tuplet = n !== 0 && n !== base && m === 1 ? { actual: n / g, normal: base / g } : null;
+  const tuplet = n !== 0 && n !== base && m === 1 ? { actual: n / g, normal: base / g, span: reduce((4 * base) / g, base) } : null;
   if (m !== 1) warnings.add('rational (%) durations are written without a tuplet ratio');
 
   const key = `${staff}/${voice}`;
@@ -257,7 +265,10 @@ function writeXml(measures: Measure[], staves: number, divisions: number, title:
     }
     const keys = [...streams.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
     let cursor = m.start;
+    // Open tuplet group of the current voice: how much of its span is filled.
+    let tupletFilled: Fraction | null = null;
     keys.forEach((k, i) => {
+      tupletFilled = null;
       if (i > 0 && compare(cursor, m.start) > 0) out.push(`      <backup><duration>${units(sub(cursor, m.start))}</duration></backup>`);
       cursor = m.start;
       const [staff = 1, voice = 1] = k.split('/').map(Number);
@@ -273,7 +284,18 @@ function writeXml(measures: Measure[], staves: number, divisions: number, title:
           out.push(attributesXml([e], null, null));
           continue;
         }
-        e.pitches.forEach((p, j) => out.push(noteXml(e, p, j > 0, units(e.duration), xmlVoice)));
+        // Verovio (and other readers) build tuplets from <tuplet> start / stop marks, not from <time-modification>.
+        let tupletMark: 'start' | 'stop' | 'start stop' | null = null;
+        if (e.tuplet) {
+          const starts = tupletFilled === null;
+          tupletFilled = add(tupletFilled ?? frac(0), e.duration);
+          const stops = compare(tupletFilled, e.tuplet.span) >= 0;
+          tupletMark = starts && stops ? 'start stop' : starts ? 'start' : stops ? 'stop' : null;
+          if (stops) tupletFilled = null;
+        } else {
+          tupletFilled = null;
+        }
+        e.pitches.forEach((p, j) => out.push(noteXml(e, p, j > 0, units(e.duration), xmlVoice, j === 0 ? tupletMark : null)));
         cursor = add(cursor, e.duration);
       }
     });
@@ -301,7 +323,14 @@ function attributesXml(attrs: AttributeEvent[], divisions: number | null, staves
   return `      <attributes>${parts.join('')}</attributes>`;
 }
 
-function noteXml(e: NoteEvent, p: NoteEvent['pitches'][number], chord: boolean, duration: number, voice: number): string {
+function noteXml(
+  e: NoteEvent,
+  p: NoteEvent['pitches'][number],
+  chord: boolean,
+  duration: number,
+  voice: number,
+  tuplet: 'start' | 'stop' | 'start stop' | null,
+): string {
   const x: string[] = ['<note>'];
   if (chord) x.push('<chord/>');
   if (p === null) x.push('<rest/>');
@@ -317,8 +346,13 @@ function noteXml(e: NoteEvent, p: NoteEvent['pitches'][number], chord: boolean, 
   if (e.stem && p !== null) x.push(`<stem>${e.stem}</stem>`);
   x.push(`<staff>${e.staff}</staff>`);
   if (e.beam && p !== null && !chord) x.push(`<beam number="1">${e.beam}</beam>`);
-  const ties = [p?.tieStop ? '<tied type="stop"/>' : '', p?.tieStart ? '<tied type="start"/>' : ''].join('');
-  if (ties) x.push(`<notations>${ties}</notations>`);
+  const notations = [
+    p?.tieStop ? '<tied type="stop"/>' : '',
+    p?.tieStart ? '<tied type="start"/>' : '',
+    tuplet?.startsWith('start') ? '<tuplet type="start"/>' : '',
+    tuplet?.endsWith('stop') ? '<tuplet type="stop"/>' : '',
+  ].join('');
+  if (notations) x.push(`<notations>${notations}</notations>`);
   x.push('</note>');
   return '      ' + x.join('');
 }
