@@ -11,6 +11,9 @@ import { TINY_GRANTED_TOKEN, startTinyHub } from '../../models/hub/testing/tiny-
 import type { CatalogModel, ModelList, ModelSettings, Push, StreamMessage } from '../../preload/contract';
 import type { Caller } from '../ipc/dispatcher';
 import { composeForTests } from '../testing/compose-for-tests';
+import { ModelCatalog } from './models';
+import { ModelManager } from './model-manager';
+import { TokenStore } from './token-store';
 
 let tiny: TinyModel;
 let hub: ImitationHub;
@@ -134,5 +137,20 @@ describe('models.* (model manager)', () => {
     const unknown = (await download({ catalogId: 'no-such-model' })).at(-1) as { error: { code: string; message: string } };
     expect(unknown.error).toMatchObject({ code: 'BAD_INPUT' });
     expect(unknown.error.message).toMatch(/no model "no-such-model" in the catalog/);
+  });
+});
+
+describe('ModelManager failures', () => {
+  it('refuses a download the disk has no room for, with the sizes, and leaves the models folder empty', async () => {
+    const dir = mkdtempSync(join(work, 'full-'));
+    const manager = new ModelManager({
+      models: new ModelCatalog([dir]), tokens: new TokenStore(join(dir, 'token')), settingsFile: join(work, 'settings.json'),
+      endpoint: hub.endpoint, downloadOverrides: { freeSpace: async () => 10_000 },
+    });
+    const ctx = { callerId: 'w', signal: new AbortController().signal, send: () => undefined };
+    const err = await manager.download({ catalogId: 'tiny-test' }, ctx as never).then(() => null, (e: unknown) => e as { code: string; message: string });
+    expect(err).toMatchObject({ code: 'TOO_LARGE' });
+    expect(err!.message).toMatch(/paliscope\/tiny-test: needs [\d.]+ MB but only 10\.0 kB is free on the disk holding/);
+    expect(readdirSync(dir)).toEqual([]);
   });
 });

@@ -65,6 +65,7 @@ describe('paliscope models', () => {
     expect(parsed.catalog.map((c) => c.id)).toEqual(expect.arrayContaining(['paligemma2-3b-pt-224', 'pp-ocrv4', 'tiny-test']));
     const text = await cli('list');
     expect(text.out).toMatch(/tiny-test-fp32\s+[0-9a-f]{16}\s+onnx-community\s+fp32\s+56 px\s+[\d.]+ MB\s+download/);
+    expect(text.out).toMatch(/ {2}[\d.]+ MB in .*models-\w+ · [\d.]+ [GT]B free on that disk/);
     expect(text.out).toMatch(/tiny-test .*\n.*paliscope\/tiny-test\n.*\*fp32/);
 
     const report = await validateModelFolder(join(modelsDir, 'tiny-test-fp32'));

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { ProgressBar } from '../progress-bar';
 import { chooseVariant, extraCatalogPaths, findEntry, installName, loadCatalog, variantSize, type CatalogEntry } from './catalog';
-import { DownloadControl, formatBytes, type DownloadProgress } from './downloader';
+import { DownloadControl, defaultFreeSpace, formatBytes, type DownloadProgress } from './downloader';
 import { isHubError } from './errors';
 import { HubClient, endpointFromEnv } from './hub-client';
 import { installFromHub } from './install';
@@ -83,6 +83,9 @@ export async function run(argv: string[]): Promise<number> {
           out.push(`  ${m.name.padEnd(36)} ${m.id}  ${(m.layout ?? '?').padEnd(14)} ${m.dtypes.join(',').padEnd(10)} ${String(m.resolution ?? '?').padStart(3)} px  ${formatBytes(m.bytes).padStart(8)}  ${m.source}`);
           if (m.problem) out.push(`    problem: ${m.problem}`);
         }
+        const used = models.filter((m) => m.managed).reduce((a, m) => a + m.bytes, 0);
+        const free = await defaultFreeSpace(store.primary).catch(() => null);
+        out.push(`  ${formatBytes(used)} in ${store.primary}${free === null ? '' : ` · ${formatBytes(free)} free on that disk`}`);
         out.push('', 'Catalog (* = installed; sizes where published, ≥ when part is unknown):');
         const names = new Set(models.map((m) => m.name));
         for (const e of catalog) out.push(catalogRow(e, names));
