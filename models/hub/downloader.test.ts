@@ -271,6 +271,13 @@ describe('downloadModel', () => {
     for (const f of hub.files(REPO)) expect(readFileSync(join(modelsDir, 'three', f.path)).equals(readFileSync(f.abs))).toBe(true);
   });
 
+  it('a pause or cancel while the tree is being listed says so', async () => {
+    const control = new DownloadControl();
+    control.cancel();
+    const err = await new HubClient({ endpoint: hub.endpoint }).listFiles(REPO, 'main', control.signal).then(() => null, (e: unknown) => e);
+    expect(isHubError(err, 'CANCELLED')).toBe(true);
+  });
+
   it('cleans staging folders a killed process left behind', async () => {
     mkdirSync(join(modelsDir, '.staging/half/onnx'), { recursive: true });
     writeFileSync(join(modelsDir, '.staging/half/onnx/decoder.onnx.part'), 'x');

@@ -79,7 +79,8 @@ export class HubClient {
     try {
       res = await request(url, { method: 'GET', headers: this.#headers(headers), dispatcher: this.#dispatcher, signal });
     } catch (err) {
-      if (signal?.aborted) throw err;
+      // Paused or cancelled: report why (the caller's reason), not the HTTP library's abort error.
+      if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : err;
       throw new HubError('NETWORK', `${what}: could not reach ${new URL(url).origin} (${(err as Error).message})`, { cause: err });
     }
     if (res.statusCode >= 200 && res.statusCode < 300) return res;
