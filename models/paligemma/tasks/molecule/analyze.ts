@@ -113,23 +113,35 @@ export async function analyzeSmiles(raw: string): Promise<MoleculeResult> {
   try {
     return describe(instance, base);
   } catch (err) {
-    // A WebAssembly trap: RDKit's recursive parser and writers run out of their fixed stack on very long unbranched
-    // chains (≈ 850 atoms in a row in this build). The instance may be left inconsistent, so it is replaced.
-    if (err instanceof WebAssembly.RuntimeError) {
-      discardRdkit();
-      return invalid(
-        base,
-        `RDKit failed on this SMILES (${err.message}); it is probably too large or too deeply nested for RDKit's WebAssembly build.`,
-      );
-    }
-    return invalid(base, `RDKit failed on this SMILES: ${(err as Error)?.message ?? String(err)}`);
+    // Only a failure inside RDKit gets here (see isRdkitFailure); the instance may be inconsistent, so it is replaced.
+    discardRdkit();
+    return invalid(base, `RDKit failed on this SMILES (${rdkitFailureText(err)}); ${TOO_LARGE}`);
   }
+}
+
+const TOO_LARGE = "it is probably too large or too deeply nested for RDKit's WebAssembly build.";
+
+/**
+ * RDKit's WebAssembly build fails in two ways on very large or deep molecules: a trap (RuntimeError "memory access out
+ * of bounds": its recursive parser and writers overflow the fixed stack, at ≈ 850 atoms in an unbranched chain) and a
+ * C++ exception that escapes to JavaScript (WebAssembly.Exception: the descriptors and the depiction of a 600-atom
+ * chain, for instance). After either, the instance is not trusted again: an escaped exception does not unwind
+ * RDKit's own stack, and the next call on the same molecule was seen to trap.
+ */
+function isRdkitFailure(err: unknown): boolean {
+  const Exception = (WebAssembly as { Exception?: new (...args: never[]) => unknown }).Exception;
+  return err instanceof WebAssembly.RuntimeError || (Exception !== undefined && err instanceof Exception);
+}
+
+function rdkitFailureText(err: unknown): string {
+  if (err instanceof WebAssembly.RuntimeError) return err.message;
+  if (isRdkitFailure(err)) return 'an internal C++ exception';
+  return err instanceof Error ? err.message : String(err);
 }
 
 function describe(instance: RdkitInstance, base: MoleculeResult): MoleculeResult {
   const { rdkit } = instance;
   const smiles = base.input;
-  const warnings = [...base.warnings];
   // get_mol also accepts molblocks and RDKit JSON; a model output that looks like JSON is refused here so only SMILES
   // reach it (whitespace, which a molblock needs, was already split off).
   if (smiles.startsWith('{')) return invalid(base, `Not a SMILES: "${clip(smiles, 80)}" starts with "{".`);
@@ -141,17 +153,46 @@ function describe(instance: RdkitInstance, base: MoleculeResult): MoleculeResult
     mol?.delete();
     return invalid(base, `Invalid SMILES: ${parseFailureReason(parseLog)}`);
   }
+  const steps = new Steps(base.warnings);
   try {
     if (mol.get_num_atoms() === 0) return invalid(base, 'Invalid SMILES: it contains no atoms.');
-    warnings.push(...parseLog);
-    return { ...base, ...properties(instance, mol, warnings), valid: true, error: null, warnings: boundWarnings(warnings) };
+    steps.warnings.push(...parseLog);
+    return { ...base, ...properties(instance, mol, steps), valid: true, error: null, warnings: boundWarnings(steps.warnings) };
   } finally {
-    mol.delete();
+    if (steps.broken) discardRdkit(); // the molecule goes with the instance
+    else mol.delete();
   }
 }
 
-function properties(instance: RdkitInstance, mol: RDKitMol, warnings: string[]): Partial<MoleculeResult> {
+/**
+ * Runs the RDKit calls that derive each property, so one that fails costs only its own property (and, after a failure
+ * inside RDKit, the ones after it) instead of the whole result: the SMILES is still valid and its canonical form known.
+ */
+class Steps {
+  readonly warnings: string[];
+  broken = false;
+  constructor(warnings: string[]) {
+    this.warnings = [...warnings];
+  }
+  run<T>(what: string, fn: () => T): T | null {
+    if (this.broken) return null;
+    try {
+      return fn();
+    } catch (err) {
+      if (isRdkitFailure(err)) {
+        this.broken = true;
+        this.warnings.push(`RDKit failed while computing the ${what} (${rdkitFailureText(err)}), so it and the properties after it are left out; ${TOO_LARGE}`);
+      } else {
+        this.warnings.push(`No ${what}: ${rdkitFailureText(err)}`);
+      }
+      return null;
+    }
+  }
+}
+
+function properties(instance: RdkitInstance, mol: RDKitMol, steps: Steps): Partial<MoleculeResult> {
   const { rdkit } = instance;
+  const { warnings } = steps;
   const bounded = (name: keyof typeof MOLECULE_LIMITS, value: string | null): string | null => {
     if (value === null) return null;
     if (value.length <= MOLECULE_LIMITS[name]) return value;
@@ -159,36 +200,34 @@ function properties(instance: RdkitInstance, mol: RDKitMol, warnings: string[]):
     return null;
   };
 
-  const canonical = mol.get_smiles();
-
-  let formula: string | null = null;
-  try {
-    formula = formulaFromRdkitJson(mol.get_json());
-  } catch (err) {
-    warnings.push(`No formula: ${(err as Error).message}`);
-  }
-
-  const descriptors = JSON.parse(mol.get_descriptors()) as { amw?: number };
-  const molecularWeight = typeof descriptors.amw === 'number' && Number.isFinite(descriptors.amw) ? Math.round(descriptors.amw * 1e4) / 1e4 : null;
+  // Most useful first: a failure deep inside RDKit stops the rest.
+  const canonical = mol.get_smiles(); // if even this fails, the SMILES is reported as one RDKit cannot handle
+  const formula = steps.run('formula', () => formulaFromRdkitJson(mol.get_json()));
 
   // InChI is undefined for some structures (dummy atoms "*", for one); RDKit then returns "" and logs why.
-  const inchiText = mol.get_inchi();
-  const inchiLog = drainLog(instance);
+  const inchiText = steps.run('InChI', () => mol.get_inchi());
+  const inchiLog = steps.run('InChI messages', () => drainLog(instance)) ?? [];
   let inchi: string | null = null;
   let inchikey: string | null = null;
-  if (inchiText.startsWith('InChI=')) {
+  if (inchiText?.startsWith('InChI=')) {
     inchi = inchiText;
-    const key = rdkit.get_inchikey_for_inchi(inchiText);
-    inchikey = /^[A-Z]{14}-[A-Z]{10}-[A-Z]$/.test(key) ? key : null;
-    if (!inchikey) warnings.push('No InChIKey: RDKit did not produce one for this InChI.');
+    const key = steps.run('InChIKey', () => rdkit.get_inchikey_for_inchi(inchiText));
+    inchikey = key !== null && /^[A-Z]{14}-[A-Z]{10}-[A-Z]$/.test(key) ? key : null;
+    if (!inchikey && key !== null) warnings.push('No InChIKey: RDKit did not produce one for this InChI.');
     warnings.push(...inchiLog.map((l) => `InChI: ${l}`));
-  } else {
+  } else if (inchiText !== null) {
     warnings.push(`No InChI for this structure${inchiLog.length > 0 ? `: ${inchiLog.join('; ')}` : ' (InChI does not cover it).'}`);
   }
 
-  const svg = safeSvg(mol.get_svg(DEPICTION_SIZE.width, DEPICTION_SIZE.height), warnings);
-  const molblock = mol.get_molblock();
-  warnings.push(...drainLog(instance));
+  const molblock = steps.run('molblock', () => mol.get_molblock());
+  const svgText = steps.run('depiction', () => mol.get_svg(DEPICTION_SIZE.width, DEPICTION_SIZE.height));
+  const svg = svgText === null ? null : safeSvg(svgText, warnings);
+  // Last: RDKit's descriptor set is what fails first on very large molecules (a 600-atom chain, say).
+  const molecularWeight = steps.run('molecular weight', () => {
+    const { amw } = JSON.parse(mol.get_descriptors()) as { amw?: unknown };
+    return typeof amw === 'number' && Number.isFinite(amw) ? Math.round(amw * 1e4) / 1e4 : null;
+  });
+  if (!steps.broken) warnings.push(...drainLog(instance));
 
   return {
     canonical: bounded('canonical', canonical),
