@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { test, expect, attachEachTest } from './support/app';
 import { TINY_MODELS } from './support/tiny-models';
 import { PaliscopeApp } from './pages/paliscope-app';
+import { MISMATCHED_KERN, PIANO_KERN } from '../models/paligemma/tasks/music/fixtures';
 
 let app: PaliscopeApp;
 attachEachTest((a) => (app = a));
@@ -231,4 +232,34 @@ test('a region drawn on the page: the run reads only that part, its boxes land i
   // Whole page again.
   await app.runs.root.getByTestId('run-region-clear').click();
   await expect(app.viewer.shape('next-region')).toHaveCount(0);
+});
+
+test('a **kern output: engraved by Verovio beside the page, playable, exported as MusicXML and MIDI; a broken one names its line', async ({ fixtures }, testInfo) => {
+  await app.openFile(join(fixtures, 'page.png'));
+  await app.runs.open();
+  await app.runs.paste('music', PIANO_KERN);
+  const view = app.runs.root.getByTestId('music-view');
+  await expect(view).toHaveAttribute('data-valid', 'true');
+  const img = view.getByTestId('music-page');
+  await expect(img).toHaveAttribute('src', /^data:image\/svg\+xml;base64,/);
+  expect(await img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+  await expect(view.getByTestId('music-play')).toBeEnabled();
+  await app.screenshot(testInfo, 'tasks-music');
+  // Larger, in a dialog; Escape closes it.
+  await app.runs.root.getByTestId('run-expand').click();
+  await expect(app.page.getByTestId('run-expanded').getByTestId('music-page')).toBeVisible();
+  await app.screenshot(testInfo, 'tasks-music-expanded');
+  await app.page.keyboard.press('Escape');
+  await expect(app.page.getByTestId('run-expanded')).toHaveCount(0);
+  const xml = (await app.runs.export('musicxml')).bytes.toString('utf8');
+  expect(xml).toContain('<score-partwise');
+  expect(xml).toContain('<note>');
+  const midi = (await app.runs.export('mid')).bytes;
+  expect(midi.subarray(0, 4).toString('latin1')).toBe('MThd');
+
+  await app.runs.paste('music', MISMATCHED_KERN);
+  await expect(app.runs.root.getByTestId('music-invalid')).toBeVisible();
+  await expect(app.runs.root.getByTestId('music-error')).toContainText(/line \d+/);
+  await app.screenshot(testInfo, 'tasks-music-invalid');
+  await app.expectNoCspViolations();
 });

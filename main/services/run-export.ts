@@ -5,6 +5,7 @@ import type { RunRecord } from '../../preload/contract';
 import { AppFailure } from '../ipc/dispatcher';
 import { exportTable, type TableExportFormat } from '../../models/paligemma/tasks/table/export-table';
 import { exportMolecule, type MoleculeExportFormat } from '../../models/paligemma/tasks/molecule/export';
+import { exportMusic, type MusicExportFormat } from '../../models/paligemma/tasks/music/export';
 
 export interface ExportedFile { fileName: string; mime: string; bytes: Uint8Array }
 
@@ -49,6 +50,14 @@ export async function exportRun(run: RunRecord, documentName: string, format: Ru
       // An invalid SMILES has nothing to write but itself; the writer says why.
       try {
         const m = exportMolecule(parsed.molecule, format as MoleculeExportFormat, `${documentName} page ${run.page + 1}`);
+        return file(m.extension, m.mime, m.bytes);
+      } catch (e) {
+        throw new AppFailure('BAD_INPUT', (e as Error).message);
+      }
+    }
+    case 'music': {
+      try {
+        const m = await exportMusic(parsed.music, format as MusicExportFormat);
         return file(m.extension, m.mime, m.bytes);
       } catch (e) {
         throw new AppFailure('BAD_INPUT', (e as Error).message);

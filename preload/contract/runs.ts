@@ -9,6 +9,7 @@ import { RUN_TASKS } from './run-tasks';
 import { SegmentMask } from './tasks/mask';
 import { TableParsed } from './tasks/table';
 import { MoleculeParsed } from './tasks/molecule';
+import { MusicParsed } from './tasks/music';
 
 export { PREFIX_TASKS, promptText } from './run-tasks';
 
@@ -121,6 +122,8 @@ export const RunParsed = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('table'), table: TableParsed, warnings: Warnings }),
   /** A SMILES checked by RDKit: canonical form, formula, InChI, a 2D depiction (SVG shown as an image only). */
   z.object({ kind: z.literal('molecule'), molecule: MoleculeParsed, warnings: Warnings }),
+  /** A **kern score checked and engraved by Verovio (SVG pages shown as images only), with the notes to play. */
+  z.object({ kind: z.literal('music'), music: MusicParsed, warnings: Warnings }),
 ]);
 export type RunParsed = z.infer<typeof RunParsed>;
 

@@ -7,7 +7,7 @@ import { parseBoxes, parseText, type ImageSize } from './parse';
 import { parseReport, type ReportSection } from './report';
 import { parseTable, type TableResult } from './table/parse-table';
 import type { MoleculeResult } from './molecule/analyze';
-import type { MusicResult } from './music/render';
+import type { MusicResult } from './music/result';
 import type { SegmentMaskResult } from './mask/segment';
 
 export const ANALYZE_TASKS = ['caption', 'describe', 'answer', 'ocr', 'detect', 'segment', 'ocr-boxes', 'table', 'molecule', 'music', 'report', 'vsr'] as const;
