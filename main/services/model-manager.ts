@@ -10,7 +10,7 @@ import { DownloadControl, cleanStaging, formatBytes, type DownloadOptions } from
 import { isHubError, type HubErrorCode } from '../../models/hub/errors';
 import { HubClient, endpointFromEnv } from '../../models/hub/hub-client';
 import { installFromHub } from '../../models/hub/install';
-import { formatReport } from '../../models/hub/local-import';
+import { formatReport, type ValidationReport } from '../../models/hub/local-import';
 import { AppFailure, type StreamContext } from '../ipc/dispatcher';
 import type { ModelCatalog } from './models';
 import { toModelInfo } from './models';
@@ -36,6 +36,11 @@ export interface ModelManagerOptions {
   /** Extra catalog files (default PALISCOPE_MODEL_CATALOG). */
   catalogPaths?: string[];
   pickFolder?: () => Promise<string | null>;
+  /**
+   * Validates a folder before import. Default: in this process (opens each graph with onnxruntime). Hosts should pass
+   * one that runs models/hub's validateModelFolder in the jobs engine host, so a large model never loads in main.
+   */
+  validateFolder?: (dir: string) => Promise<ValidationReport>;
   /** Test hooks for the downloader (free-space probe, write failures, backoff). */
   downloadOverrides?: Partial<Pick<DownloadOptions, 'freeSpace' | 'openWrite' | 'backoffMs' | 'retries' | 'concurrency'>>;
 }
@@ -172,7 +177,7 @@ export class ModelManager {
     const dir = await this.#o.pickFolder();
     if (!dir) return { imported: false, model: null, report: '' };
     try {
-      const r = await this.#o.models.store.import(dir, mode);
+      const r = await this.#o.models.store.import(dir, mode, undefined, this.#o.validateFolder);
       const model = this.#o.models.store.list().find((m) => m.location === r.location);
       return { imported: true, model: model ? toModelInfo(model) : null, report: formatReport(r.report) };
     } catch (err) {

@@ -101,13 +101,15 @@ export interface ImportOptions {
   mode?: 'copy' | 'reference';
   /** Folder name in the models folder (copy); default the source folder's name. */
   name?: string;
+  /** How to validate (default validateModelFolder here); the app passes one that opens the sessions in an engine host. */
+  validate?: (dir: string) => Promise<ValidationReport>;
 }
 
 export interface ImportResult { location: string; mode: 'copy' | 'reference'; report: ValidationReport }
 
 export async function importFolder(o: ImportOptions): Promise<ImportResult> {
   const from = resolve(o.from);
-  const report = await validateModelFolder(from);
+  const report = await (o.validate ?? validateModelFolder)(from);
   if (!report.ok) throw new HubError('INVALID_MODEL', `cannot import ${from}:\n${formatReport(report)}`);
   const mode = o.mode ?? 'copy';
   if (mode === 'reference') {

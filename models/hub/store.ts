@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { rm } from 'node:fs/promises';
 import { HubError } from './errors';
 import { listInstalled, type InstalledModel } from './installed';
-import { dropReference, importFolder, type ImportResult } from './local-import';
+import { dropReference, importFolder, type ImportResult, type ValidationReport } from './local-import';
 import { readFileSync } from 'node:fs';
 
 /**
@@ -69,7 +69,7 @@ export class ModelStore {
     return { model, deleted: true };
   }
 
-  import(from: string, mode: 'copy' | 'reference' = 'copy', name?: string): Promise<ImportResult> {
-    return importFolder({ from, modelsDir: this.primary, mode, name });
+  import(from: string, mode: 'copy' | 'reference' = 'copy', name?: string, validate?: (dir: string) => Promise<ValidationReport>): Promise<ImportResult> {
+    return importFolder({ from, modelsDir: this.primary, mode, name, validate });
   }
 }
