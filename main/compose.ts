@@ -14,6 +14,7 @@ import { CheckpointImporter } from './services/checkpoint-import';
 import { ModelManager } from './services/model-manager';
 import { TokenStore, type SecretCipher } from './services/token-store';
 import { ProjectService } from './services/project';
+import { DocumentIdentities, ReviewService } from './services/reviews';
 
 export interface ComposeOptions {
   userDataDir: string;
@@ -40,6 +41,8 @@ export interface Services {
   importer: CheckpointImporter;
   /** The durable project store (batches, runs, reviews); `project.store` is null when it could not be opened. */
   project: ProjectService;
+  /** Results in the project store, their reviews, comparisons and exports. */
+  reviews: ReviewService;
   shutdown(): Promise<void>;
 }
 
@@ -49,7 +52,9 @@ export function composeServices(opts: ComposeOptions): Services {
   let dispatcher: Dispatcher<Contract> | null = null;
   const project = new ProjectService({ userDataDir: opts.userDataDir, nativeBinding: opts.sqliteNativeBinding, ...(opts.log ? { log: opts.log } : {}) });
   const engine = new EngineClient(opts.spawnEngine, { onStatus: (status) => dispatcher?.emit('engine.status', status) });
-  const documents = new DocumentService({ open: opts.openDocument, recent: new RecentFiles(join(opts.userDataDir, 'recent-files.json')) });
+  // Every opened document's content hash, so runs on it are filed in the store by content.
+  const identities = new DocumentIdentities();
+  const documents = new DocumentService({ open: identities.wrap(opts.openDocument), recent: new RecentFiles(join(opts.userDataDir, 'recent-files.json')) });
   const ocr = new OcrService({ documents, engine });
   const models = new ModelCatalog(opts.modelFolders ?? defaultModelFolders(opts.userDataDir));
   const modelManager = new ModelManager({
@@ -59,7 +64,9 @@ export function composeServices(opts: ComposeOptions): Services {
     pickFolder: opts.platform.showFolderDialog,
   });
   void modelManager.start();
-  const runs = new RunService({ documents, engine, models });
+  const reviews = new ReviewService({ store: () => project.store, unavailable: () => project.unavailable, documents, identities, ...(opts.log ? { log: opts.log } : {}) });
+  // Every final run (model or pasted) is kept in the project store, where the review workspace finds it.
+  const runs = new RunService({ documents, engine, models, onKept: (record) => void reviews.keep(record) });
   // Long jobs (checkpoint conversion) get their own engine host, started on first use, so they
   // never queue in front of OCR or a model run.
   const jobs = new EngineClient(opts.spawnEngine);
@@ -69,7 +76,7 @@ export function composeServices(opts: ComposeOptions): Services {
     stagingDir: join(opts.userDataDir, 'staging'),
     pickFolder: opts.platform.showFolderDialog,
   });
-  dispatcher = new Dispatcher(contract, createHandlers({ documents, ocr, engine, models, modelManager, runs, importer, platform: opts.platform }), opts.log);
+  dispatcher = new Dispatcher(contract, createHandlers({ documents, ocr, engine, models, modelManager, runs, importer, reviews, platform: opts.platform }), opts.log);
   void engine.start().catch((err: unknown) => opts.log?.error(`engine host did not start: ${String(err)}`));
   return {
     dispatcher,
@@ -81,6 +88,7 @@ export function composeServices(opts: ComposeOptions): Services {
     runs,
     importer,
     project,
+    reviews,
     async shutdown() {
       await Promise.all([engine.stop(), jobs.stop()]);
       await documents.closeAll();

@@ -9,10 +9,12 @@ export * from './define';
 
 import { Bytes, Empty, Id } from './common';
 import { RunInput, RunChunk, RunRecord, RunPaste, RunExportRequest } from './runs';
+import { ReviewFilter, ReviewList, ReviewDetail, ReviewSet, ReviewHistoryEntry, SmilesCheck, ReviewComparison, ReviewExportRequest, ReviewExport, RunRef, StoreRunId } from './review';
 import { CatalogModel, ModelDownloadInput, ModelDownloadProgress, ModelDownloadResult, ModelImportResult, ModelList, ModelSettings } from './models';
 
 export * from './runs';
 export * from './models';
+export * from './review';
 
 export const DocumentFormat = z.enum(['png', 'jpeg', 'webp', 'bmp', 'gif', 'tiff', 'pdf']);
 export const PageInfo = z.object({ index: z.number().int().nonnegative(), width: z.number().int().positive(), height: z.number().int().positive() });
@@ -127,6 +129,18 @@ export const contract = {
   // A run's parsed result as a file (table → XLSX, molecule → SDF, …); the renderer saves it.
   'runs.export': invoke(RunExportRequest, z.object({ fileName: z.string(), mime: z.string(), bytes: Bytes })),
   'runs.list': invoke(z.object({ documentId: Id, page: z.number().int().nonnegative().optional() }).strict(), z.array(RunRecord)),
+
+  // The review workspace over the project store: results lowest confidence first, reviews with undo/redo and history,
+  // two runs on one page compared, exports of the reviewed truth (the renderer saves the file).
+  'reviews.list': invoke(ReviewFilter, ReviewList),
+  'reviews.get': invoke(RunRef, ReviewDetail),
+  'reviews.set': invoke(ReviewSet, ReviewDetail),
+  'reviews.undo': invoke(RunRef, ReviewDetail),
+  'reviews.redo': invoke(RunRef, ReviewDetail),
+  'reviews.history': invoke(RunRef, z.array(ReviewHistoryEntry)),
+  'reviews.checkSmiles': invoke(z.object({ smiles: z.string().max(2000) }).strict(), SmilesCheck),
+  'reviews.compare': invoke(z.object({ a: StoreRunId, b: StoreRunId }).strict(), ReviewComparison),
+  'reviews.export': invoke(ReviewExportRequest, ReviewExport),
 
   // Cancels any running stream this window started.
   'streams.cancel': invoke(z.object({ streamId: Id }).strict(), z.object({ cancelled: z.boolean() })),

@@ -1,0 +1,202 @@
+// What a review does to a result's value: builds the corrected parsed result from a correction (validated for the
+// result's kind), summarises a value in one line, and compares two values (words, boxes, table cells). Pure functions
+// except `correctedValue`, which asks RDKit about a SMILES.
+import { diffWords } from 'diff';
+import { RunParsed, type ReviewComparison, type ReviewCorrection, type SmilesCheck } from '../../preload/contract';
+import { analyzeSmiles } from '../../models/paligemma/tasks/molecule/analyze';
+import { escapeHtml } from '../../models/paligemma/tasks/table/inline-html';
+import { AppFailure } from '../ipc/dispatcher';
+
+type Parsed = RunParsed;
+type BoxesParsed = Extract<Parsed, { kind: 'boxes' }>;
+type TableParsedValue = Extract<Parsed, { kind: 'table' }>;
+
+/** A stored value as the contract's RunParsed, or null (a result of another shape, e.g. the built-in OCR's lines). */
+export function asRunParsed(v: unknown): Parsed | null {
+  if (!v || typeof v !== 'object') return null;
+  const r = RunParsed.safeParse(v);
+  return r.success ? r.data : null;
+}
+
+/** The editable text of a text-like result, or null when the result is not text. */
+export function textOf(v: Parsed | null): string | null {
+  if (!v) return null;
+  if (v.kind === 'text' || v.kind === 'report' || v.kind === 'verdict') return v.text;
+  return null;
+}
+
+/** One line for the results list. Model text: the renderer shows it as text only. */
+export function summarize(v: unknown): string {
+  const p = asRunParsed(v);
+  let s = '';
+  if (p) {
+    switch (p.kind) {
+      case 'text': case 'report': case 'verdict': s = p.text; break;
+      case 'boxes': s = `${p.objects.length} box${p.objects.length === 1 ? '' : 'es'}: ${p.objects.map((o) => o.label).join(', ')}`; break;
+      case 'table': s = `table ${p.table.rows}×${p.table.cols}: ${p.table.cells.slice(0, 6).map((c) => c.text).join(' | ')}`; break;
+      case 'molecule': s = p.molecule.valid ? (p.molecule.canonical ?? p.molecule.input) : `invalid SMILES ${p.molecule.input}`; break;
+      case 'music': s = 'score'; break;
+    }
+  } else if (v && typeof v === 'object' && Array.isArray((v as { lines?: unknown }).lines)) {
+    s = ((v as { lines: { text?: unknown }[] }).lines).map((l) => (typeof l.text === 'string' ? l.text : '')).join(' / ');
+  }
+  s = s.replace(/\s+/g, ' ').trim();
+  return s.length > 300 ? `${s.slice(0, 299)}…` : s;
+}
+
+/** RDKit's verdict on a SMILES, for the editor as the person types. */
+export async function checkSmiles(smiles: string): Promise<SmilesCheck> {
+  if (!smiles.trim()) return { valid: false, canonical: null, formula: null, error: 'the SMILES is empty' };
+  const m = await analyzeSmiles(smiles);
+  return { valid: m.valid, canonical: m.canonical, formula: m.formula, error: m.valid ? null : (m.error ?? 'RDKit did not accept this SMILES') };
+}
+
+const bad = (runId: number, why: string) => new AppFailure('BAD_INPUT', `correction of result ${runId}: ${why}`);
+
+/**
+ * The corrected parsed result a correction makes of `parsed` (the model's result), or a BAD_INPUT failure naming the
+ * reason: the correction must fit the result's kind, boxes must lie inside the page, table cells must exist, and a
+ * SMILES must be one RDKit accepts (the correction keeps RDKit's canonical form).
+ */
+export async function correctedValue(runId: number, task: string, parsed: Parsed | null, c: ReviewCorrection, page: { width: number; height: number } | null): Promise<Parsed> {
+  switch (c.kind) {
+    case 'text': {
+      if (parsed && parsed.kind !== 'text' && parsed.kind !== 'report' && parsed.kind !== 'verdict') throw bad(runId, `a ${parsed.kind} result is not corrected as text`);
+      if (!parsed && !['ocr', 'caption', 'describe', 'answer'].includes(task)) throw bad(runId, `a ${task} result is not corrected as text`);
+      const text = c.text.replace(/\r\n?/g, '\n');
+      if (!parsed) return { kind: 'text', task: task as 'ocr', text, warnings: [] };
+      if (parsed.kind === 'report') return { kind: 'report', text, sections: [{ heading: null, text }], warnings: [] };
+      if (parsed.kind === 'verdict') {
+        const answer = /^\s*(true|yes)\b/i.test(text) ? true : /^\s*(false|no)\b/i.test(text) ? false : null;
+        return { kind: 'verdict', text, answer, warnings: [] };
+      }
+      return { ...parsed, text, warnings: [] } as Parsed;
+    }
+    case 'boxes': {
+      if (parsed && parsed.kind !== 'boxes') throw bad(runId, `a ${parsed.kind} result is not corrected as boxes`);
+      const width = (parsed as BoxesParsed | null)?.width ?? page?.width;
+      const height = (parsed as BoxesParsed | null)?.height ?? page?.height;
+      if (!width || !height) throw bad(runId, 'the page size is unknown, so boxes cannot be checked');
+      c.objects.forEach((o, i) => {
+        const [x0, y0, x1, y1] = o.box;
+        const name = `box ${i + 1} (${o.label || 'no label'})`;
+        if (![x0, y0, x1, y1].every(Number.isFinite)) throw bad(runId, `${name} has a coordinate that is not a number`);
+        if (!(x1 > x0 && y1 > y0)) throw bad(runId, `${name} is empty: [${o.box.join(', ')}]`);
+        if (x0 < 0 || y0 < 0 || x1 > width || y1 > height) throw bad(runId, `${name} [${o.box.map((v) => Math.round(v)).join(', ')}] goes outside the page (${width}×${height})`);
+      });
+      const kept = new Map<string, BoxesParsed['objects'][number]>();
+      for (const o of (parsed as BoxesParsed | null)?.objects ?? []) kept.set(`${o.label}|${o.box.join(',')}`, o);
+      return {
+        kind: 'boxes', task: (parsed as BoxesParsed | null)?.task ?? 'detect', width, height, warnings: [],
+        // An object left as the model drew it keeps its mask; a moved or new one has only its box.
+        objects: c.objects.map((o) => kept.get(`${o.label}|${o.box.join(',')}`) ?? { label: o.label, box: [...o.box] as [number, number, number, number] }),
+      };
+    }
+    case 'table': {
+      if (!parsed || parsed.kind !== 'table') throw bad(runId, `a ${parsed?.kind ?? task} result is not corrected as a table`);
+      const byPos = new Map(parsed.table.cells.map((cell, i) => [`${cell.row},${cell.col}`, i]));
+      const cells = parsed.table.cells.map((cell) => ({ ...cell }));
+      for (const e of c.cells) {
+        const i = byPos.get(`${e.row},${e.col}`);
+        if (i === undefined) throw bad(runId, `the table has no cell at row ${e.row + 1}, column ${e.col + 1}`);
+        // Corrected text is plain: the inline markup of the model's cell is dropped when its text is changed.
+        if (cells[i]!.text !== e.text) cells[i] = { ...cells[i]!, text: e.text, html: escapeHtml(e.text) };
+      }
+      return { kind: 'table', table: { ...parsed.table, cells, warnings: [] }, warnings: [] } satisfies TableParsedValue;
+    }
+    case 'molecule': {
+      if (parsed && parsed.kind !== 'molecule') throw bad(runId, `a ${parsed.kind} result is not corrected as a SMILES`);
+      if (!parsed && task !== 'molecule') throw bad(runId, `a ${task} result is not corrected as a SMILES`);
+      const m = await analyzeSmiles(c.smiles);
+      if (!m.valid) throw bad(runId, `RDKit refused the SMILES "${c.smiles}": ${m.error ?? 'invalid'}`);
+      return { kind: 'molecule', molecule: m, warnings: [] };
+    }
+  }
+}
+
+// ---- comparison ----
+
+export function iou(a: readonly number[], b: readonly number[]): number {
+  const ix = Math.max(0, Math.min(a[2]!, b[2]!) - Math.max(a[0]!, b[0]!));
+  const iy = Math.max(0, Math.min(a[3]!, b[3]!) - Math.max(a[1]!, b[1]!));
+  const inter = ix * iy;
+  const area = (r: readonly number[]) => Math.max(0, r[2]! - r[0]!) * Math.max(0, r[3]! - r[1]!);
+  const union = area(a) + area(b) - inter;
+  return union > 0 ? inter / union : 0;
+}
+
+export const MATCH_IOU = 0.5;
+
+/**
+ * Pairs boxes of two results: greedily by highest IoU first, each box at most once, pairs below `threshold` left
+ * unmatched. Greedy is what detection metrics (COCO, VOC) use to match at a fixed threshold, and with IoU ≥ 0.5 a box
+ * can overlap at most one partner that much in practice, so an optimal assignment would not change the pairs.
+ */
+export function matchBoxes(a: readonly { label: string; box: readonly number[] }[], b: readonly { label: string; box: readonly number[] }[], threshold = MATCH_IOU): ReviewComparison['boxes'] {
+  const cand: { i: number; j: number; v: number }[] = [];
+  a.forEach((x, i) => b.forEach((y, j) => { const v = iou(x.box, y.box); if (v >= threshold) cand.push({ i, j, v }); }));
+  cand.sort((p, q) => q.v - p.v || p.i - q.i || p.j - q.j);
+  const usedA = new Set<number>(), usedB = new Set<number>();
+  const pairs: ReviewComparison['boxes'] = [];
+  for (const { i, j, v } of cand) {
+    if (usedA.has(i) || usedB.has(j)) continue;
+    usedA.add(i); usedB.add(j);
+    pairs.push({ a: i, b: j, iou: Math.min(1, v), sameLabel: a[i]!.label.trim().toLowerCase() === b[j]!.label.trim().toLowerCase() });
+  }
+  pairs.sort((p, q) => p.a! - q.a!);
+  a.forEach((_, i) => { if (!usedA.has(i)) pairs.push({ a: i, b: null, iou: 0, sameLabel: false }); });
+  b.forEach((_, j) => { if (!usedB.has(j)) pairs.push({ a: null, b: j, iou: 0, sameLabel: false }); });
+  return pairs;
+}
+
+/** Word-level differences (whitespace kept with the words, so the pieces rebuild both texts). */
+export function diffText(a: string, b: string): ReviewComparison['words'] {
+  return diffWords(a, b).map((p) => ({ op: p.added ? 'added' : p.removed ? 'removed' : 'same', text: p.value }));
+}
+
+function cellTexts(v: TableParsedValue): Map<string, { row: number; col: number; text: string }> {
+  return new Map(v.table.cells.map((c) => [`${c.row},${c.col}`, { row: c.row, col: c.col, text: c.text }]));
+}
+
+export function diffCells(a: TableParsedValue, b: TableParsedValue): ReviewComparison['cells'] {
+  const ca = cellTexts(a), cb = cellTexts(b);
+  const keys = new Set([...ca.keys(), ...cb.keys()]);
+  const out: ReviewComparison['cells'] = [];
+  for (const k of keys) {
+    const x = ca.get(k), y = cb.get(k);
+    const pos = (x ?? y)!;
+    out.push({ row: pos.row, col: pos.col, a: x?.text ?? null, b: y?.text ?? null, same: !!x && !!y && x.text.trim() === y.text.trim() });
+  }
+  return out.sort((p, q) => p.row - q.row || p.col - q.col);
+}
+
+/** Compares the values in force of two runs on one page. */
+export function compareValues(ids: { a: number; b: number }, va: Parsed | null, vb: Parsed | null): ReviewComparison {
+  const base = { ...ids, words: [], boxes: [], cells: [] };
+  if (va?.kind === 'boxes' && vb?.kind === 'boxes') {
+    const boxes = matchBoxes(va.objects, vb.objects);
+    const matched = boxes.filter((p) => p.a !== null && p.b !== null);
+    const relabelled = matched.filter((p) => !p.sameLabel).length;
+    const onlyA = boxes.filter((p) => p.b === null).length, onlyB = boxes.filter((p) => p.a === null).length;
+    return { ...base, kind: 'boxes', boxes, summary: `${matched.length} boxes matched (IoU ≥ ${MATCH_IOU})${relabelled ? `, ${relabelled} with another label` : ''}; ${onlyA} only in A, ${onlyB} only in B` };
+  }
+  if (va?.kind === 'table' && vb?.kind === 'table') {
+    const cells = diffCells(va, vb);
+    const differ = cells.filter((c) => !c.same).length;
+    return { ...base, kind: 'table', cells, summary: `${differ} of ${cells.length} cells differ (A ${va.table.rows}×${va.table.cols}, B ${vb.table.rows}×${vb.table.cols})` };
+  }
+  const ta = textLike(va), tb = textLike(vb);
+  if (ta !== null && tb !== null) {
+    const words = diffText(ta, tb);
+    const count = (op: string) => words.filter((w) => w.op === op).reduce((n, w) => n + (w.text.trim() ? w.text.trim().split(/\s+/).length : 0), 0);
+    const removed = count('removed'), added = count('added');
+    return { ...base, kind: 'text', words, summary: removed || added ? `${removed} word(s) only in A, ${added} only in B` : 'the texts are the same' };
+  }
+  return { ...base, kind: 'other', summary: `these results cannot be compared piece by piece (A: ${va?.kind ?? 'none'}, B: ${vb?.kind ?? 'none'})` };
+}
+
+function textLike(v: Parsed | null): string | null {
+  if (!v) return null;
+  if (v.kind === 'molecule') return v.molecule.canonical ?? v.molecule.input;
+  return textOf(v);
+}
