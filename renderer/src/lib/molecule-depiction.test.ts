@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatWeight, formulaParts, svgDataUrl } from './molecule-depiction';
+import { formatWeight, formulaParts, invalidReason, svgDataUrl } from './molecule-depiction';
 
 describe('svgDataUrl', () => {
   it('base64-encodes the UTF-8 bytes so the URL decodes back to the same SVG', () => {
@@ -31,5 +31,13 @@ describe('formatWeight / formulaParts', () => {
     expect(formulaParts('O4S-2').at(-1)).toEqual({ text: '2-', kind: 'charge' });
     expect(formulaParts('C2H5*').map((p) => p.text).join('')).toBe('C2H5*');
     expect(formulaParts('ClNa').map((p) => p.text)).toEqual(['Cl', 'Na']);
+  });
+});
+
+describe('invalidReason', () => {
+  it('drops the repeated heading and never returns nothing', () => {
+    expect(invalidReason("Invalid SMILES: unclosed ring for input: 'C1'")).toBe("unclosed ring for input: 'C1'");
+    expect(invalidReason('Empty output: the model produced no SMILES.')).toBe('Empty output: the model produced no SMILES.');
+    expect(invalidReason(null)).toBe('RDKit could not read it.');
   });
 });

@@ -41,3 +41,9 @@ export function formulaParts(formula: string): FormulaPart[] {
   }
   return parts;
 }
+
+/** The reason under the view's "Invalid SMILES" heading, without repeating the heading. */
+export function invalidReason(error: string | null): string {
+  const reason = (error ?? '').replace(/^Invalid SMILES:\s*/, '').trim();
+  return reason || 'RDKit could not read it.';
+}
