@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { prepareTinyModel, type TinyModel } from '../paligemma/test-fixture';
 import { run } from './cli';
+import { run as runModel } from '../paligemma/cli';
+import { testImagePng } from '../paligemma/test-images';
+import { writeFileSync } from 'node:fs';
 import { validateModelFolder } from './local-import';
 import type { ImitationHub } from './testing/imitation-hub';
 import { TINY_GRANTED_TOKEN, startTinyHub } from './testing/tiny-hub';
@@ -70,6 +73,16 @@ describe('paliscope models', () => {
 
     const report = await validateModelFolder(join(modelsDir, 'tiny-test-fp32'));
     expect(report.checks.map((c) => `${c.what}:${c.ok}`)).toEqual(['files present:true', 'configuration:true', 'vision_encoder opens:true', 'embed_tokens opens:true', 'decoder opens:true']);
+
+    // …and runs on a page with `paliscope run`, as any model folder does.
+    const page = join(work, 'page.png');
+    writeFileSync(page, await testImagePng('text'));
+    let runOut = '';
+    const o = vi.spyOn(process.stdout, 'write').mockImplementation((x) => { runOut += String(x); return true; });
+    const code = await runModel(['--model', join(modelsDir, 'tiny-test-fp32'), '--image', page, '--prompt', 'caption en', '--max-new-tokens', '6', '--json']).finally(() => o.mockRestore());
+    expect(code).toBe(0);
+    expect(JSON.parse(runOut)).toMatchObject({ tokens: expect.any(Array), provider: expect.anything() });
+    expect((JSON.parse(runOut) as { tokens: unknown[] }).tokens.length).toBeGreaterThan(0);
 
     const again = await cli('download', 'tiny-test');
     expect(again.code).toBe(1);
