@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseMidi } from 'midi-file';
 import { analyzeMusic } from './render';
 import { exportMusic } from './export';
-import { getVerovio } from './verovio';
+import { withVerovio } from './verovio';
 import { GARBAGE_KERN, MISMATCHED_KERN, PIANO_KERN } from './fixtures';
 
 const hasXmllint = spawnSync('xmllint', ['--version']).status === 0;
@@ -28,11 +28,12 @@ function midiNotes(bytes: Uint8Array): [number, number][] {
 
 /** Loads a score in another format into Verovio and returns its MIDI notes (Verovio as the independent reader). */
 async function midiNotesVia(format: 'xml' | 'mei', data: string): Promise<[number, number][]> {
-  const toolkit = await getVerovio();
-  toolkit.setOptions({ inputFrom: format });
-  expect(toolkit.loadData(data)).toBeTruthy();
-  expect(toolkit.getPageCount()).toBeGreaterThan(0);
-  return midiNotes(new Uint8Array(Buffer.from(toolkit.renderToMIDI(), 'base64')));
+  return withVerovio((toolkit) => {
+    toolkit.setOptions({ inputFrom: format });
+    expect(toolkit.loadData(data)).toBeTruthy();
+    expect(toolkit.getPageCount()).toBeGreaterThan(0);
+    return midiNotes(new Uint8Array(Buffer.from(toolkit.renderToMIDI(), 'base64')));
+  });
 }
 
 function wellFormed(data: Uint8Array, name: string): void {

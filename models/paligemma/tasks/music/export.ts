@@ -7,6 +7,7 @@
 
 import type { MusicResult } from './render';
 import { loadKern } from './render';
+import { withVerovio } from './verovio';
 import { validateKern } from './validate';
 import { kernToMusicXml } from './musicxml';
 import { addGesturalAccidentals } from './mei-accidentals';
@@ -34,14 +35,15 @@ export async function exportMusic(m: MusicResult, format: MusicExportFormat): Pr
     const { xml } = kernToMusicXml(check.records.filter((r) => r.line <= check.renderableLines));
     return { mime: 'application/vnd.recordare.musicxml+xml', extension: 'musicxml', bytes: new TextEncoder().encode(xml) };
   }
-  const out = { warnings: [] as string[], error: null as string | null };
-  const toolkit = await loadKern(check.renderable, out);
-  if (!toolkit) throw new Error(`cannot export ${format}: ${out.error ?? 'Verovio could not read the kern'}`);
-  const mei = addGesturalAccidentals(toolkit.getMEI({ pageNo: 0, scoreBased: true }), check.renderable);
-  if (format === 'mei') return { mime: 'application/mei+xml', extension: 'mei', bytes: new TextEncoder().encode(mei) };
-  // MIDI from the corrected MEI: straight from the Humdrum import it would drop the key signature's sharps and flats.
-  toolkit.setOptions({ inputFrom: 'mei' });
-  if (!toolkit.loadData(mei)) throw new Error('cannot export mid: Verovio could not read back its own MEI');
-  const base64 = toolkit.renderToMIDI();
-  return { mime: 'audio/midi', extension: 'mid', bytes: new Uint8Array(Buffer.from(base64, 'base64')) };
+  return withVerovio((toolkit) => {
+    const out = { warnings: [] as string[], error: null as string | null };
+    if (!loadKern(toolkit, check.renderable, out)) throw new Error(`cannot export ${format}: ${out.error ?? 'Verovio could not read the kern'}`);
+    const mei = addGesturalAccidentals(toolkit.getMEI({ pageNo: 0, scoreBased: true }), check.renderable);
+    if (format === 'mei') return { mime: 'application/mei+xml', extension: 'mei', bytes: new TextEncoder().encode(mei) };
+    // MIDI from the corrected MEI: straight from the Humdrum import it would drop the key signature's sharps and flats.
+    toolkit.setOptions({ inputFrom: 'mei' });
+    if (!toolkit.loadData(mei)) throw new Error('cannot export mid: Verovio could not read back its own MEI');
+    const base64 = toolkit.renderToMIDI();
+    return { mime: 'audio/midi', extension: 'mid', bytes: new Uint8Array(Buffer.from(base64, 'base64')) };
+  });
 }

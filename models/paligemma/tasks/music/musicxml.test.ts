@@ -4,7 +4,7 @@ import { kernToMusicXml } from './musicxml';
 import { validateKern } from './validate';
 import { analyzeMusic } from './render';
 import { exportMusic } from './export';
-import { getVerovio } from './verovio';
+import { withVerovio } from './verovio';
 import { PIANO_KERN, TRICKY_KERN } from './fixtures';
 
 function midiNotes(base64OrBytes: string | Uint8Array): [number, number][] {
@@ -56,10 +56,12 @@ describe('kernToMusicXml', () => {
       const m = await analyzeMusic(kern);
       expect(m.valid).toBe(true);
       const direct = midiNotes((await exportMusic(m, 'mid')).bytes);
-      const toolkit = await getVerovio();
-      toolkit.setOptions({ inputFrom: 'xml' });
-      expect(toolkit.loadData(kernToMusicXml(validateKern(kern).records).xml)).toBeTruthy();
-      expect(midiNotes(toolkit.renderToMIDI())).toEqual(direct);
+      const viaXml = await withVerovio((toolkit) => {
+        toolkit.setOptions({ inputFrom: 'xml' });
+        expect(toolkit.loadData(kernToMusicXml(validateKern(kern).records).xml)).toBeTruthy();
+        return midiNotes(toolkit.renderToMIDI());
+      });
+      expect(viaXml).toEqual(direct);
     }
   });
 });

@@ -95,6 +95,14 @@ describe('analyzeMusic', () => {
     expect(again.notes).toHaveLength(30);
   });
 
+  it('keeps concurrent analyses and exports apart (one toolkit, one score at a time)', async () => {
+    const inputs = [PIANO_KERN, MISMATCHED_KERN, TRUNCATED_KERN, PIANO_KERN];
+    const results = await Promise.all(inputs.map((k) => analyzeMusic(k)));
+    expect(results.map((r) => r.notes.length)).toEqual([30, 4, 6, 30]);
+    expect(results[0]!.notes).toEqual(results[3]!.notes);
+    expect(results[0]!.svgPages).toEqual(results[3]!.svgPages);
+  });
+
   it('caps the page count', async () => {
     const bars = Array.from({ length: 400 }, (_, i) => `=${i + 1}\t=${i + 1}\n4C\t4c\n4D\t4d\n4E\t4e\n4F\t4f`).join('\n');
     const r = await analyzeMusic(`**kern\t**kern\n*clefF4\t*clefG2\n*M4/4\t*M4/4\n${bars}\n==\t==\n*-\t*-\n`);

@@ -9,7 +9,8 @@ import { bekernToKern } from './bekern';
 import { validateKern } from './validate';
 import { kernTokenAt } from './kern-ids';
 import { MUSIC_LIMITS, type MusicError, type MusicNote, type MusicResult } from './result';
-import { captureVerovioOutput, getVerovio, resetVerovio } from './verovio';
+import { captureVerovioOutput, resetVerovio, withVerovio } from './verovio';
+import type { VerovioToolkit } from 'verovio/esm';
 
 export type { MusicError, MusicNote, MusicResult } from './result';
 export { MUSIC_LIMITS } from './result';
@@ -77,8 +78,16 @@ interface Engraving {
 /** Loads checked kern into the shared toolkit and renders it; never throws. */
 export async function engrave(kern: string): Promise<Engraving> {
   const out: Engraving = { svgPages: [], notes: [], warnings: [], error: null };
-  const toolkit = await loadKern(kern, out);
-  if (!toolkit) return out;
+  try {
+    await withVerovio((toolkit) => engraveWith(toolkit, kern, out));
+  } catch (error) {
+    out.error = `the music engraver (Verovio) did not load: ${describe(error)}`;
+  }
+  return out;
+}
+
+function engraveWith(toolkit: VerovioToolkit, kern: string, out: Engraving): void {
+  if (!loadKern(toolkit, kern, out)) return;
   try {
     const pageCount = toolkit.getPageCount();
     if (pageCount > MUSIC_LIMITS.maxPages) out.warnings.push(`the score has ${pageCount} pages; showing the first ${MUSIC_LIMITS.maxPages}`);
@@ -91,35 +100,31 @@ export async function engrave(kern: string): Promise<Engraving> {
     if (out.notes.length >= MUSIC_LIMITS.maxNotes) out.warnings.push(`playback keeps the first ${MUSIC_LIMITS.maxNotes} notes`);
   } catch (error) {
     out.error = `Verovio could not render the score: ${describe(error)}`;
-    await resetVerovio().catch(() => undefined);
+    resetVerovio();
   }
-  return out;
 }
 
-/** The shared toolkit with `kern` loaded, or null (with out.error set) when Verovio cannot load it. */
-export async function loadKern(kern: string, out: { warnings: string[]; error: string | null }): Promise<import('verovio/esm').VerovioToolkit | null> {
-  let toolkit;
-  try {
-    toolkit = await getVerovio();
-  } catch (error) {
-    out.error = `the music engraver (Verovio) did not load: ${describe(error)}`;
-    return null;
-  }
+/**
+ * Loads `kern` into the toolkit (call inside withVerovio); false, with out.error set, when Verovio cannot read it.
+ */
+export function loadKern(toolkit: VerovioToolkit, kern: string, out: { warnings: string[]; error: string | null }): boolean {
   const printed: string[] = [];
   try {
     toolkit.setOptions({ ...VEROVIO_OPTIONS });
+    // Same kern, same SVG: otherwise Verovio suffixes every generated id with a random string.
+    toolkit.resetXmlIdSeed(1);
     const loaded = captureVerovioOutput(() => toolkit.loadData(kern), printed);
     out.warnings.push(...verovioMessages(printed, toolkit.getLog()));
     if (!loaded || toolkit.getPageCount() === 0) {
       out.error = 'Verovio could not read the kern';
-      return null;
+      return false;
     }
-    return toolkit;
+    return true;
   } catch (error) {
     out.warnings.push(...verovioMessages(printed, ''));
     out.error = `Verovio rejected the kern: ${describe(error)}`;
-    await resetVerovio().catch(() => undefined);
-    return null;
+    resetVerovio();
+    return false;
   }
 }
 
@@ -131,7 +136,7 @@ export async function loadKern(kern: string, out: { warnings: string[]; error: s
  * lists both halves of a tied note; a token that ends or continues a tie (`]`, `_`) extends the same-pitch note that
  * stops where it starts instead of sounding again.
  */
-function notesFromTimemap(toolkit: import('verovio/esm').VerovioToolkit, kern: string): MusicNote[] {
+function notesFromTimemap(toolkit: VerovioToolkit, kern: string): MusicNote[] {
   const lines = kern.split('\n');
   const timemap = toolkit.renderToTimemap({ includeMeasures: false, includeRests: false });
   const onsets = new Map<string, number>();

@@ -28,6 +28,7 @@ declare module 'verovio/esm' {
     renderToMIDI(): string;
     getMEI(options?: Record<string, unknown>): string;
     getHumdrum(): string;
+    resetXmlIdSeed(seed: number): void;
     getMIDIValuesForElement(xmlId: string): { pitch: number; time: number; duration: number };
   }
 }

@@ -31,15 +31,27 @@ export function verovioLoadMs(): number {
   return loadMs;
 }
 
+let queue: Promise<unknown> = Promise.resolve();
+
 /**
- * A fresh toolkit on the already-loaded module. A Humdrum import that aborts with a WebAssembly exception can leave the
- * toolkit's document half-built, so callers replace it after one.
+ * Runs fn with the shared toolkit, one caller at a time. The toolkit holds one loaded score, and loading, rendering and
+ * exporting are separate calls: without the queue, a second analysis starting while the first awaited would swap the
+ * score under it.
  */
-export async function resetVerovio(): Promise<VerovioToolkit> {
-  await getVerovio();
+export function withVerovio<T>(fn: (toolkit: VerovioToolkit) => T | Promise<T>): Promise<T> {
+  const run = queue.then(async () => fn(await getVerovio()));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+/**
+ * Replaces the shared toolkit with a fresh one on the already-loaded module. A Humdrum import that aborts with a
+ * WebAssembly exception can leave the toolkit's document half-built, so callers replace it after one.
+ */
+export function resetVerovio(): void {
+  if (moduleInstance === null) return;
   const fresh = new VerovioToolkit(moduleInstance as ConstructorParameters<typeof VerovioToolkit>[0]);
   toolkitPromise = Promise.resolve(fresh);
-  return fresh;
 }
 
 /**
