@@ -86,3 +86,24 @@ describe('kernTokenProblem', () => {
     expect(kernTokenProblem(t)).toContain(why);
   });
 });
+
+describe('validateKern on outputs cut off mid-line', () => {
+  it('leaves out an incomplete last line (fewer fields, or a half-written token) with a warning', () => {
+    const fewer = validateKern(`${TRUNCATED_KERN}\n8G`);
+    expect(fewer.valid).toBe(true);
+    expect(fewer.warnings.map((w) => w.message)).toEqual([
+      'line 10: incomplete last line left out (output cut off?)',
+      'line 9: the score ends without *- on its 2 spines (output cut off?)',
+    ]);
+    expect(fewer.renderable.endsWith('.\t16ddJJ\n*-\t*-\n')).toBe(true);
+    const halfToken = validateKern(`${TRUNCATED_KERN}\n8G\t16`);
+    expect(halfToken.valid).toBe(true);
+    expect(halfToken.warnings[0]?.message).toBe('line 10: incomplete last line left out (output cut off?)');
+  });
+
+  it('still reports a bad last line that is not a cut (too many fields, or a terminated score)', () => {
+    expect(validateKern(`${TRUNCATED_KERN}\n8G\t16c\t4e`).error?.message).toBe('line 10: 3 fields but 2 spines');
+    expect(validateKern('**kern\t**kern\n4C\t4e\n*-\t*-\n4D').valid).toBe(false);
+    expect(validateKern(MISMATCHED_KERN).valid).toBe(false);
+  });
+});

@@ -71,6 +71,26 @@ export interface KernValidation {
 const RECIP = /^(?:\d+(?:%\d+)?)\.*$/;
 
 export function validateKern(kern: string): KernValidation {
+  const result = validateLines(kern);
+  // An output cut off by the token limit usually ends inside a line: fewer fields than spines, or a half-written
+  // token. When that last line is the only thing wrong, it is left out with a warning, like a missing terminator.
+  const lines = kern.replace(/\s+$/, '').split('\n');
+  const last = lines.length;
+  const cutMidLine =
+    result.errors.length > 0 &&
+    result.errors.every((e) => e.line === last) &&
+    result.openSpines > 0 &&
+    (/: \d+ fields? but \d+ spines$/.test(result.errors[0]?.message ?? '') || result.errors.every((e) => e.column !== null));
+  if (!cutMidLine || last < 2) return result;
+  const fields = (lines[last - 1] ?? '').split('\t').length;
+  if (fields > result.openSpines) return result;
+  const shortened = validateLines(lines.slice(0, -1).join('\n'));
+  if (!shortened.valid) return result;
+  shortened.warnings.unshift({ line: last, column: null, message: `line ${last}: incomplete last line left out (output cut off?)` });
+  return shortened;
+}
+
+function validateLines(kern: string): KernValidation {
   const lines = kern.split('\n');
   while (lines.length > 0 && (lines[lines.length - 1] ?? '').trim() === '') lines.pop();
   const errors: KernIssue[] = [];
