@@ -14,6 +14,7 @@ import { CheckpointImporter } from './services/checkpoint-import';
 import { ModelManager } from './services/model-manager';
 import { TokenStore, type SecretCipher } from './services/token-store';
 import { ProjectService } from './services/project';
+import { BatchService } from './services/batches';
 import { DocumentIdentities, ReviewService } from './services/reviews';
 
 export interface ComposeOptions {
@@ -43,6 +44,8 @@ export interface Services {
   project: ProjectService;
   /** Results in the project store, their reviews, comparisons and exports. */
   reviews: ReviewService;
+  /** Batch runs over the project store's queue; a batch a crash left running resumes at start-up. */
+  batches: BatchService;
   shutdown(): Promise<void>;
 }
 
@@ -76,8 +79,16 @@ export function composeServices(opts: ComposeOptions): Services {
     stagingDir: join(opts.userDataDir, 'staging'),
     pickFolder: opts.platform.showFolderDialog,
   });
-  dispatcher = new Dispatcher(contract, createHandlers({ documents, ocr, engine, models, modelManager, runs, importer, reviews, platform: opts.platform }), opts.log);
+  const batches = new BatchService({
+    project, documents, engine, models,
+    documentsDir: join(opts.userDataDir, 'documents'),
+    onProgress: (summary) => dispatcher?.emit('batches.progress', summary),
+    ...(opts.log ? { log: opts.log } : {}),
+  });
+  dispatcher = new Dispatcher(contract, createHandlers({ documents, ocr, engine, models, modelManager, runs, importer, reviews, batches, platform: opts.platform }), opts.log);
   void engine.start().catch((err: unknown) => opts.log?.error(`engine host did not start: ${String(err)}`));
+  // A batch a crash (or a quit) left running goes on where it stopped.
+  batches.resumeInterrupted();
   return {
     dispatcher,
     documents,
@@ -89,7 +100,10 @@ export function composeServices(opts: ComposeOptions): Services {
     importer,
     project,
     reviews,
+    batches,
     async shutdown() {
+      // Batches first: the page on the model goes back to the queue before the engine host stops under it.
+      await batches.close();
       await Promise.all([engine.stop(), jobs.stop()]);
       await documents.closeAll();
       project.close();

@@ -9,6 +9,7 @@ import type { ModelCatalog } from './models';
 import type { ModelManager } from './model-manager';
 import type { RunService } from './runs';
 import type { CheckpointImporter } from './checkpoint-import';
+import type { BatchService } from './batches';
 import type { ReviewService } from './reviews';
 import { basename } from 'node:path';
 
@@ -31,10 +32,11 @@ export interface HandlerDeps {
   runs: RunService;
   importer: CheckpointImporter;
   reviews: ReviewService;
+  batches: BatchService;
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers<Contract> {
-  const { documents, ocr, engine, platform, models, runs, importer, modelManager } = deps;
+  const { documents, ocr, engine, platform, models, runs, importer, modelManager, batches } = deps;
   return {
     'app.info': () => ({
       name: 'Paliscope',
@@ -91,6 +93,13 @@ export function createHandlers(deps: HandlerDeps): Handlers<Contract> {
       documents.get(documentId); // an unknown document is NOT_FOUND, not an empty history
       return runs.list(documentId, page);
     },
+
+    'batches.start': (input) => batches.start(input),
+    'batches.list': () => batches.list(),
+    'batches.pause': ({ batchId }) => batches.pause(batchId),
+    'batches.resume': ({ batchId }) => batches.resume(batchId),
+    'batches.cancel': ({ batchId }) => batches.cancel(batchId),
+    'batches.items': ({ batchId }) => batches.items(batchId),
 
     'reviews.list': (filter) => deps.reviews.list(filter),
     'reviews.get': ({ runId }) => deps.reviews.get(runId),

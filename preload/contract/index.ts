@@ -10,10 +10,12 @@ export * from './define';
 import { Bytes, Empty, Id } from './common';
 import { RunInput, RunChunk, RunRecord, RunPaste, RunExportRequest } from './runs';
 import { ReviewFilter, ReviewList, ReviewDetail, ReviewSet, ReviewHistoryEntry, SmilesCheck, ReviewComparison, ReviewExportRequest, ReviewExport, RunRef, StoreRunId } from './review';
+import { BatchStartInput, BatchStartResult, BatchSummary, BatchItem, BatchRef } from './batches';
 import { CatalogModel, ModelDownloadInput, ModelDownloadProgress, ModelDownloadResult, ModelImportResult, ModelList, ModelSettings } from './models';
 
 export * from './runs';
 export * from './models';
+export * from './batches';
 export * from './review';
 
 export const DocumentFormat = z.enum(['png', 'jpeg', 'webp', 'bmp', 'gif', 'tiff', 'pdf']);
@@ -141,6 +143,17 @@ export const contract = {
   'reviews.checkSmiles': invoke(z.object({ smiles: z.string().max(2000) }).strict(), SmilesCheck),
   'reviews.compare': invoke(z.object({ a: StoreRunId, b: StoreRunId }).strict(), ReviewComparison),
   'reviews.export': invoke(ReviewExportRequest, ReviewExport),
+
+  // Batches: a task × a model over every page of some open documents, kept page by page in the project store, so a
+  // batch survives a crash and resumes when the app starts again. One batch runs at a time; others wait, queued.
+  'batches.start': invoke(BatchStartInput, BatchStartResult),
+  'batches.list': invoke(Empty, z.array(BatchSummary)),
+  'batches.pause': invoke(BatchRef, BatchSummary),
+  'batches.resume': invoke(BatchRef, BatchSummary),
+  'batches.cancel': invoke(BatchRef, BatchSummary),
+  'batches.items': invoke(BatchRef, z.array(BatchItem)),
+  // Every change of a batch's state or progress, to every window.
+  'batches.progress': event(BatchSummary),
 
   // Cancels any running stream this window started.
   'streams.cancel': invoke(z.object({ streamId: Id }).strict(), z.object({ cancelled: z.boolean() })),
