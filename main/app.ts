@@ -1,7 +1,7 @@
 // The Electron main process: one locked-down window, the app protocol, IPC bound from the
 // contract, and the engine host in a utilityProcess. Everything else lives in services shared with
 // the headless host.
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell, utilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session, shell, utilityProcess } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,13 +119,15 @@ async function start(): Promise<void> {
         const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
         return result.canceled ? [] : result.filePaths;
       },
-      showFolderDialog: async () => {
-        const options = { title: 'Import a PaliGemma checkpoint (the folder with config.json)', properties: ['openDirectory'] as Array<'openDirectory'> };
+      showFolderDialog: async (title) => {
+        const options = { title, properties: ['openDirectory'] as Array<'openDirectory'> };
         const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
         return result.canceled ? null : (result.filePaths[0] ?? null);
       },
     },
     log: console,
+    // The hub access token is kept encrypted with the OS keychain (Keychain, DPAPI, libsecret).
+    secretCipher: safeStorage,
   });
   protocol.handle(APP_SCHEME, (request) => serveApp(request, services));
   bindIpc(ipcMain, services.dispatcher, isTrustedSender);

@@ -16,9 +16,9 @@ export class CheckpointImporter {
   readonly #jobs: EngineClient;
   readonly #modelsDir: string;
   readonly #stagingDir: string;
-  readonly #pickFolder: (() => Promise<string | null>) | undefined;
+  readonly #pickFolder: ((title: string) => Promise<string | null>) | undefined;
 
-  constructor(deps: { jobs: EngineClient; modelsDir: string; stagingDir: string; pickFolder?: (() => Promise<string | null>) | undefined }) {
+  constructor(deps: { jobs: EngineClient; modelsDir: string; stagingDir: string; pickFolder?: ((title: string) => Promise<string | null>) | undefined }) {
     this.#jobs = deps.jobs;
     this.#modelsDir = deps.modelsDir;
     this.#stagingDir = deps.stagingDir;
@@ -29,7 +29,7 @@ export class CheckpointImporter {
     if (!this.#pickFolder) {
       throw new AppFailure('UNSUPPORTED', `this host has no folder dialog; convert on the command line with \`npx paliscope convert <checkpoint> ${join(this.#modelsDir, '<name>')}\``);
     }
-    const source = await this.#pickFolder();
+    const source = await this.#pickFolder('Import a PaliGemma checkpoint (the folder with config.json)');
     if (!source) return { imported: false };
     if (!existsSync(join(source, 'config.json'))) {
       throw new AppFailure('BAD_INPUT', `${source}: not a Hugging Face checkpoint folder (no config.json); pick the folder holding config.json and *.safetensors`);

@@ -19,7 +19,8 @@ export interface HostPlatform {
   /** Present only where native dialogs exist; returns the chosen paths (empty when cancelled). */
   showOpenDialog?: () => Promise<string[]>;
   /** Present only where native dialogs exist; returns the chosen folder (null when cancelled). */
-  showFolderDialog?: () => Promise<string | null>;
+  /** A folder dialog with the given title (what the folder is for); null when cancelled. */
+  showFolderDialog?: (title: string) => Promise<string | null>;
 }
 
 export interface HandlerDeps {

@@ -35,7 +35,7 @@ export interface ModelManagerOptions {
   endpoint?: string;
   /** Extra catalog files (default PALISCOPE_MODEL_CATALOG). */
   catalogPaths?: string[];
-  pickFolder?: () => Promise<string | null>;
+  pickFolder?: (title: string) => Promise<string | null>;
   /**
    * Validates a folder before import. Default: in this process (opens each graph with onnxruntime). Hosts should pass
    * one that runs models/hub's validateModelFolder in the jobs engine host, so a large model never loads in main.
@@ -103,7 +103,7 @@ export class ModelManager {
 
   async chooseFolder(): Promise<ModelSettings> {
     if (!this.#o.pickFolder) throw new AppFailure('UNSUPPORTED', 'this host has no folder dialog; start it with PALISCOPE_MODELS_DIR set to read models from another folder');
-    const dir = await this.#o.pickFolder();
+    const dir = await this.#o.pickFolder('Choose the folder Paliscope keeps its models in');
     if (dir) {
       if (this.#running.size > 0) throw new AppFailure('BAD_INPUT', 'wait for the downloads in progress to end before changing the models folder');
       this.#o.models.setDownloadFolder(dir);
@@ -174,7 +174,7 @@ export class ModelManager {
 
   async importFolder(mode: 'copy' | 'reference'): Promise<{ imported: boolean; model: ReturnType<typeof toModelInfo> | null; report: string }> {
     if (!this.#o.pickFolder) throw new AppFailure('UNSUPPORTED', 'this host has no folder dialog; import on the command line with `npx paliscope models import <folder>`');
-    const dir = await this.#o.pickFolder();
+    const dir = await this.#o.pickFolder('Import a model folder (ONNX, Paliscope or onnx-community layout)');
     if (!dir) return { imported: false, model: null, report: '' };
     try {
       const r = await this.#o.models.store.import(dir, mode, undefined, this.#o.validateFolder);
