@@ -100,3 +100,37 @@ export const TRICKY_KERN = score([
   ['==', '=='],
   ['*-', '*-'],
 ]);
+
+/**
+ * The furniture of a real GrandStaff file: instrument and staff interpretations, a common-time meter symbol, a tempo,
+ * an invisible first barline (=-), local comments, articulations (staccato ', accent ^, fermata ;), explicit stems,
+ * a natural sign, and a left-hand voice split.
+ */
+export const GRANDSTAFF_KERN = score([
+  ['!!!OTL: Minuet'],
+  ['**kern', '**kern'],
+  ['*part1', '*part1'],
+  ['*staff2', '*staff1'],
+  ['*Ipiano', '*Ipiano'],
+  ['*clefF4', '*clefG2'],
+  ['*k[b-]', '*k[b-]'],
+  ['*F:', '*F:'],
+  ['*M3/4', '*M3/4'],
+  ['*met(3)', '*met(3)'],
+  ['*MM120', '*MM120'],
+  ['=-', '=-'],
+  ['!', '! dolce'],
+  ['4F/ 4A/ 4c/', "8f'L"],
+  ['.', "8a'J"],
+  ['4r', '4cc^'],
+  ['4r', '4bn'],
+  ['=2', '=2'],
+  ['*^', '*'],
+  ['2.F', '4c\\', '8gL'],
+  ['.', '.', '8fJ'],
+  ['.', '4B-', '4e'],
+  ['.', '4A;', '4f;'],
+  ['*v', '*v', '*'],
+  ['==', '=='],
+  ['*-', '*-'],
+]);

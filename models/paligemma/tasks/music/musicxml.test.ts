@@ -5,7 +5,7 @@ import { validateKern } from './validate';
 import { analyzeMusic } from './render';
 import { exportMusic } from './export';
 import { withVerovio } from './verovio';
-import { PIANO_KERN, TRICKY_KERN } from './fixtures';
+import { GRANDSTAFF_KERN, PIANO_KERN, TRICKY_KERN } from './fixtures';
 
 function midiNotes(base64OrBytes: string | Uint8Array): [number, number][] {
   const bytes = typeof base64OrBytes === 'string' ? new Uint8Array(Buffer.from(base64OrBytes, 'base64')) : base64OrBytes;
@@ -52,7 +52,7 @@ describe('kernToMusicXml', () => {
   });
 
   it('reads back in Verovio with the same notes at the same times as the MIDI made from the kern', async () => {
-    for (const kern of [PIANO_KERN, TRICKY_KERN]) {
+    for (const kern of [PIANO_KERN, TRICKY_KERN, GRANDSTAFF_KERN]) {
       const m = await analyzeMusic(kern);
       expect(m.valid).toBe(true);
       const direct = midiNotes((await exportMusic(m, 'mid')).bytes);

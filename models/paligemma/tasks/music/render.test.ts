@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeMusic, engrave, MUSIC_LIMITS } from './render';
 import { verovioLoadMs } from './verovio';
-import { BAD_TOKENS_KERN, GARBAGE_KERN, MISMATCHED_KERN, PIANO_KERN, TRUNCATED_KERN } from './fixtures';
+import { BAD_TOKENS_KERN, GARBAGE_KERN, GRANDSTAFF_KERN, MISMATCHED_KERN, PIANO_KERN, TRUNCATED_KERN } from './fixtures';
 
 describe('analyzeMusic', () => {
   it('engraves the golden piano score and lists its sounding notes (tied notes once)', async () => {
@@ -28,6 +28,16 @@ describe('analyzeMusic', () => {
       [50, 6000], [54, 6000], [57, 6000], [74, 6000], [78, 6000],
     ]);
     for (const n of r.notes) expect(n.offMs).toBeGreaterThan(n.onMs);
+  });
+
+  it('reads the furniture of a real GrandStaff file (staff, instrument, tempo and metre-symbol interpretations, =-, comments, articulations)', async () => {
+    const r = await analyzeMusic(GRANDSTAFF_KERN);
+    expect(r).toMatchObject({ valid: true, error: null, warnings: [] });
+    expect(r.svgPages).toHaveLength(1);
+    expect(r.notes).toHaveLength(15);
+    // B natural in F major (`4bn`) sounds as 71; the B-flat in the left hand as 58.
+    expect(r.notes.find((n) => n.onMs === 1000)?.pitch).toBe(71);
+    expect(r.notes.some((n) => n.pitch === 58)).toBe(true);
   });
 
   it('engraves converted bekern the same way and says it converted', async () => {

@@ -16,8 +16,8 @@ export type { MusicError, MusicNote, MusicResult } from './result';
 export { MUSIC_LIMITS } from './result';
 
 /**
- * Verovio layout options: A4-like page width in Verovio units, 40 % scale (a piano system is then about 700 px wide, a
- * size the side panel shows without scaling), page height fitted to the content, no header / footer (a model's output
+ * Verovio layout options: A4-like page width in Verovio units, 40 % scale (a full piano system is then 840 px wide, a
+ * size the side panel shows without much scaling), page height and width fitted to the content, no header / footer (a model's output
  * has no title, and Verovio's footer would print its own name on every page).
  */
 export const VEROVIO_OPTIONS = {
@@ -25,6 +25,8 @@ export const VEROVIO_OPTIONS = {
   pageWidth: 2100,
   pageHeight: 2970,
   adjustPageHeight: true,
+  // A short excerpt (one system, as GrandStaff's are) would otherwise sit at the left of a page-wide white image.
+  adjustPageWidth: true,
   scale: 40,
   header: 'none',
   footer: 'none',
