@@ -90,20 +90,26 @@ export async function engrave(kern: string): Promise<Engraving> {
 
 function engraveWith(toolkit: VerovioToolkit, kern: string, out: Engraving): void {
   if (!loadKern(toolkit, kern, out)) return;
+  const printed: string[] = [];
   try {
-    const pageCount = toolkit.getPageCount();
-    if (pageCount > MUSIC_LIMITS.maxPages) out.warnings.push(`the score has ${pageCount} pages; showing the first ${MUSIC_LIMITS.maxPages}`);
-    for (let page = 1; page <= Math.min(pageCount, MUSIC_LIMITS.maxPages); page++) {
-      const svg = toolkit.renderToSVG(page, false);
-      if (svg.length <= MUSIC_LIMITS.maxSvgChars) out.svgPages.push(svg);
-      else out.warnings.push(`page ${page} is too large to show (${Math.round(svg.length / 1e6)} MB of SVG)`);
-    }
-    out.notes = notesFromTimemap(toolkit, kern);
-    if (out.notes.length >= MUSIC_LIMITS.maxNotes) out.warnings.push(`playback keeps the first ${MUSIC_LIMITS.maxNotes} notes`);
+    captureVerovioOutput(() => renderLoaded(toolkit, kern, out), printed);
   } catch (error) {
     out.error = `Verovio could not render the score: ${describe(error)}`;
     resetVerovio();
   }
+  out.warnings.push(...verovioMessages(printed, ''));
+}
+
+function renderLoaded(toolkit: VerovioToolkit, kern: string, out: Engraving): void {
+  const pageCount = toolkit.getPageCount();
+  if (pageCount > MUSIC_LIMITS.maxPages) out.warnings.push(`the score has ${pageCount} pages; showing the first ${MUSIC_LIMITS.maxPages}`);
+  for (let page = 1; page <= Math.min(pageCount, MUSIC_LIMITS.maxPages); page++) {
+    const svg = toolkit.renderToSVG(page, false);
+    if (svg.length <= MUSIC_LIMITS.maxSvgChars) out.svgPages.push(svg);
+    else out.warnings.push(`page ${page} is too large to show (${Math.round(svg.length / 1e6)} MB of SVG)`);
+  }
+  out.notes = notesFromTimemap(toolkit, kern);
+  if (out.notes.length >= MUSIC_LIMITS.maxNotes) out.warnings.push(`playback keeps the first ${MUSIC_LIMITS.maxNotes} notes`);
 }
 
 /**
