@@ -6,8 +6,8 @@ export class UiState {
   /** Files are being dragged over the window. */
   dropTarget = $state(false);
   ready = $state(false);
-  /** Which view the right-hand panel shows: the recognised text or the prompt box of a model. */
-  rightTab = $state<'text' | 'model'>('text');
+  /** Which view the right-hand panel shows: the recognised text, the prompt box of a model, or batch runs. */
+  rightTab = $state<'text' | 'model' | 'batch'>('text');
   /** Width of the text panel in CSS pixels, set by dragging its splitter. */
   textPanelWidth = $state(320);
 
