@@ -216,6 +216,9 @@ describe('comparing and exporting', () => {
     expect(c.kind).toBe('text');
     expect(c.words.filter((w) => w.op !== 'same').map((w) => `${w.op}:${w.text.trim()}`)).toEqual(['removed:meeting', 'added:rneeting', 'removed:.', 'added:!']); // punctuation is a token of its own
     expect(c.summary).toBe('2 word(s) only in A, 2 only in B');
+    // Runs of the same task come first among the page's other runs.
+    const caption = await keep('caption', 'a letter');
+    expect((await reviews.get(a)).samePage.map((r) => r.runId)).toEqual([b, caption]);
     const other = await keep('ocr', 'x', { page: 1 });
     expect(() => reviews.compare(a, other)).toThrow(/are on different pages/);
 

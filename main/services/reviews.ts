@@ -186,7 +186,8 @@ export class ReviewService {
     const plan = historyPlan(entries);
     const region = (row.run.parameters as { region?: unknown } | null)?.region;
     const image = await this.#imageOf(row);
-    const samePage = store.runsOfPage(row.run.pageId).filter((r) => r.id !== runId).map((r) => ({ runId: r.id, task: r.task, model: { id: r.modelId, name: r.modelName }, createdAt: r.createdAt }));
+    // Runs of the same task first: those are the ones worth comparing.
+    const samePage = store.runsOfPage(row.run.pageId).filter((r) => r.id !== runId).sort((x, y) => Number(y.task === row.run.task) - Number(x.task === row.run.task) || x.id - y.id).map((r) => ({ runId: r.id, task: r.task, model: { id: r.modelId, name: r.modelName }, createdAt: r.createdAt }));
     const parsed = asRunParsed(row.run.parsed);
     return {
       ...toItem(row),

@@ -32,6 +32,8 @@ export class ReviewState {
   detail = $state<ReviewDetail | null>(null);
   editing = $state(false);
   busy = $state(false);
+  /** The last failure of a list, compare or export call (the workspace shows it; notices are hidden behind it). */
+  problem = $state<string | null>(null);
   /** Why the last change was refused (RDKit's reason, a box outside the page, …). */
   refusal = $state<string | null>(null);
 
@@ -47,6 +49,11 @@ export class ReviewState {
   constructor(api: Api, notices: NoticesState) {
     this.#api = api;
     this.#notices = notices;
+  }
+
+  #fail(title: string, message: string, code?: string): void {
+    this.problem = `${title}: ${message}`;
+    this.#notices.error(title, message, code);
   }
 
   get current(): ReviewItem | null {
@@ -70,7 +77,7 @@ export class ReviewState {
     this.loading = false;
     this.loaded = true;
     if (!r.ok) {
-      this.#notices.error('Could not list the results', r.error.message, r.error.code);
+      this.#fail('Could not list the results', r.error.message, r.error.code);
       return;
     }
     const keep = this.current?.runId;
@@ -104,7 +111,7 @@ export class ReviewState {
   async #fetch(runId: number): Promise<void> {
     const r = await this.#api.call('reviews.get', { runId });
     if (!r.ok) {
-      this.#notices.error('Could not show the result', r.error.message, r.error.code);
+      this.#fail('Could not show the result', r.error.message, r.error.code);
       return;
     }
     if (this.current?.runId === runId) this.#show(r.value);
@@ -204,7 +211,7 @@ export class ReviewState {
     if (this.compareWith !== otherRunId) return;
     if (!other.ok || !diff.ok) {
       const e = !other.ok ? other.error : !diff.ok ? diff.error : null;
-      this.#notices.error('Could not compare the results', e?.message ?? '', e?.code);
+      this.#fail('Could not compare the results', e?.message ?? '', e?.code);
       this.clearCompare();
       return;
     }
@@ -221,9 +228,10 @@ export class ReviewState {
   async export(format: 'jsonl' | 'csv' | 'coco', only: 'all' | 'reviewed'): Promise<void> {
     const r = await this.#api.call('reviews.export', { format, only, ...(this.task ? { task: this.task } : {}), ...(this.modelId ? { modelId: this.modelId } : {}) });
     if (!r.ok) {
-      this.#notices.error('Could not export the results', r.error.message, r.error.code);
+      this.#fail('Could not export the results', r.error.message, r.error.code);
       return;
     }
+    this.problem = null;
     saveFile(r.value.fileName, r.value.mime, r.value.bytes);
   }
 }
