@@ -1,11 +1,15 @@
 // Every task's result over or beside the page. Outputs are pasted in (Paste output…) as a person would paste a raw
 // output from another PaliGemma runtime, so each view is checked on a realistic output the tiny random model could
 // never produce; the tiny model's own run checks the confidence shading.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { test, expect, attachEachTest } from './support/app';
 import { TINY_MODELS } from './support/tiny-models';
 import { PaliscopeApp } from './pages/paliscope-app';
+import { startHeadlessHost } from './support/headless-host';
+import { writeRandomVae } from '../models/paligemma/tasks/mask/fixture';
 import { MISMATCHED_KERN, PIANO_KERN } from '../models/paligemma/tasks/music/fixtures';
 
 let app: PaliscopeApp;
@@ -262,4 +266,44 @@ test('a **kern output: engraved by Verovio beside the page, playable, exported a
   await expect(app.runs.root.getByTestId('music-error')).toContainText(/line \d+/);
   await app.screenshot(testInfo, 'tasks-music-invalid');
   await app.expectNoCspViolations();
+});
+
+test('segment without the mask decoder: the view says what is missing; importing vae-oid.npz draws the masks; a wrong file is refused by name', async ({ app: host, browser, fixtures }, testInfo) => {
+  // A host of its own, with an empty models folder (the shared one has a decoder installed).
+  test.skip(host.kind !== 'headless', 'starts a headless host of its own');
+  const dir = mkdtempSync(join(tmpdir(), 'paliscope-no-vae-'));
+  const bare = await startHeadlessHost({ modelsDir: dir });
+  const page = await browser.newPage();
+  try {
+    await page.goto(bare.url);
+    const own = await PaliscopeApp.attach(page);
+    await own.openFile(join(fixtures, 'page.png'));
+    await own.runs.open();
+    const codes = Array.from({ length: 16 }, (_, i) => `<seg${String((i * 9) % 128).padStart(3, '0')}>`).join('');
+    await own.runs.paste('segment', `${loc(100)}${loc(100)}${loc(700)}${loc(800)}${codes} stamp`);
+    await expect(own.runs.root.getByTestId('mask-decoder-missing')).toBeVisible();
+    await expect(own.runs.warnings).toContainText('vae-oid.npz');
+    await own.screenshot(testInfo, 'tasks-segment-no-decoder');
+
+    // Not a decoder: refused, naming the file.
+    const notNpz = join(dir, 'notes.npz');
+    writeFileSync(notNpz, 'not a zip');
+    await own.runs.root.getByTestId('mask-decoder-input').setInputFiles(notNpz);
+    await expect(own.runs.root.getByTestId('mask-decoder-error')).toContainText('notes.npz');
+
+    const vae = join(dir, 'picked', 'vae-oid.npz');
+    mkdirSync(join(dir, 'picked'));
+    writeRandomVae(vae, { seed: 5, embeddingDim: 16 });
+    await own.runs.root.getByTestId('mask-decoder-input').setInputFiles(vae);
+    await expect(page.getByTestId('mask-layer')).toHaveAttribute('data-mask-count', '1');
+    await expect(own.runs.root.getByTestId('mask-decoder-missing')).toHaveCount(0);
+    // Kept for later runs: the next segment output gets its masks straight away.
+    await own.runs.paste('segment', `${loc(200)}${loc(200)}${loc(600)}${loc(600)}${codes} seal`);
+    await expect(page.getByTestId('mask-layer')).toHaveAttribute('data-mask-count', '1');
+    await own.screenshot(testInfo, 'tasks-segment-decoder-imported');
+  } finally {
+    await page.close();
+    await bare.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

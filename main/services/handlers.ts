@@ -90,6 +90,8 @@ export function createHandlers(deps: HandlerDeps): Handlers<Contract> {
     'runs.start': (input, ctx) => runs.start(input, ctx),
     'runs.paste': (input) => runs.paste(input),
     'runs.export': (input) => runs.export(input),
+    'runs.reparse': ({ documentId, runId }) => runs.reparse(documentId, runId),
+    'models.importMaskDecoder': ({ name, bytes }) => runs.importMaskDecoder(name, bytes),
     'runs.list': ({ documentId, page }) => {
       documents.get(documentId); // an unknown document is NOT_FOUND, not an empty history
       return runs.list(documentId, page);

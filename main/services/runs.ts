@@ -12,7 +12,7 @@ import type { ModelCatalog } from './models';
 import { encodePagePng } from './page-png';
 import { checkRegion, placeOnPage } from './run-region';
 import { analyzeOutput, SIZED_TASKS } from '../../models/paligemma/tasks/analyze';
-import { findVae } from '../../models/paligemma/tasks/mask/segment';
+import { findVae, importVaeBytes } from '../../models/paligemma/tasks/mask/segment';
 
 /** Enough history to compare prompts on a page without letting a long session grow without bound. */
 const MAX_RUNS_PER_DOCUMENT = 200;
@@ -158,6 +158,26 @@ export class RunService {
     record.parsed = await this.#parse(record, page);
     this.#keep(record);
     return record;
+  }
+
+  async reparse(documentId: string, runId: string): Promise<RunRecord> {
+    const doc = this.#documents.get(documentId);
+    const run = this.#runs.get(documentId)?.find((r) => r.id === runId);
+    if (!run) throw new AppFailure('NOT_FOUND', `no run ${runId} on ${doc.name}`);
+    const page = doc.pages[run.page];
+    run.parsed = await this.#parse(run, page ? { width: page.width, height: page.height } : null);
+    return run;
+  }
+
+  /** Installs the segmentation mask decoder from a file's bytes into the first models folder. */
+  importMaskDecoder(name: string, bytes: Uint8Array): { location: string } {
+    const folder = this.#models.list().folders[0];
+    if (!folder) throw new AppFailure('NOT_FOUND', 'there is no models folder to keep the mask decoder in');
+    try {
+      return { location: importVaeBytes(bytes, name, folder) };
+    } catch (e) {
+      throw new AppFailure('CORRUPT_FILE', (e as Error).message);
+    }
   }
 
   async export(input: RunExportRequest): Promise<ExportedFile> {

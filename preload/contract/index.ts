@@ -115,6 +115,12 @@ export const contract = {
   'models.download': stream(ModelDownloadInput, ModelDownloadProgress, ModelDownloadResult),
   'models.pauseDownload': invoke(ModelDownloadInput, z.object({ paused: z.boolean() })),
   'models.remove': invoke(z.object({ modelId: Id }).strict(), z.object({ deleted: z.boolean(), name: z.string() })),
+  // The segmentation mask decoder (big_vision's vae-oid.npz), from a file the person picked; checked, then kept in
+  // the models folder where segment runs find it.
+  'models.importMaskDecoder': invoke(
+    z.object({ name: z.string().min(1).max(255), bytes: Bytes.refine((b) => b.byteLength <= MAX_UPLOAD_BYTES, `at most ${MAX_UPLOAD_BYTES} bytes`) }).strict(),
+    z.object({ location: z.string() }),
+  ),
   'models.importFolder': invoke(z.object({ mode: z.enum(['copy', 'reference']).default('copy') }).strict(), ModelImportResult),
   'models.chooseFolder': invoke(Empty, ModelSettings),
   'models.settings': invoke(Empty, ModelSettings),
@@ -129,6 +135,8 @@ export const contract = {
   'runs.start': stream(RunInput, RunChunk, RunRecord),
   'runs.paste': invoke(RunPaste, RunRecord),
   // A run's parsed result as a file (table → XLSX, molecule → SDF, …); the renderer saves it.
+  // Parses a run's output again (after the mask decoder was installed, say).
+  'runs.reparse': invoke(z.object({ documentId: Id, runId: Id }).strict(), RunRecord),
   'runs.export': invoke(RunExportRequest, z.object({ fileName: z.string(), mime: z.string(), bytes: Bytes })),
   'runs.list': invoke(z.object({ documentId: Id, page: z.number().int().nonnegative().optional() }).strict(), z.array(RunRecord)),
 

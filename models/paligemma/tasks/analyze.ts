@@ -93,7 +93,7 @@ export async function analyzeOutput(task: AnalyzeTask, raw: string, options: Ana
 /** Decodes the seg codes of a segment result into masks in place; a missing or broken decoder file is a warning. */
 async function addMasks(result: Extract<TaskResult, { kind: 'boxes' }>, vaePath: string | null): Promise<void> {
   if (!vaePath) {
-    result.warnings.push('masks are not drawn: the mask decoder (vae-oid.npz) is not installed — import it from the Models window or pass --vae');
+    result.warnings.push('masks are not drawn: the mask decoder (vae-oid.npz) is not installed — import it beside a segment result in the app, or pass --vae to paliscope parse');
     return;
   }
   try {

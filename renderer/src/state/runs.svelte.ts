@@ -4,6 +4,7 @@ import { SvelteMap } from 'svelte/reactivity';
 import type { Api, StreamHandle } from '../lib/api';
 import type { AppError, ModelInfo, PageRegion, RunChunk, RunRecord, RunStrategy, RunTask } from '../../../preload/contract';
 import { MAX_NEW_TOKENS } from '../lib/run-format';
+import { MAX_UPLOAD_BYTES } from '../../../preload/contract/limits';
 import type { RunExportFormat } from '../../../preload/contract/run-exports';
 import type { NoticesState } from './notices.svelte';
 import { emitAppEvent } from '../lib/app-events';
@@ -217,6 +218,24 @@ export class RunsState {
     await this.loadHistory(documentId, page);
     this.show(documentId, page, r.value.id);
     emitAppEvent('paliscope:run-done', { documentId, page, status: 'done', runId: r.value.id, code: null });
+    return null;
+  }
+
+  /**
+   * Installs the mask decoder from a file the person picked, then parses the run again so its masks appear.
+   * Returns an error message for the person, or null.
+   */
+  async importMaskDecoder(file: File, run: RunRecord): Promise<string | null> {
+    if (file.size > MAX_UPLOAD_BYTES) return `${file.name} is larger than ${Math.round(MAX_UPLOAD_BYTES / 2 ** 20)} MB`;
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const r = await this.#api.call('models.importMaskDecoder', { name: file.name, bytes });
+    if (!r.ok) {
+      emitAppEvent('paliscope:error', { source: 'models.importMaskDecoder', code: r.error.code, message: r.error.message });
+      return r.error.message;
+    }
+    const again = await this.#api.call('runs.reparse', { documentId: run.documentId, runId: run.id });
+    if (!again.ok) return again.error.message;
+    await this.loadHistory(run.documentId, run.page);
     return null;
   }
 

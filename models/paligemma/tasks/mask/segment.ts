@@ -127,6 +127,12 @@ export function importVae(src: string, modelsDir: string): string {
     if (!(e as NodeJS.ErrnoException).code) throw e;
     throw new Error(`${src}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read (${(e as Error).message})`}`);
   }
+  return importVaeBytes(bytes, src, modelsDir);
+}
+
+/** The same for a file's bytes (a file the person picked in the app); `src` names it in messages. */
+export function importVaeBytes(bytes: Uint8Array, src: string, modelsDir: string): string {
+  if (bytes.byteLength > MAX_NPZ_BYTES) throw new Error(`${src}: ${(bytes.byteLength / 2 ** 30).toFixed(1)} GiB is too large for a VQ-VAE checkpoint`);
   // Validate the bytes we copy (not the path again), so a file changed meanwhile cannot slip through.
   loadVaeWeights(bytes, src); // throws naming src and the tensor
   mkdirSync(modelsDir, { recursive: true });
