@@ -18,7 +18,7 @@ describe('ModelCatalog', () => {
 
   it('lists nothing, without failing, when the folders do not exist yet', () => {
     const folders = [join(root, 'absent'), join(root, 'also-absent')];
-    expect(new ModelCatalog(folders).list()).toEqual({ folders, models: [] });
+    expect(new ModelCatalog(folders).list()).toEqual({ folders, models: [], downloadFolder: folders[0], freeBytes: null });
   });
 
   it('lists subfolders only (not files, not hidden folders) and says why one is not a model', () => {
