@@ -229,6 +229,33 @@ describe('after a crash', () => {
   }, 180_000);
 });
 
+describe('after a quit', () => {
+  it('puts the page on the model back in the queue (no error run), and the next start finishes the batch', async () => {
+    const dir = join(root, 'quit');
+    const first = compose(dir);
+    const documentId = await openBytes(first, 'multipage.tiff');
+    const started = await call<BatchStartResult>(first, 'batches.start', {
+      documentIds: [documentId], task: 'caption', prompt: 'es', modelId: await modelId(first, TINY_MODELS.paliscope), maxNewTokens: 256,
+    });
+    const id = started.batch.id;
+    await until(first, (s) => s.id === id && s.counts.done === 1 && s.current !== null);
+    await first.services.shutdown();
+    const left = Store.open(join(dir, 'paliscope.sqlite'));
+    expect(left.batch(id)!.status).toBe('running');
+    expect(left.batchItems(id).map((i) => i.status)).toEqual(['done', 'queued', 'queued']);
+    expect((left.db.prepare("SELECT count(*) AS n FROM runs WHERE status != 'done'").get() as { n: number }).n).toBe(0);
+    left.close();
+
+    const second = compose(dir);
+    try {
+      const end = await until(second, finished(id), 120_000);
+      expect(end.counts).toMatchObject({ total: 3, done: 3, failed: 0 });
+    } finally {
+      await second.services.shutdown();
+    }
+  }, 180_000);
+});
+
 describe('without a store', () => {
   it('keeps the app working and refuses batches, naming the reason', async () => {
     const dir = join(root, 'no-store');
