@@ -13,6 +13,8 @@ describe('analyzeMusic', () => {
     expect(r.converted).toBe(false);
     expect(r.svgPages).toHaveLength(1);
     expect(r.svgPages[0]).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
+    // An intrinsic size for the <img>: the engraved size, equal to the viewBox.
+    expect(r.svgPages[0]).toMatch(/^<svg width="(\d+)" height="(\d+)" viewBox="0 0 \1 \2"/);
     expect(r.svgPages[0]).not.toMatch(/<script|onload=|href="http/i);
     // 10 + 8 + 7 + 5 notes in the four measures; the d5 tied over the bar sounds once.
     expect(r.notes).toHaveLength(30);

@@ -16,8 +16,9 @@ export type { MusicError, MusicNote, MusicResult } from './result';
 export { MUSIC_LIMITS } from './result';
 
 /**
- * Verovio layout options: A4-like page width in Verovio units, 40 % scale (a full piano system is then 840 px wide, a
- * size the side panel shows without much scaling), page height and width fitted to the content, no header / footer (a model's output
+ * Verovio layout options: an A4-like page width (2100 units before scaling), drawn at 50 % (a full system is then
+ * 1050 px wide: the side panel scales it down, an expanded view shows it at that size), page height and width fitted to
+ * the content, no header / footer (a model's output
  * has no title, and Verovio's footer would print its own name on every page).
  */
 export const VEROVIO_OPTIONS = {
@@ -27,7 +28,7 @@ export const VEROVIO_OPTIONS = {
   adjustPageHeight: true,
   // A short excerpt (one system, as GrandStaff's are) would otherwise sit at the left of a page-wide white image.
   adjustPageWidth: true,
-  scale: 40,
+  scale: 50,
   header: 'none',
   footer: 'none',
   breaks: 'auto',
@@ -104,12 +105,23 @@ function renderLoaded(toolkit: VerovioToolkit, kern: string, out: Engraving): vo
   const pageCount = toolkit.getPageCount();
   if (pageCount > MUSIC_LIMITS.maxPages) out.warnings.push(`the score has ${pageCount} pages; showing the first ${MUSIC_LIMITS.maxPages}`);
   for (let page = 1; page <= Math.min(pageCount, MUSIC_LIMITS.maxPages); page++) {
-    const svg = toolkit.renderToSVG(page, false);
+    const svg = withIntrinsicSize(toolkit.renderToSVG(page, false));
     if (svg.length <= MUSIC_LIMITS.maxSvgChars) out.svgPages.push(svg);
     else out.warnings.push(`page ${page} is too large to show (${Math.round(svg.length / 1e6)} MB of SVG)`);
   }
   out.notes = notesFromTimemap(toolkit, kern);
   if (out.notes.length >= MUSIC_LIMITS.maxNotes) out.warnings.push(`playback keeps the first ${MUSIC_LIMITS.maxNotes} notes`);
+}
+
+/**
+ * Gives Verovio's root <svg> width and height equal to its viewBox. With the viewBox alone an <img> has no intrinsic
+ * size (browsers fall back to 300 × 150); without the viewBox (Verovio's other mode) it would not scale. With both,
+ * the image shows at its engraved size and scales down to fit.
+ */
+export function withIntrinsicSize(svg: string): string {
+  return svg.replace(/^(\s*<svg\b)([^>]*?)\sviewBox="0 0 (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)"/, (whole, open: string, attrs: string, w: string, h: string) =>
+    /\swidth=/.test(attrs) ? whole : `${open}${attrs} width="${w}" height="${h}" viewBox="0 0 ${w} ${h}"`,
+  );
 }
 
 /**
