@@ -122,6 +122,10 @@ const methods: Impl = {
     const result = await convertCheckpoint({ checkpointDir, outDir, dtype, layout: 'paliscope', signal, onProgress: progress });
     return { files: result.files };
   },
+  async 'tasks.analyze'({ task, raw, options }) {
+    const { analyzeOutput } = await import('../../models/paligemma/tasks/analyze');
+    return analyzeOutput(task, raw, options);
+  },
   async 'paligemma.generate'(params, signal, progress) {
     const run = paligemmaQueue.then(() => {
       if (signal.aborted) throw new CancelledError('generation cancelled before it started');

@@ -5,6 +5,7 @@ import type { ErrorCode } from '../../preload/contract/define';
 import type { OcrPage, RawImage } from '../../models/ocr/types';
 import type { GenerateResult } from '../../models/paligemma/engine';
 import type { Strategy } from '../../models/runtime/decode';
+import type { AnalyzeOptions, AnalyzeTask, TaskResult } from '../../models/paligemma/tasks/analyze';
 
 /** A PaliGemma generation: the model folder (loaded once and kept), an encoded page image, the prompt. */
 export interface PaliGemmaGenerateParams {
@@ -30,6 +31,11 @@ export interface EngineMethods {
   ping: { params: Record<string, never>; result: { pid: number; uptimeMs: number; rssBytes: number } };
   'ocr.recognize': { params: { image: RawImage }; result: OcrPage };
   'paligemma.generate': { params: PaliGemmaGenerateParams; result: PaliGemmaGenerateResult };
+  /**
+   * Parses a raw output (models/paligemma/tasks/analyze). Here rather than in main: RDKit, Verovio and the mask
+   * decoder can take seconds on a hostile output (a model repeating "CCCC…"), and a WASM abort must not take main down.
+   */
+  'tasks.analyze': { params: { task: AnalyzeTask; raw: string; options: AnalyzeOptions }; result: TaskResult };
   /** Progress messages are `{ done, total, graph }` in weights read. */
   'checkpoint.convert': { params: { checkpointDir: string; outDir: string; dtype: 'fp32' | 'fp16' | 'int8' | 'q4' }; result: { files: string[] } };
 }

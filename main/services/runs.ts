@@ -11,7 +11,7 @@ import type { DocumentService } from './documents';
 import type { ModelCatalog } from './models';
 import { encodePagePng } from './page-png';
 import { checkRegion, placeOnPage } from './run-region';
-import { analyzeOutput, SIZED_TASKS } from '../../models/paligemma/tasks/analyze';
+import { analyzeOutput, SIZED_TASKS, type AnalyzeOptions, type AnalyzeTask, type TaskResult } from '../../models/paligemma/tasks/analyze';
 import { findVae, importVaeBytes } from '../../models/paligemma/tasks/mask/segment';
 
 /** Enough history to compare prompts on a page without letting a long session grow without bound. */
@@ -24,10 +24,17 @@ const MODEL_CODES = new Set(['MODEL_NOT_FOUND', 'INPUT_MISMATCH', 'PROVIDER_UNAV
  * The parsed result of a run's output, for every task (models/paligemma/tasks/analyze). Boxes need the size of the
  * image the model saw; without it (the page never rendered) a box task has no parsed result.
  */
-export async function parseRun(record: Pick<RunRecord, 'prompt' | 'text'>, size: { width: number; height: number } | null, vaePath: string | null = null): Promise<RunRecord['parsed']> {
+export type Analyze = (task: AnalyzeTask, raw: string, options: AnalyzeOptions) => Promise<TaskResult>;
+
+export async function parseRun(
+  record: Pick<RunRecord, 'prompt' | 'text'>,
+  size: { width: number; height: number } | null,
+  vaePath: string | null = null,
+  analyze: Analyze = analyzeOutput,
+): Promise<RunRecord['parsed']> {
   const task = record.prompt.task;
   if (!record.text || (SIZED_TASKS.includes(task) && !size)) return undefined;
-  const r = await analyzeOutput(task, record.text, { ...(size ? { size } : {}), vaePath });
+  const r = await analyze(task, record.text, { ...(size ? { size } : {}), vaePath });
   if (r.kind === 'boxes') {
     // locs stay out of the contract: the renderer draws boxes in pixels and never needs the bins.
     return { ...r, objects: r.objects.map(({ label, box, seg, mask }) => ({ label, box, ...(seg ? { seg } : {}), ...(mask !== undefined ? { mask } : {}) })) };
@@ -215,11 +222,25 @@ export class RunService {
 
   /** Parses on what the model saw (the region, or the page), then places the result on the page. */
   async #parse(record: RunRecord, page: { width: number; height: number } | null): Promise<RunRecord['parsed']> {
+    try {
+      return await this.#parseOn(record, page);
+    } catch (err) {
+      // The output is kept either way; a parser that failed (its process died, say) is said, not fatal.
+      const { code, message } = toAppError(err);
+      if (!record.error) record.error = { code, message: `the output could not be parsed: ${message}` };
+      return undefined;
+    }
+  }
+
+  async #parseOn(record: RunRecord, page: { width: number; height: number } | null): Promise<RunRecord['parsed']> {
     const region = record.region;
-    if (!region || !page) return parseRun(record, page, this.#vaePath(record));
-    const parsed = await parseRun(record, { width: region.width, height: region.height }, this.#vaePath(record));
+    if (!region || !page) return parseRun(record, page, this.#vaePath(record), this.#analyze);
+    const parsed = await parseRun(record, { width: region.width, height: region.height }, this.#vaePath(record), this.#analyze);
     return placeOnPage(parsed, region, page);
   }
+
+  /** Parsing runs in the engine host (see 'tasks.analyze'), so main never loads RDKit or Verovio. */
+  readonly #analyze: Analyze = (task, raw, options) => this.#engine.request('tasks.analyze', { task, raw, options });
 
   /** Where the segmentation mask decoder is installed (a models folder's vae-oid.npz); looked up only for segment runs. */
   #vaePath(record: RunRecord): string | null {
