@@ -65,6 +65,7 @@ export function composeServices(opts: ComposeOptions): Services {
     tokens: new TokenStore(join(opts.userDataDir, 'hub-token.bin'), opts.secretCipher),
     settingsFile: join(opts.userDataDir, 'model-settings.json'),
     pickFolder: opts.platform.showFolderDialog,
+    validateFolder: (dir) => engine.request('models.validate', { dir }),
   });
   void modelManager.start();
   const reviews = new ReviewService({ store: () => project.store, unavailable: () => project.unavailable, documents, identities, ...(opts.log ? { log: opts.log } : {}) });

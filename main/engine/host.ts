@@ -122,6 +122,10 @@ const methods: Impl = {
     const result = await convertCheckpoint({ checkpointDir, outDir, dtype, layout: 'paliscope', signal, onProgress: progress });
     return { files: result.files };
   },
+  async 'models.validate'({ dir }) {
+    const { validateModelFolder } = await import('../../models/hub/local-import');
+    return validateModelFolder(dir);
+  },
   async 'tasks.analyze'({ task, raw, options }) {
     const { analyzeOutput } = await import('../../models/paligemma/tasks/analyze');
     return analyzeOutput(task, raw, options);

@@ -5,6 +5,7 @@ import type { ErrorCode } from '../../preload/contract/define';
 import type { OcrPage, RawImage } from '../../models/ocr/types';
 import type { GenerateResult } from '../../models/paligemma/engine';
 import type { Strategy } from '../../models/runtime/decode';
+import type { ValidationReport } from '../../models/hub/local-import';
 import type { AnalyzeOptions, AnalyzeTask, TaskResult } from '../../models/paligemma/tasks/analyze';
 
 /** A PaliGemma generation: the model folder (loaded once and kept), an encoded page image, the prompt. */
@@ -35,6 +36,8 @@ export interface EngineMethods {
    * Parses a raw output (models/paligemma/tasks/analyze). Here rather than in main: RDKit, Verovio and the mask
    * decoder can take seconds on a hostile output (a model repeating "CCCC…"), and a WASM abort must not take main down.
    */
+  /** Opens a model folder's graphs to check them (an import): sessions are never opened in main. */
+  'models.validate': { params: { dir: string }; result: ValidationReport };
   'tasks.analyze': { params: { task: AnalyzeTask; raw: string; options: AnalyzeOptions }; result: TaskResult };
   /** Progress messages are `{ done, total, graph }` in weights read. */
   'checkpoint.convert': { params: { checkpointDir: string; outDir: string; dtype: 'fp32' | 'fp16' | 'int8' | 'q4' }; result: { files: string[] } };
