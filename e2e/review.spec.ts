@@ -198,3 +198,38 @@ test('two runs of one page side by side (two pasted outputs stand for two models
   await expect(review.compare.getByTestId('review-compare-crop-b').locator('.box.only')).toHaveCount(1);
   await app.screenshot(testInfo, 'review-compare-boxes');
 });
+
+test('the built-in OCR of a page is kept and reviewed line by line in place: lines over the image, a line corrected, one emptied', async ({ fixtures }, testInfo) => {
+  const doc = await app.openFile(join(fixtures, 'page.png'));
+  const mark = await app.events.mark();
+  await app.toolbar.ocrPage.click();
+  await app.events.waitFor('paliscope:ocr-done', mark, { documentId: doc.documentId }, 120_000);
+
+  await review.open();
+  await review.filterTask.selectOption('ocr-builtin');
+  await expect(review.items).toHaveCount(1);
+  await review.expectCurrent(0, 'ocr-builtin');
+  const lines = review.crop.getByTestId('review-ocr-line');
+  const count = await lines.count();
+  expect(count).toBeGreaterThan(5);
+  await expect(review.value.getByTestId('review-value-line')).toHaveCount(count);
+  const first = (await review.value.getByTestId('review-value-line').nth(0).locator('.text').textContent())!;
+  expect(first).toContain('Baptismal');
+
+  await review.press('e');
+  await expect(review.lines).toHaveCount(count);
+  await review.lines.nth(1).focus();
+  await expect(lines.nth(1)).toHaveClass(/active/);
+  await review.lines.nth(0).fill(`${first} (title)`);
+  await review.lines.nth(count - 1).fill('');
+  // Enter moves to the next line instead of splitting it: the OCR's lines keep their places.
+  await review.lines.nth(2).press('Enter');
+  await expect(review.lines).toHaveCount(count);
+  await expect(review.lines.nth(3)).toBeFocused();
+  await app.screenshot(testInfo, 'review-ocr-builtin-editing');
+  await review.press('Control+Enter');
+  await review.expectStatus('corrected');
+  await expect(lines).toHaveCount(count - 1);
+  await expect(review.value.getByTestId('review-value-line').nth(0).locator('.text')).toHaveText(`${first} (title)`);
+  await app.screenshot(testInfo, 'review-ocr-builtin-corrected');
+});

@@ -9,6 +9,7 @@ import type { ModelCatalog } from './models';
 import type { ModelManager } from './model-manager';
 import type { RunService } from './runs';
 import type { CheckpointImporter } from './checkpoint-import';
+import type { ReviewService } from './reviews';
 import type { BatchService } from './batches';
 import type { ReviewService } from './reviews';
 import { basename } from 'node:path';
@@ -32,6 +33,7 @@ export interface HandlerDeps {
   modelManager: ModelManager;
   runs: RunService;
   importer: CheckpointImporter;
+  reviews: ReviewService;
   reviews: ReviewService;
   batches: BatchService;
 }
@@ -74,7 +76,13 @@ export function createHandlers(deps: HandlerDeps): Handlers<Contract> {
 
     'engine.health': () => engine.health(),
 
-    'ocr.run': (input, ctx) => ocr.run(input, ctx),
+    // Each recognised page is also kept in the project store, where the review workspace finds it.
+    'ocr.run': (input, ctx) => ocr.run(input, Object.assign(Object.create(ctx) as typeof ctx, {
+      send: (chunk: Parameters<typeof ctx.send>[0]) => {
+        ctx.send(chunk);
+        if (chunk.type === 'page') void deps.reviews.keepOcr(input.documentId, chunk.page, chunk.result);
+      },
+    })),
     'ocr.export': ({ documentId, format }) => ocr.export(documentId, format),
 
     'models.list': () => models.listWithSpace(),
@@ -96,6 +104,16 @@ export function createHandlers(deps: HandlerDeps): Handlers<Contract> {
       documents.get(documentId); // an unknown document is NOT_FOUND, not an empty history
       return runs.list(documentId, page);
     },
+
+    'reviews.list': (filter) => deps.reviews.list(filter),
+    'reviews.get': ({ runId }) => deps.reviews.get(runId),
+    'reviews.set': (input) => deps.reviews.set(input),
+    'reviews.undo': ({ runId }) => deps.reviews.undo(runId),
+    'reviews.redo': ({ runId }) => deps.reviews.redo(runId),
+    'reviews.history': ({ runId }) => deps.reviews.history(runId),
+    'reviews.checkSmiles': ({ smiles }) => deps.reviews.checkSmiles(smiles),
+    'reviews.compare': ({ a, b }) => deps.reviews.compare(a, b),
+    'reviews.export': (input) => deps.reviews.export(input),
 
     'batches.start': (input) => batches.start(input),
     'batches.list': () => batches.list(),

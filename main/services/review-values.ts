@@ -2,7 +2,7 @@
 // result's kind), summarises a value in one line, and compares two values (words, boxes, table cells). Pure functions
 // except `correctedValue`, which asks RDKit about a SMILES.
 import { diffWords } from 'diff';
-import { RunParsed, type ReviewComparison, type ReviewCorrection, type SmilesCheck } from '../../preload/contract';
+import { RunParsed, type OcrReviewLine, type ReviewComparison, type ReviewCorrection, type SmilesCheck } from '../../preload/contract';
 import { analyzeSmiles } from '../../models/paligemma/tasks/molecule/analyze';
 import { escapeHtml } from '../../models/paligemma/tasks/table/inline-html';
 import { AppFailure } from '../ipc/dispatcher';
@@ -16,6 +16,31 @@ export function asRunParsed(v: unknown): Parsed | null {
   if (!v || typeof v !== 'object') return null;
   const r = RunParsed.safeParse(v);
   return r.success ? r.data : null;
+}
+
+/** The built-in OCR's page as the store keeps it (models/batch/ocr-runner.ts): lines with quads and confidences. */
+interface OcrPageValue {
+  task: 'ocr-builtin';
+  lines: { text: string; confidence?: number; box: OcrReviewLine['box']; words?: unknown[] }[];
+  meanConfidence?: number | null;
+  [k: string]: unknown;
+}
+
+const isQuad = (b: unknown): b is OcrReviewLine['box'] =>
+  Array.isArray(b) && b.length === 4 && b.every((p) => Array.isArray(p) && p.length === 2 && p.every((n) => typeof n === 'number' && Number.isFinite(n)));
+
+/** A stored built-in OCR page, or null when the value is something else. */
+export function asOcrPage(v: unknown): OcrPageValue | null {
+  const p = v as OcrPageValue | null;
+  if (!p || typeof p !== 'object' || !Array.isArray(p.lines)) return null;
+  return p.lines.every((l) => l && typeof l.text === 'string' && isQuad(l.box)) ? p : null;
+}
+
+/** The lines of a built-in OCR page for the review view. */
+export function ocrLinesOf(v: unknown): OcrReviewLine[] | null {
+  const p = asOcrPage(v);
+  if (!p) return null;
+  return p.lines.map((l) => ({ text: l.text, confidence: typeof l.confidence === 'number' && Number.isFinite(l.confidence) ? Math.min(1, Math.max(0, l.confidence)) : null, box: l.box }));
 }
 
 /** The editable text of a text-like result, or null when the result is not text. */
@@ -58,7 +83,10 @@ const bad = (runId: number, why: string) => new AppFailure('BAD_INPUT', `correct
  * reason: the correction must fit the result's kind, boxes must lie inside the page, table cells must exist, and a
  * SMILES must be one RDKit accepts (the correction keeps RDKit's canonical form).
  */
-export async function correctedValue(runId: number, task: string, parsed: Parsed | null, c: ReviewCorrection, page: { width: number; height: number } | null): Promise<Parsed> {
+export async function correctedValue(runId: number, task: string, stored: unknown, c: ReviewCorrection, page: { width: number; height: number } | null): Promise<unknown> {
+  const ocr = asOcrPage(stored);
+  if (ocr) return correctedOcrPage(runId, ocr, c);
+  const parsed = asRunParsed(stored);
   switch (c.kind) {
     case 'text': {
       if (parsed && parsed.kind !== 'text' && parsed.kind !== 'report' && parsed.kind !== 'verdict') throw bad(runId, `a ${parsed.kind} result is not corrected as text`);
@@ -112,6 +140,26 @@ export async function correctedValue(runId: number, task: string, parsed: Parsed
       return { kind: 'molecule', molecule: m, warnings: [] };
     }
   }
+}
+
+/**
+ * The built-in OCR corrected line by line: each line keeps its place on the page and takes its corrected text (its
+ * word boxes are dropped when the text changed, as they no longer match); a line emptied is dropped. The number of
+ * lines must stay the same, or which line moved where would be a guess.
+ */
+function correctedOcrPage(runId: number, page: OcrPageValue, c: ReviewCorrection): OcrPageValue {
+  if (c.kind !== 'text') throw bad(runId, `the built-in OCR's result is corrected as text, line by line, not as ${c.kind}`);
+  const texts = c.text.replace(/\r\n?/g, '\n').split('\n');
+  if (page.lines.length === 0 && c.text.trim() === '') return { ...page, lines: [] };
+  if (texts.length !== page.lines.length) {
+    throw bad(runId, `the OCR found ${page.lines.length} line${page.lines.length === 1 ? '' : 's'} on the page and the correction has ${texts.length}; correct each line in its place (empty a line to drop it)`);
+  }
+  const lines = page.lines.flatMap((l, i) => {
+    const text = texts[i]!;
+    if (!text.trim()) return [];
+    return [text === l.text ? l : { ...l, text, words: [] }];
+  });
+  return { ...page, lines };
 }
 
 // ---- comparison ----
@@ -171,7 +219,8 @@ export function diffCells(a: TableParsedValue, b: TableParsedValue): ReviewCompa
 }
 
 /** Compares the values in force of two runs on one page. */
-export function compareValues(ids: { a: number; b: number }, va: Parsed | null, vb: Parsed | null): ReviewComparison {
+export function compareValues(ids: { a: number; b: number }, rawA: unknown, rawB: unknown): ReviewComparison {
+  const va = asRunParsed(rawA), vb = asRunParsed(rawB);
   const base = { ...ids, words: [], boxes: [], cells: [] };
   if (va?.kind === 'boxes' && vb?.kind === 'boxes') {
     const boxes = matchBoxes(va.objects, vb.objects);
@@ -185,14 +234,21 @@ export function compareValues(ids: { a: number; b: number }, va: Parsed | null, 
     const differ = cells.filter((c) => !c.same).length;
     return { ...base, kind: 'table', cells, summary: `${differ} of ${cells.length} cells differ (A ${va.table.rows}×${va.table.cols}, B ${vb.table.rows}×${vb.table.cols})` };
   }
-  const ta = textLike(va), tb = textLike(vb);
+  const ta = textLike(va) ?? linesText(rawA), tb = textLike(vb) ?? linesText(rawB);
   if (ta !== null && tb !== null) {
     const words = diffText(ta, tb);
     const count = (op: string) => words.filter((w) => w.op === op).reduce((n, w) => n + (w.text.trim() ? w.text.trim().split(/\s+/).length : 0), 0);
     const removed = count('removed'), added = count('added');
     return { ...base, kind: 'text', words, summary: removed || added ? `${removed} word(s) only in A, ${added} only in B` : 'the texts are the same' };
   }
-  return { ...base, kind: 'other', summary: `these results cannot be compared piece by piece (A: ${va?.kind ?? 'none'}, B: ${vb?.kind ?? 'none'})` };
+  return { ...base, kind: 'other', summary: `these results cannot be compared piece by piece (A: ${kindOf(va, rawA)}, B: ${kindOf(vb, rawB)})` };
+}
+
+const kindOf = (p: Parsed | null, raw: unknown): string => p?.kind ?? (asOcrPage(raw) ? 'ocr lines' : 'none');
+
+function linesText(v: unknown): string | null {
+  const p = asOcrPage(v);
+  return p ? p.lines.map((l) => l.text).join('\n') : null;
 }
 
 function textLike(v: Parsed | null): string | null {

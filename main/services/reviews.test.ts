@@ -208,6 +208,70 @@ describe('reviewing', () => {
   }, 60_000);
 });
 
+describe('the built-in OCR (as batches keep it)', () => {
+  const quad = (x: number, y: number): [[number, number], [number, number], [number, number], [number, number]] => [[x, y], [x + 300, y], [x + 300, y + 30], [x, y + 30]];
+  function ocrRun(lines: { text: string; confidence: number }[]): number {
+    const { document } = store.registerDocument({ path: '/scans/letter.png', sha256: 'a'.repeat(64), pageCount: 1, size: 10 });
+    const [page] = store.ensurePages(document.id, [{ index: 0, ...PAGE }]);
+    const parsed = {
+      task: 'ocr-builtin', width: PAGE.width, height: PAGE.height, timings: {},
+      lines: lines.map((l, i) => ({ ...l, box: quad(50, 100 + 40 * i), words: [{ text: l.text, confidence: l.confidence, box: quad(50, 100 + 40 * i) }], block: 0 })),
+      meanConfidence: lines.reduce((a, l) => a + l.confidence, 0) / lines.length,
+    };
+    return store.addRun({ pageId: page!.id, modelId: 'builtin-ppocr', modelName: 'Built-in OCR (PP-OCRv4)', task: 'ocr-builtin', prompt: '', raw: lines.map((l) => l.text).join('\n'), parsed, status: 'done' }).id;
+  }
+
+  it('is listed by its mean line confidence, shows its lines with their quads, and is corrected line by line', async () => {
+    const id = ocrRun([{ text: 'Dear Sir,', confidence: 0.98 }, { text: 'The rneeting is on Monday.', confidence: 0.61 }, { text: '~~~', confidence: 0.2 }]);
+    const sure = await keep('caption', 'sure', { logprobs: [-0.01] });
+    expect(reviews.list({}).items.map((i) => i.runId)).toEqual([id, sure]);
+    let d = await reviews.get(id);
+    expect(d.parsed).toBeNull();
+    expect(d.summary).toBe('Dear Sir, / The rneeting is on Monday. / ~~~');
+    expect(d.ocrLines).toEqual([
+      { text: 'Dear Sir,', confidence: 0.98, box: quad(50, 100) },
+      { text: 'The rneeting is on Monday.', confidence: 0.61, box: quad(50, 140) },
+      { text: '~~~', confidence: 0.2, box: quad(50, 180) },
+    ]);
+    expect(d.imageUnavailable).toMatch(/letter\.png is not open and is not at a path Paliscope can open/);
+
+    await expect(reviews.set({ runId: id, status: 'corrected', correction: { kind: 'text', text: 'Dear Sir,\nThe meeting\nis on Monday.\n~~~' } }))
+      .rejects.toThrow(/the OCR found 3 lines on the page and the correction has 4; correct each line in its place/);
+    await expect(reviews.set({ runId: id, status: 'corrected', correction: { kind: 'boxes', objects: [] } })).rejects.toThrow(/corrected as text, line by line/);
+    d = await reviews.set({ runId: id, status: 'corrected', correction: { kind: 'text', text: 'Dear Sir,\nThe meeting is on Monday.\n' } });
+    expect(d.ocrLines!.map((l) => [l.text, l.box[0]])).toEqual([['Dear Sir,', [50, 100]], ['The meeting is on Monday.', [50, 140]]]);
+    expect(d.ocrLinesOriginal).toHaveLength(3);
+    const stored = store.review(id)!.value as { lines: { text: string; words: unknown[] }[] };
+    expect(stored.lines[0]!.words).toHaveLength(1); // unchanged line keeps its words
+    expect(stored.lines[1]!.words).toEqual([]); // changed line: its word boxes no longer match
+    const txt = new TextDecoder().decode((await reviews.export({ format: 'jsonl', only: 'reviewed' })).bytes);
+    expect(JSON.parse(txt)).toMatchObject({ task: 'ocr-builtin', value: { lines: [{ text: 'Dear Sir,' }, { text: 'The meeting is on Monday.' }] } });
+  });
+
+  it('an OCR page recognised in the app is kept like a batch keeps it', async () => {
+    const id = await reviews.keepOcr(docId, 1, {
+      width: PAGE.width, height: PAGE.height, timings: { totalMs: 900 },
+      lines: [{ text: 'EXIT', confidence: 0.9, box: quad(10, 10), words: [], block: 0 }, { text: 'Platform 2', confidence: 0.7, box: quad(10, 50), words: [], block: 0 }],
+    });
+    const run = store.run(id!)!;
+    expect(run).toMatchObject({ task: 'ocr-builtin', modelId: 'builtin-ppocr', raw: 'EXIT\nPlatform 2', provider: 'cpu' });
+    expect(run.confidence).toBeCloseTo(0.8, 6);
+    const d = await reviews.get(id!);
+    expect(d).toMatchObject({ page: 1, image: { documentId: docId, page: 1 }, summary: 'EXIT / Platform 2' });
+    expect(d.ocrLines!.map((l) => l.text)).toEqual(['EXIT', 'Platform 2']);
+  });
+
+  it('compares with a PaliGemma OCR of the same page, word by word', async () => {
+    const id = ocrRun([{ text: 'Dear Sir,', confidence: 0.98 }, { text: 'The rneeting', confidence: 0.6 }]);
+    const page = store.run(id)!.pageId;
+    const pg = store.addRun({ pageId: page, modelId: 'pg2', modelName: 'PaliGemma 2', task: 'ocr', prompt: 'ocr', raw: 'Dear Sir,\nThe meeting', parsed: { kind: 'text', task: 'ocr', text: 'Dear Sir,\nThe meeting', warnings: [] }, status: 'done' }).id;
+    const c = reviews.compare(id, pg);
+    expect(c.kind).toBe('text');
+    expect(c.words.filter((w) => w.op !== 'same').map((w) => `${w.op}:${w.text}`)).toEqual(['removed:rneeting', 'added:meeting']);
+    expect((await reviews.get(id)).samePage.map((r) => r.runId)).toEqual([pg]);
+  });
+});
+
 describe('comparing and exporting', () => {
   it('compares two runs of one page: words, boxes by IoU, cells; refuses runs on different pages', async () => {
     const a = await keep('ocr', 'The meeting is on Monday at noon.');

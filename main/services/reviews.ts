@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { basename, isAbsolute } from 'node:path';
 import type {
   ReviewComparison, ReviewDetail, ReviewExportRequest, ReviewFilter, ReviewHistoryEntry, ReviewItem, ReviewList, ReviewSet,
-  ReviewState, RunRecord as AppRunRecord, SmilesCheck,
+  ReviewState, RunRecord as AppRunRecord, SmilesCheck, OcrPage,
 } from '../../preload/contract';
 import { ReviewExportRequest as ReviewExportRequestSchema, ReviewFilter as ReviewFilterSchema } from '../../preload/contract';
 import type { Store } from '../../models/store/store';
@@ -17,7 +17,7 @@ import { fileIdentity } from '../../models/store/hash';
 import type { DocumentSource, LoadedDocument } from '../../models/documents';
 import { AppFailure } from '../ipc/dispatcher';
 import type { DocumentService, OpenDocument } from './documents';
-import { asRunParsed, checkSmiles, compareValues, correctedValue, summarize } from './review-values';
+import { asRunParsed, checkSmiles, compareValues, correctedValue, ocrLinesOf, summarize } from './review-values';
 
 // ---- document identity ----
 
@@ -104,6 +104,9 @@ export function historyPlan(entries: readonly StoreHistoryEntry[]): { redo: Stor
 
 // ---- the service ----
 
+/** The store's model for the built-in OCR: the id `paliscope batch --task ocr-builtin` and the app's batches record. */
+export const BUILTIN_OCR = { id: 'builtin-ppocr', name: 'PP-OCRv4 (built-in)' } as const;
+
 export interface ReviewServiceDeps {
   /** The project store, or null when there is none (see ProjectService). */
   store: () => Store | null;
@@ -133,12 +136,7 @@ export class ReviewService {
 
   /** RunService's onKept: files a final run in the store. Never throws (a failure is logged). */
   keep(record: AppRunRecord): Promise<number | null> {
-    const next = this.#queue.then(() => this.#keep(record)).catch((err: unknown) => {
-      this.#deps.log?.warn(`run ${record.id} was not kept in the project store: ${err instanceof Error ? err.message : String(err)}`);
-      return null;
-    });
-    this.#queue = next;
-    return next;
+    return this.#enqueue(`run ${record.id}`, () => this.#keep(record));
   }
 
   /** Resolves once every run reported so far is in the store (tests, and before an export). */
@@ -146,10 +144,33 @@ export class ReviewService {
     return this.#queue;
   }
 
-  async #keep(record: AppRunRecord): Promise<number | null> {
-    const store = this.#deps.store();
-    if (!store) return null;
-    const doc = this.#deps.documents.get(record.documentId);
+  /** The built-in OCR's page result (an `ocr.run` page), kept as the batches keep it: task 'ocr-builtin'. */
+  keepOcr(documentId: string, pageIndex: number, result: OcrPage): Promise<number | null> {
+    return this.#enqueue(`OCR of page ${pageIndex + 1}`, async () => {
+      const store = this.#deps.store();
+      if (!store) return null;
+      const pageId = await this.#pageId(store, documentId, pageIndex);
+      const confidences = result.lines.map((l) => l.confidence);
+      const parsed = { task: 'ocr-builtin', ...result, meanConfidence: confidences.length ? confidences.reduce((a, b) => a + b, 0) / confidences.length : null };
+      return store.addRun({
+        pageId, modelId: BUILTIN_OCR.id, modelName: BUILTIN_OCR.name, task: 'ocr-builtin', prompt: '', parameters: {}, provider: 'cpu',
+        timings: result.timings, raw: result.lines.map((l) => l.text).join('\n'), parsed, status: 'done',
+      }).id;
+    });
+  }
+
+  #enqueue(what: string, job: () => Promise<number | null>): Promise<number | null> {
+    const next = this.#queue.then(job).catch((err: unknown) => {
+      this.#deps.log?.warn(`${what} was not kept in the project store: ${err instanceof Error ? err.message : String(err)}`);
+      return null;
+    });
+    this.#queue = next;
+    return next;
+  }
+
+  /** The store's page for a page of an open document, registering the document by its content hash. */
+  async #pageId(store: Store, documentId: string, index: number): Promise<number> {
+    const doc = this.#deps.documents.get(documentId);
     const id = await this.#deps.identities.of(doc);
     if (!id) throw new Error(`the content of ${doc.name} could not be read, so it cannot be filed by its hash`);
     const { document } = store.registerDocument(
@@ -157,9 +178,15 @@ export class ReviewService {
       { stillHolds: (old) => isAbsolute(old) && existsSync(old) },
     );
     const pages = store.ensurePages(document.id, doc.pages.map((p) => ({ index: p.index, width: p.width, height: p.height })));
-    const page = pages.find((p) => p.index === record.page);
-    if (!page) throw new Error(`${doc.name} has no page ${record.page + 1}`);
-    return store.addRun(toStoreRun(record, page.id)).id;
+    const page = pages.find((p) => p.index === index);
+    if (!page) throw new Error(`${doc.name} has no page ${index + 1}`);
+    return page.id;
+  }
+
+  async #keep(record: AppRunRecord): Promise<number | null> {
+    const store = this.#deps.store();
+    if (!store) return null;
+    return store.addRun(toStoreRun(record, await this.#pageId(store, record.documentId, record.page))).id;
   }
 
   // ---- the results list ----
@@ -196,6 +223,8 @@ export class ReviewService {
       error: row.run.error,
       parsed,
       value: row.review?.status === 'corrected' ? asRunParsed(row.review.value) : parsed,
+      ocrLines: ocrLinesOf(row.review?.status === 'corrected' ? row.review.value : row.run.parsed),
+      ocrLinesOriginal: ocrLinesOf(row.run.parsed),
       pageSize: row.page.width && row.page.height ? { width: row.page.width, height: row.page.height } : null,
       region: isRegion(region) ? region : null,
       image: image.documentId ? { documentId: image.documentId, page: row.page.index } : null,
@@ -244,7 +273,7 @@ export class ReviewService {
     const row = resultRow(store, input.runId);
     if (input.status === 'corrected') {
       const size = row.page.width && row.page.height ? { width: row.page.width, height: row.page.height } : null;
-      const value = await correctedValue(input.runId, row.run.task, asRunParsed(row.run.parsed), input.correction, size);
+      const value = await correctedValue(input.runId, row.run.task, row.run.parsed, input.correction, size);
       store.setReview(input.runId, { status: 'corrected', value, note: input.note ?? null });
     } else {
       store.setReview(input.runId, { status: input.status, note: input.note ?? null });
@@ -282,7 +311,7 @@ export class ReviewService {
     if (ra.run.pageId !== rb.run.pageId) {
       throw new AppFailure('BAD_INPUT', `results ${a} and ${b} are on different pages (${basename(ra.document.path)} p. ${ra.page.index + 1}, ${basename(rb.document.path)} p. ${rb.page.index + 1}); only runs on the same page are compared`);
     }
-    const value = (r: ResultRow) => asRunParsed(r.review?.status === 'corrected' ? r.review.value : r.run.parsed);
+    const value = (r: ResultRow) => (r.review?.status === 'corrected' ? r.review.value : r.run.parsed);
     return compareValues({ a, b }, value(ra), value(rb));
   }
 

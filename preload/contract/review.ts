@@ -70,6 +70,10 @@ export const ReviewList = z.object({
 });
 export type ReviewList = z.infer<typeof ReviewList>;
 
+const QuadPoint = z.tuple([z.number(), z.number()]);
+export const OcrReviewLine = z.object({ text: z.string(), confidence: z.number().min(0).max(1).nullable(), box: z.tuple([QuadPoint, QuadPoint, QuadPoint, QuadPoint]) });
+export type OcrReviewLine = z.infer<typeof OcrReviewLine>;
+
 /** Everything the review view shows of one result. */
 export const ReviewDetail = ReviewItem.extend({
   prompt: z.string(),
@@ -79,6 +83,12 @@ export const ReviewDetail = ReviewItem.extend({
   parsed: RunParsed.nullable(),
   /** The value in force: the correction when corrected, else `parsed`. */
   value: RunParsed.nullable(),
+  /**
+   * The built-in OCR's lines (its result is not a RunParsed): each line's text, confidence and quadrilateral in page
+   * pixels — the value in force, and the OCR's own (they differ once corrected). Null for other results.
+   */
+  ocrLines: z.array(OcrReviewLine).nullable(),
+  ocrLinesOriginal: z.array(OcrReviewLine).nullable(),
   /** The page's size in pixels (as runs saw it), and the part of it the model was given (null: all of it). */
   pageSize: z.object({ width: z.number().positive(), height: z.number().positive() }).nullable(),
   region: PageRegion.nullable(),
@@ -95,7 +105,10 @@ export type ReviewDetail = z.infer<typeof ReviewDetail>;
 
 /** A correction, in the form fit for the result's kind; main validates it and builds the corrected parsed result. */
 export const ReviewCorrection = z.discriminatedUnion('kind', [
-  /** OCR, captions, answers, reports, verdicts: the whole text (OCR line by line, joined with \n). */
+  /**
+   * OCR, captions, answers, reports, verdicts: the whole text (OCR line by line, joined with \n). For the built-in
+   * OCR, one line of text per line it found, in order (a line left empty is dropped: it was not text).
+   */
   z.object({ kind: z.literal('text'), text: z.string().max(256 * 1024) }).strict(),
   /** Detection, segmentation, text boxes: every object, in page pixels [x0, y0, x1, y1]. */
   z.object({ kind: z.literal('boxes'), objects: z.array(z.object({ label: z.string().max(2000), box: PixelBox }).strict()).max(5000) }).strict(),

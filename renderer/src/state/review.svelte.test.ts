@@ -10,7 +10,7 @@ const item = (runId: number, task = 'ocr'): ReviewItem => ({
 });
 const detail = (runId: number, extra: Partial<ReviewDetail> = {}): ReviewDetail => ({
   ...item(runId), prompt: 'ocr', raw: 'text', error: null, parsed: { kind: 'text', task: 'ocr', text: 'text', warnings: [] }, value: null,
-  pageSize: { width: 100, height: 100 }, region: null, image: null, imageUnavailable: 'not open', history: [], canUndo: false, canRedo: false, samePage: [], ...extra,
+  ocrLines: null, ocrLinesOriginal: null, pageSize: { width: 100, height: 100 }, region: null, image: null, imageUnavailable: 'not open', history: [], canUndo: false, canRedo: false, samePage: [], ...extra,
 });
 
 /** A host answering review calls from the test's table of replies. */
