@@ -9,7 +9,6 @@ import type { ModelCatalog } from './models';
 import type { ModelManager } from './model-manager';
 import type { RunService } from './runs';
 import type { CheckpointImporter } from './checkpoint-import';
-import type { ReviewService } from './reviews';
 import type { BatchService } from './batches';
 import type { ReviewService } from './reviews';
 import { basename } from 'node:path';
@@ -33,7 +32,6 @@ export interface HandlerDeps {
   modelManager: ModelManager;
   runs: RunService;
   importer: CheckpointImporter;
-  reviews: ReviewService;
   reviews: ReviewService;
   batches: BatchService;
 }
@@ -104,16 +102,6 @@ export function createHandlers(deps: HandlerDeps): Handlers<Contract> {
       documents.get(documentId); // an unknown document is NOT_FOUND, not an empty history
       return runs.list(documentId, page);
     },
-
-    'reviews.list': (filter) => deps.reviews.list(filter),
-    'reviews.get': ({ runId }) => deps.reviews.get(runId),
-    'reviews.set': (input) => deps.reviews.set(input),
-    'reviews.undo': ({ runId }) => deps.reviews.undo(runId),
-    'reviews.redo': ({ runId }) => deps.reviews.redo(runId),
-    'reviews.history': ({ runId }) => deps.reviews.history(runId),
-    'reviews.checkSmiles': ({ smiles }) => deps.reviews.checkSmiles(smiles),
-    'reviews.compare': ({ a, b }) => deps.reviews.compare(a, b),
-    'reviews.export': (input) => deps.reviews.export(input),
 
     'batches.start': (input) => batches.start(input),
     'batches.list': () => batches.list(),
