@@ -42,6 +42,37 @@ test('a batch over two documents runs every page to the end, with progress and t
   await app.screenshot(testInfo, 'batch-done', batch.root);
 });
 
+test('pause keeps the page in progress, resume goes on, cancel stops; a model that fails lists each page with its reason', async ({ fixtures }, testInfo) => {
+  await app.openFile(join(fixtures, 'multipage.tiff'));
+  const batch = new BatchPanel(app.page);
+  await batch.open();
+  await batch.startBatch({ task: 'caption', text: 'fr', model: TINY_MODELS.paliscope, maxTokens: 1024 });
+  await expect(batch.current).toBeVisible();
+  await batch.pause.click();
+  await batch.expectStatus('paused', 30_000);
+  const paused = await batch.figures();
+  expect(paused.done).toBeGreaterThanOrEqual(1);
+  expect(paused.done).toBeLessThan(3);
+  await batch.resume.click();
+  await batch.expectStatus('running');
+  await batch.cancel.click();
+  await batch.expectStatus('cancelled');
+  const cancelled = await batch.figures();
+  expect(cancelled.done).toBeGreaterThanOrEqual(paused.done);
+  await expect(batch.counts).toContainText('cancelled');
+  await app.screenshot(testInfo, 'batch-cancelled', batch.root);
+
+  // Every page fails on a model whose decoder is cut short: each is listed with the reason, and the batch ends.
+  const before = await batch.entries.count();
+  await batch.startBatch({ task: 'caption', text: 'en', model: TINY_MODELS.truncated, maxTokens: 4 });
+  await batch.expectStatus('done', 30_000);
+  expect(await batch.figures()).toMatchObject({ done: 0, failed: 3, total: 3 });
+  await expect(batch.itemErrors).toHaveCount(3);
+  await expect(batch.itemErrors.first()).toContainText(TINY_MODELS.truncated);
+  await expect(batch.entries).toHaveCount(before + 1);
+  await app.screenshot(testInfo, 'batch-failed-pages', batch.root);
+});
+
 test('a batch survives SIGKILL of the host: restarted on the same user data, it resumes and completes with one run per page', async ({ app: host, browser, fixtures }, testInfo) => {
   test.skip(host.kind !== 'headless', 'kills a headless host of its own');
   test.setTimeout(240_000);
