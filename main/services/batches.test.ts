@@ -264,7 +264,7 @@ describe('without a store', () => {
     writeFileSync(join(dir, 'first', 'paliscope.sqlite'), 'not a database '.repeat(100));
     const app2 = compose(join(dir, 'first'));
     try {
-      expect(await call(app2, 'batches.list', {})).toEqual([]);
+      await expect(call(app2, 'batches.list', {})).rejects.toThrow(/Batches need the project store.*paliscope\.sqlite/);
       const documentId = await openBytes(app2, 'multipage.tiff');
       await expect(call(app2, 'batches.start', { documentIds: [documentId], task: 'ocr-builtin' })).rejects.toThrow(/A batch needs the project store.*paliscope\.sqlite/);
     } finally {

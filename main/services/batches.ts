@@ -132,9 +132,9 @@ export class BatchService {
     return { batch, added: enq.added, resumed: enq.resumed, problems };
   }
 
+  /** Newest first. Without a store this fails with the reason, so the Batch tab can say why it is empty. */
   list(): BatchSummary[] {
-    const store = this.#deps.project.store;
-    if (!store) return [];
+    const store = this.#deps.project.requireStore('Batches');
     return store.batches().reverse().map((b) => this.#summarize(store, b));
   }
 

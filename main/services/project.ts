@@ -52,7 +52,9 @@ export class ProjectService {
   /** The store, or a failure naming why there is none: for calls that cannot work without it. */
   requireStore(what: string): Store {
     if (this.#store) return this.#store;
-    throw new AppFailure('UNSUPPORTED', `${what} needs the project store, which is not available: ${this.#unavailable ?? 'it is closed'}`);
+    // `what` is singular ("A batch") or plural ("Batches"); the verb follows it.
+    const needs = /s$/.test(what) ? 'need' : 'needs';
+    throw new AppFailure('UNSUPPORTED', `${what} ${needs} the project store, which is not available: ${this.#unavailable ?? 'it is closed'}`);
   }
 
   /**
