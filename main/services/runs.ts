@@ -42,6 +42,25 @@ export async function parseRun(
   return r;
 }
 
+/** A record with nothing generated yet: no tokens, timings, providers or error, started now. */
+function newRecord(
+  r: Pick<RunRecord, 'documentId' | 'page' | 'model' | 'prompt' | 'promptText' | 'maxNewTokens' | 'strategy' | 'status' | 'text' | 'region' | 'source'>,
+): RunRecord {
+  return {
+    id: randomUUID().replaceAll('-', '').slice(0, 20),
+    startedAt: new Date().toISOString(),
+    ids: [],
+    logprobs: [],
+    pieces: [],
+    finishReason: null,
+    timings: null,
+    providers: {},
+    dtypes: {},
+    error: null,
+    ...r,
+  };
+}
+
 export class RunService {
   readonly #documents: DocumentService;
   readonly #engine: EngineClient;
@@ -65,8 +84,7 @@ export class RunService {
       throw new AppFailure('PAGE_OUT_OF_RANGE', `${doc.name} has ${doc.pages.length} pages; a run was asked for page ${input.page + 1}`);
     }
     const model = this.#models.get(input.modelId);
-    const record: RunRecord = {
-      id: randomUUID().replaceAll('-', '').slice(0, 20),
+    const record = newRecord({
       documentId: input.documentId,
       page: input.page,
       model: { id: model.id, name: model.name, location: model.location },
@@ -74,20 +92,11 @@ export class RunService {
       promptText: promptText(input.prompt),
       maxNewTokens: input.maxNewTokens,
       strategy: input.strategy,
-      startedAt: new Date().toISOString(),
       status: 'error',
       text: '',
-      ids: [],
-      logprobs: [],
-      pieces: [],
-      finishReason: null,
-      timings: null,
-      providers: {},
-      dtypes: {},
-      error: null,
       region: input.region ?? null,
       source: 'model',
-    };
+    });
     // The size of the image the model saw, before its squash to a square: loc tokens map back onto it.
     let pageSize: { width: number; height: number } | null = null;
     try {
@@ -138,8 +147,7 @@ export class RunService {
     const doc = this.#documents.get(input.documentId);
     const page = doc.pages[input.page];
     if (!page) throw new AppFailure('PAGE_OUT_OF_RANGE', `${doc.name} has ${doc.pages.length} pages; output was pasted for page ${input.page + 1}`);
-    const record: RunRecord = {
-      id: randomUUID().replaceAll('-', '').slice(0, 20),
+    const record = newRecord({
       documentId: input.documentId,
       page: input.page,
       model: { id: 'pasted', name: 'Pasted output', location: '' },
@@ -147,20 +155,11 @@ export class RunService {
       promptText: input.promptText,
       maxNewTokens: 0,
       strategy: { kind: 'greedy' },
-      startedAt: new Date().toISOString(),
       status: 'done',
       text: input.text,
-      ids: [],
-      logprobs: [],
-      pieces: [],
-      finishReason: null,
-      timings: null,
-      providers: {},
-      dtypes: {},
-      error: null,
       region: input.region ?? null,
       source: 'pasted',
-    };
+    });
     if (input.region) checkRegion(input.region, page, `page ${input.page + 1} of ${doc.name}`);
     record.parsed = await this.#parse(record, page);
     this.#keep(record);
