@@ -3,7 +3,7 @@
 // started again on the same user-data folder, and the batch resumes by itself and completes with nothing lost:
 // every page has exactly one run, and the runs kept before the kill are the ones in the end.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, expect, attachEachTest } from './support/app';
@@ -178,3 +178,27 @@ async function waitGone(pids: number[], ms: number): Promise<number[]> {
   }
   return left;
 }
+
+test('without a usable store the app still works, and the Batch tab says why batches are refused', async ({ app: host, browser, fixtures }, testInfo) => {
+  test.skip(host.kind !== 'headless', 'starts a headless host of its own');
+  const userData = mkdtempSync(join(tmpdir(), 'paliscope-no-store-'));
+  writeFileSync(join(userData, 'paliscope.sqlite'), 'not a database '.repeat(100));
+  const bare = await startHeadlessHost({ userDataDir: userData });
+  const page = await browser.newPage();
+  try {
+    await page.goto(bare.url);
+    const bareApp = await PaliscopeApp.attach(page);
+    await bareApp.openFile(join(fixtures, 'multipage.tiff'));
+    const batch = new BatchPanel(page);
+    await batch.open();
+    await expect(batch.root.getByTestId('batch-error')).toContainText(/Batches need the project store.*paliscope\.sqlite/);
+    await batch.startBatch({ task: 'ocr-builtin' });
+    await expect(bareApp.notices.errors.filter({ hasText: 'The batch could not start' })).toContainText('A batch needs the project store');
+    await bareApp.screenshot(testInfo, 'batch-no-store', batch.root);
+    await bareApp.expectNoCspViolations();
+  } finally {
+    await page.close();
+    await bare.stop();
+    rmSync(userData, { recursive: true, force: true });
+  }
+});
