@@ -154,6 +154,19 @@ describe('batches.start', () => {
     }
   }, 120_000);
 
+  it('runs the built-in OCR over every page, its text and confidence kept per page', async () => {
+    const documentId = await openBytes(app, 'multipage.tiff');
+    const started = await call<BatchStartResult>(app, 'batches.start', { documentIds: [documentId], task: 'ocr-builtin' });
+    expect(started.batch).toMatchObject({ prompt: '', model: { id: 'builtin-ppocr' } });
+    const end = await until(app, finished(started.batch.id));
+    expect(end.counts).toMatchObject({ total: 3, done: 3, failed: 0 });
+    const items = await call<BatchItem[]>(app, 'batches.items', { batchId: started.batch.id });
+    const store = app.services.project.store!;
+    const runs = items.map((i) => store.run(i.runId!)!);
+    expect(runs.map((r) => r.raw.split('\n')[0])).toEqual(['Page 1', 'Page 2', 'Page 3']);
+    expect(runs.every((r) => r.confidence! > 0.5 && r.logprobs === null)).toBe(true);
+  }, 120_000);
+
   it('refuses bad input with a clear message', async () => {
     await expect(call(app, 'batches.start', { documentIds: ['nope'], task: 'caption', prompt: 'en', modelId: 'x', maxNewTokens: 4 })).rejects.toThrow(/no model with id x/);
     await expect(call(app, 'batches.start', { documentIds: ['nope'], task: 'caption', prompt: 'en', maxNewTokens: 4 })).rejects.toThrow(/choose a model/);
