@@ -5,7 +5,8 @@
 // One batch runs at a time (one model run at a time per engine host); others wait with status 'queued' and run in
 // the order they were created. Pause keeps the page in progress (it finishes and is kept), cancel abandons it.
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { BatchItem, BatchStartRequest, BatchStartResult, BatchSummary, RunTask } from '../../preload/contract';
 import { promptText } from '../../preload/contract/run-tasks';
@@ -106,7 +107,7 @@ export class BatchService {
     for (const id of [...new Set(input.documentIds)]) {
       const summary = this.#deps.documents.list().find((d) => d.id === id);
       if (!summary) throw new AppFailure('NOT_FOUND', `no open document with id ${id}`);
-      const path = this.#pathOf(id, summary.format);
+      const path = await this.#pathOf(id, summary.format);
       named.set(path, summary.name);
       inputs.push(path);
       pagesOf.set(path, summary.pages);
@@ -313,20 +314,21 @@ export class BatchService {
    * written once, and the folder keeps the person's file name for lists and exports (a bare `<sha256>.<ext>` would
    * show a hash). Written to a temporary name and renamed, so a crash never leaves a half file under the final name.
    */
-  #pathOf(documentId: string, format: string): string {
+  async #pathOf(documentId: string, format: string): Promise<string> {
     const source = this.#deps.documents.source(documentId);
     if ('path' in source) return source.path;
     const sha = createHash('sha256').update(source.bytes).digest('hex');
     const dir = join(this.#deps.documentsDir, sha);
     const path = join(dir, safeFileName(source.name, EXTENSIONS[format] ?? 'bin'));
     if (existsSync(path)) return path;
-    mkdirSync(dir, { recursive: true });
     const temp = join(dir, `.${randomUUID()}.part`);
     try {
-      writeFileSync(temp, source.bytes, { flush: true });
-      renameSync(temp, path);
+      // Asynchronous: a large scan must not stall main (and with it every window) while it is written.
+      await mkdir(dir, { recursive: true });
+      await writeFile(temp, source.bytes, { flush: true });
+      await rename(temp, path);
     } catch (err) {
-      rmSync(temp, { force: true });
+      await rm(temp, { force: true });
       throw new AppFailure('INTERNAL', `${source.name}: could not be kept for the batch in ${dir}: ${toAppError(err).message}`);
     }
     return path;
