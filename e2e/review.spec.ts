@@ -10,6 +10,7 @@ import { test as base, expect } from './support/app';
 import { startHeadlessHost, type RunningHost } from './support/headless-host';
 import { PaliscopeApp } from './pages/paliscope-app';
 import { ReviewWorkspace } from './pages/review';
+import { MISMATCHED_KERN, PIANO_KERN } from '../models/paligemma/tasks/music/fixtures';
 
 const test = base.extend<object, { headlessPool: { get(): Promise<RunningHost> } }>({
   headlessPool: [
@@ -232,4 +233,29 @@ test('the built-in OCR of a page is kept and reviewed line by line in place: lin
   await expect(lines).toHaveCount(count - 1);
   await expect(review.value.getByTestId('review-value-line').nth(0).locator('.text')).toHaveText(`${first} (title)`);
   await app.screenshot(testInfo, 'review-ocr-builtin-corrected');
+});
+
+test('a score corrected as **kern: Verovio names the faulty line as you type, then engraves the fixed score', async ({ fixtures }, testInfo) => {
+  await app.openFile(join(fixtures, 'page.png'));
+  await app.runs.open();
+  await app.runs.paste('music', MISMATCHED_KERN);
+  await review.open();
+  await review.filterTask.selectOption('music');
+  await expect(review.items).toHaveCount(1);
+  await review.expectCurrent(0, 'music');
+  await review.press('e');
+  const kern = review.root.getByTestId('review-kern');
+  const check = review.root.getByTestId('review-kern-check');
+  await expect(kern).toBeFocused();
+  await expect(check).toHaveAttribute('data-state', 'invalid');
+  await expect(check).toContainText(/Verovio: line \d+/);
+  await review.press('Control+Enter');
+  await expect(review.refusal).toContainText(/Verovio refused the score(: | at )line \d+/);
+  await kern.fill(PIANO_KERN);
+  await expect(check).toHaveAttribute('data-state', 'valid');
+  await expect(review.root.getByTestId('review-kern-editor').getByTestId('music-page')).toBeVisible();
+  await app.screenshot(testInfo, 'review-kern-editing');
+  await review.press('Control+Enter');
+  await review.expectStatus('corrected');
+  await expect(review.value.getByTestId('music-view')).toHaveAttribute('data-valid', 'true');
 });

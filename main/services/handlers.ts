@@ -117,6 +117,7 @@ export function createHandlers(deps: HandlerDeps): Handlers<Contract> {
     'reviews.redo': ({ runId }) => deps.reviews.redo(runId),
     'reviews.history': ({ runId }) => deps.reviews.history(runId),
     'reviews.checkSmiles': ({ smiles }) => deps.reviews.checkSmiles(smiles),
+    'reviews.checkKern': ({ kern }) => deps.reviews.checkKern(kern),
     'reviews.compare': ({ a, b }) => deps.reviews.compare(a, b),
     'reviews.export': (input) => deps.reviews.export(input),
   };

@@ -4,6 +4,7 @@
 import { diffWords } from 'diff';
 import { RunParsed, type OcrReviewLine, type ReviewComparison, type ReviewCorrection, type SmilesCheck } from '../../preload/contract';
 import { analyzeSmiles } from '../../models/paligemma/tasks/molecule/analyze';
+import { analyzeOutput } from '../../models/paligemma/tasks/analyze';
 import { escapeHtml } from '../../models/paligemma/tasks/table/inline-html';
 import { AppFailure } from '../ipc/dispatcher';
 
@@ -60,7 +61,7 @@ export function summarize(v: unknown): string {
       case 'boxes': s = `${p.objects.length} box${p.objects.length === 1 ? '' : 'es'}: ${p.objects.map((o) => o.label).join(', ')}`; break;
       case 'table': s = `table ${p.table.rows}×${p.table.cols}: ${p.table.cells.slice(0, 6).map((c) => c.text).join(' | ')}`; break;
       case 'molecule': s = p.molecule.valid ? (p.molecule.canonical ?? p.molecule.input) : `invalid SMILES ${p.molecule.input}`; break;
-      case 'music': s = 'score'; break;
+      case 'music': s = p.music.valid ? `score, ${p.music.notes.length} notes` : `invalid score${p.music.error ? ` (line ${p.music.error.line})` : ''}`; break;
     }
   } else if (v && typeof v === 'object' && Array.isArray((v as { lines?: unknown }).lines)) {
     s = ((v as { lines: { text?: unknown }[] }).lines).map((l) => (typeof l.text === 'string' ? l.text : '')).join(' / ');
@@ -74,6 +75,13 @@ export async function checkSmiles(smiles: string): Promise<SmilesCheck> {
   if (!smiles.trim()) return { valid: false, canonical: null, formula: null, error: 'the SMILES is empty' };
   const m = await analyzeSmiles(smiles);
   return { valid: m.valid, canonical: m.canonical, formula: m.formula, error: m.valid ? null : (m.error ?? 'RDKit did not accept this SMILES') };
+}
+
+/** Verovio's check and engraving of **kern typed in the editor (the same analysis a music run's output gets). */
+export async function checkKern(kern: string): Promise<Extract<Parsed, { kind: 'music' }>['music']> {
+  const r = await analyzeOutput('music', kern);
+  if (r.kind !== 'music') throw new Error('the music analysis returned another kind of result');
+  return r.music;
 }
 
 const bad = (runId: number, why: string) => new AppFailure('BAD_INPUT', `correction of result ${runId}: ${why}`);
@@ -131,6 +139,18 @@ export async function correctedValue(runId: number, task: string, stored: unknow
         if (cells[i]!.text !== e.text) cells[i] = { ...cells[i]!, text: e.text, html: escapeHtml(e.text) };
       }
       return { kind: 'table', table: { ...parsed.table, cells, warnings: [] }, warnings: [] } satisfies TableParsedValue;
+    }
+    case 'music': {
+      if (parsed && parsed.kind !== 'music') throw bad(runId, `a ${parsed.kind} result is not corrected as a score`);
+      if (!parsed && task !== 'music') throw bad(runId, `a ${task} result is not corrected as a score`);
+      const music = await checkKern(c.kern);
+      if (!music.valid) {
+        const e = music.error;
+        // Verovio's messages often start with the line already ("line 7: 3 fields but 2 spines").
+        const where = e ? (/^line \d/i.test(e.message) ? `: ${e.message}` : ` at line ${e.line}${e.column ? `, column ${e.column}` : ''}: ${e.message}`) : ' (invalid **kern)';
+        throw bad(runId, `Verovio refused the score${where}`);
+      }
+      return { kind: 'music', music, warnings: music.warnings };
     }
     case 'molecule': {
       if (parsed && parsed.kind !== 'molecule') throw bad(runId, `a ${parsed.kind} result is not corrected as a SMILES`);

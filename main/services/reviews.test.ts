@@ -13,6 +13,7 @@ import { DocumentService } from './documents';
 import { RecentFiles } from './recent-files';
 import { DocumentIdentities, ReviewService, historyPlan } from './reviews';
 import { parseRun } from './runs';
+import { MISMATCHED_KERN, PIANO_KERN } from '../../models/paligemma/tasks/music/fixtures';
 import { compareValues, diffText, iou, matchBoxes } from './review-values';
 
 const PAGE = { width: 800, height: 1000 };
@@ -270,6 +271,21 @@ describe('the built-in OCR (as batches keep it)', () => {
     expect(c.words.filter((w) => w.op !== 'same').map((w) => `${w.op}:${w.text}`)).toEqual(['removed:rneeting', 'added:meeting']);
     expect((await reviews.get(id)).samePage.map((r) => r.runId)).toEqual([pg]);
   });
+});
+
+describe('scores', () => {
+  it('a **kern correction is checked and engraved by Verovio; an invalid one is refused with its faulty line', async () => {
+    const id = await keep('music', MISMATCHED_KERN);
+    const bad = await reviews.checkKern(MISMATCHED_KERN);
+    expect(bad.music.valid).toBe(false);
+    await expect(reviews.set({ runId: id, status: 'corrected', correction: { kind: 'music', kern: MISMATCHED_KERN } })).rejects.toThrow(/Verovio refused the score(: | at )line \d+/);
+    const good = await reviews.checkKern(PIANO_KERN);
+    expect(good.music.valid).toBe(true);
+    expect(good.music.svgPages.length).toBeGreaterThan(0);
+    const d = await reviews.set({ runId: id, status: 'corrected', correction: { kind: 'music', kern: PIANO_KERN } });
+    expect(d.value).toMatchObject({ kind: 'music', music: { valid: true } });
+    await expect(reviews.set({ runId: id, status: 'corrected', correction: { kind: 'text', text: 'x' } })).rejects.toThrow(/a music result is not corrected as text/);
+  }, 60_000);
 });
 
 describe('comparing and exporting', () => {

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { basename, isAbsolute } from 'node:path';
 import type {
   ReviewComparison, ReviewDetail, ReviewExportRequest, ReviewFilter, ReviewHistoryEntry, ReviewItem, ReviewList, ReviewSet,
-  ReviewState, RunRecord as AppRunRecord, SmilesCheck, OcrPage,
+  ReviewState, RunRecord as AppRunRecord, SmilesCheck, OcrPage, KernCheck,
 } from '../../preload/contract';
 import { ReviewExportRequest as ReviewExportRequestSchema, ReviewFilter as ReviewFilterSchema } from '../../preload/contract';
 import type { Store } from '../../models/store/store';
@@ -17,7 +17,7 @@ import { fileIdentity } from '../../models/store/hash';
 import type { DocumentSource, LoadedDocument } from '../../models/documents';
 import { AppFailure } from '../ipc/dispatcher';
 import type { DocumentService, OpenDocument } from './documents';
-import { asRunParsed, checkSmiles, compareValues, correctedValue, ocrLinesOf, summarize } from './review-values';
+import { asRunParsed, checkKern, checkSmiles, compareValues, correctedValue, ocrLinesOf, summarize } from './review-values';
 
 // ---- document identity ----
 
@@ -301,6 +301,10 @@ export class ReviewService {
 
   checkSmiles(smiles: string): Promise<SmilesCheck> {
     return checkSmiles(smiles);
+  }
+
+  async checkKern(kern: string): Promise<KernCheck> {
+    return { music: await checkKern(kern) };
   }
 
   // ---- comparing ----

@@ -9,7 +9,7 @@ export * from './define';
 
 import { Bytes, Empty, Id } from './common';
 import { RunInput, RunChunk, RunRecord, RunPaste, RunExportRequest } from './runs';
-import { ReviewFilter, ReviewList, ReviewDetail, ReviewSet, ReviewHistoryEntry, SmilesCheck, ReviewComparison, ReviewExportRequest, ReviewExport, RunRef, StoreRunId } from './review';
+import { ReviewFilter, ReviewList, ReviewDetail, ReviewSet, ReviewHistoryEntry, SmilesCheck, ReviewComparison, ReviewExportRequest, ReviewExport, RunRef, StoreRunId, KernCheck } from './review';
 import { BatchStartInput, BatchStartResult, BatchSummary, BatchItem, BatchRef } from './batches';
 import { CatalogModel, ModelDownloadInput, ModelDownloadProgress, ModelDownloadResult, ModelImportResult, ModelList, ModelSettings } from './models';
 
@@ -149,6 +149,7 @@ export const contract = {
   'reviews.redo': invoke(RunRef, ReviewDetail),
   'reviews.history': invoke(RunRef, z.array(ReviewHistoryEntry)),
   'reviews.checkSmiles': invoke(z.object({ smiles: z.string().max(2000) }).strict(), SmilesCheck),
+  'reviews.checkKern': invoke(z.object({ kern: z.string().max(100_000) }).strict(), KernCheck),
   'reviews.compare': invoke(z.object({ a: StoreRunId, b: StoreRunId }).strict(), ReviewComparison),
   'reviews.export': invoke(ReviewExportRequest, ReviewExport),
 

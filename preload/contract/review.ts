@@ -6,6 +6,7 @@ import { Id, PixelBox, Bytes } from './common';
 import { PageRegion, RunParsed } from './runs';
 import { TABLE_MAX_CELLS, TABLE_MAX_CELL_TEXT } from './tasks/table';
 import { MOLECULE_MAX } from './tasks/molecule';
+import { MUSIC_MAX, MusicParsed } from './tasks/music';
 
 export const StoreRunId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 export const ReviewStatus = z.enum(['accepted', 'corrected', 'rejected']);
@@ -121,6 +122,8 @@ export const ReviewCorrection = z.discriminatedUnion('kind', [
     .strict(),
   /** Molecules: the SMILES, checked by RDKit; refused with RDKit's reason when invalid. */
   z.object({ kind: z.literal('molecule'), smiles: z.string().min(1, 'the SMILES is empty').max(MOLECULE_MAX.input) }).strict(),
+  /** Scores: the **kern text, checked and engraved by Verovio; refused with the faulty line when invalid. */
+  z.object({ kind: z.literal('music'), kern: z.string().min(1, 'the score is empty').max(MUSIC_MAX.maxInputBytes) }).strict(),
 ]);
 export type ReviewCorrection = z.infer<typeof ReviewCorrection>;
 
@@ -140,6 +143,10 @@ export const SmilesCheck = z.object({
   error: z.string().nullable(),
 });
 export type SmilesCheck = z.infer<typeof SmilesCheck>;
+
+/** Verovio's verdict on **kern typed in the editor: the engraved score (or the faulty line) as a music result. */
+export const KernCheck = z.object({ music: MusicParsed });
+export type KernCheck = z.infer<typeof KernCheck>;
 
 /** The differences between two runs' results on one page (the values in force, corrections included). */
 export const ReviewComparison = z.object({

@@ -5,6 +5,7 @@ import type { Api } from '../lib/api';
 import type {
   ReviewComparison, ReviewCorrection, ReviewDetail, ReviewFilter, ReviewItem, ReviewList, Result, SmilesCheck,
 } from '../../../preload/contract';
+import type { MusicParsed } from '../../../preload/contract/tasks/music';
 import type { NoticesState } from './notices.svelte';
 import { saveFile } from '../lib/download';
 
@@ -41,6 +42,12 @@ export class ReviewState {
   smilesChecking = $state(false);
   #smilesTimer: ReturnType<typeof setTimeout> | undefined;
   #smilesSeq = 0;
+
+  /** Verovio's verdict on the **kern being typed: the engraved score, or the faulty line. */
+  kern = $state<MusicParsed | null>(null);
+  kernChecking = $state(false);
+  #kernTimer: ReturnType<typeof setTimeout> | undefined;
+  #kernSeq = 0;
 
   compareWith = $state<number | null>(null);
   compareDetail = $state<ReviewDetail | null>(null);
@@ -128,6 +135,9 @@ export class ReviewState {
     this.refusal = null;
     this.smiles = null;
     clearTimeout(this.#smilesTimer);
+    this.kern = null;
+    this.kernChecking = false;
+    clearTimeout(this.#kernTimer);
   }
 
   startEdit(): void {
@@ -189,6 +199,7 @@ export class ReviewState {
   /** RDKit's verdict on the SMILES being typed, asked of main after a pause in typing. */
   checkSmiles(smiles: string, delayMs = 250): void {
     clearTimeout(this.#smilesTimer);
+    this.refusal = null; // about what was there before the edit
     const seq = ++this.#smilesSeq;
     this.smilesChecking = true;
     this.#smilesTimer = setTimeout(() => {
@@ -196,6 +207,21 @@ export class ReviewState {
         if (seq !== this.#smilesSeq) return; // a later keystroke asked again
         this.smilesChecking = false;
         this.smiles = r.ok ? r.value : { valid: false, canonical: null, formula: null, error: r.error.message };
+      });
+    }, delayMs);
+  }
+
+  /** Verovio's check and engraving of the score being typed, asked of main after a pause in typing. */
+  checkKern(kern: string, delayMs = 400): void {
+    clearTimeout(this.#kernTimer);
+    this.refusal = null;
+    const seq = ++this.#kernSeq;
+    this.kernChecking = true;
+    this.#kernTimer = setTimeout(() => {
+      void this.#api.call('reviews.checkKern', { kern }).then((r) => {
+        if (seq !== this.#kernSeq) return;
+        this.kernChecking = false;
+        this.kern = r.ok ? r.value.music : { kern, converted: false, valid: false, error: { line: 1, column: null, message: r.error.message }, svgPages: [], notes: [], warnings: [] };
       });
     }, delayMs);
   }
