@@ -25,7 +25,7 @@ import type { DocumentService } from './documents';
 import type { ModelCatalog } from './models';
 import type { ProjectService } from './project';
 import { encodePagePng } from './page-png';
-import { parseRun } from './runs';
+import { parseRun, type Analyze } from './runs';
 
 /** The store's model id for the built-in OCR; the same one `paliscope batch --task ocr-builtin` records. */
 export const BUILTIN_OCR_MODEL = { id: 'builtin-ppocr', name: 'PP-OCRv4 (built-in)' } as const;
@@ -291,14 +291,25 @@ export class BatchService {
         const r = await engine.request('paligemma.generate', { modelDir, image: p.png!, prompt: req.prompt, maxNewTokens, strategy: { kind: 'greedy' } }, { signal });
         const task = req.task as RunTask;
         const vae = task === 'segment' ? models.list().folders.map((f) => findVae(f)).find(Boolean) ?? null : null;
-        // Parsed in main, as runs are: hostile model text only ever becomes numbers, labels and strings.
-        const parsed = await parseRun({ prompt: { task, text: req.prompt }, text: r.text }, { width: p.width, height: p.height }, vae);
+        // Parsed as app runs are: in the engine host ('tasks.analyze'), so main never loads RDKit, Verovio or the mask
+        // decoder; hostile model text only ever becomes numbers, labels and strings.
+        const analyze: Analyze = (t, raw, options) => engine.request('tasks.analyze', { task: t, raw, options }, { signal });
+        let parsed: unknown = null;
+        let parseError: string | undefined;
+        try {
+          parsed = (await parseRun({ prompt: { task, text: req.prompt }, text: r.text }, { width: p.width, height: p.height }, vae, analyze)) ?? null;
+        } catch (err) {
+          if (signal.aborted) throw err;
+          // The output is kept either way (as app runs keep it): a parser that failed is said, not fatal. The store's
+          // run has no error for a finished run, so the reason travels with the timings.
+          parseError = `the output could not be parsed: ${toAppError(err).message}`;
+        }
         const used = [...new Set(Object.values(r.providers))];
         return {
           raw: r.text,
-          parsed: parsed ?? null,
+          parsed,
           logprobs: r.logprobs,
-          timings: { ...r.timings, finishReason: r.finishReason, tokens: r.ids.length },
+          timings: { ...r.timings, finishReason: r.finishReason, tokens: r.ids.length, ...(parseError ? { parseError } : {}) },
           provider: used.length === 1 ? used[0]! : JSON.stringify(r.providers),
         };
       },
