@@ -154,6 +154,23 @@ describe('batches.start', () => {
     }
   }, 120_000);
 
+  it('parses each page for its task (detect: boxes in the pixels of the page the model saw)', async () => {
+    const documentId = await openBytes(app, 'multipage.tiff');
+    const started = await call<BatchStartResult>(app, 'batches.start', {
+      documentIds: [documentId], task: 'detect', prompt: 'table ; stamp', modelId: await modelId(app, TINY_MODELS.paliscope), maxNewTokens: 6,
+    });
+    expect(started.batch.prompt).toBe('detect table ; stamp');
+    const end = await until(app, finished(started.batch.id));
+    expect(end.counts).toMatchObject({ total: 3, done: 3 });
+    const items = await call<BatchItem[]>(app, 'batches.items', { batchId: started.batch.id });
+    const store = app.services.project.store!;
+    for (const item of items) {
+      const run = store.run(item.runId!)!;
+      const page = store.page(run.pageId)!;
+      expect(run.parsed).toMatchObject({ kind: 'boxes', width: page.width, height: page.height });
+    }
+  }, 120_000);
+
   it('runs the built-in OCR over every page, its text and confidence kept per page', async () => {
     const documentId = await openBytes(app, 'multipage.tiff');
     const started = await call<BatchStartResult>(app, 'batches.start', { documentIds: [documentId], task: 'ocr-builtin' });
