@@ -259,3 +259,35 @@ test('a score corrected as **kern: Verovio names the faulty line as you type, th
   await review.expectStatus('corrected');
   await expect(review.value.getByTestId('music-view')).toHaveAttribute('data-valid', 'true');
 });
+
+test('hostile model output stays inert in the review workspace: labels, text and table cells are text, never markup', async ({ fixtures }) => {
+  await app.openFile(join(fixtures, 'page.png'));
+  await app.runs.open();
+  const img = '<img src=x onerror="window.__pwned = 1">';
+  await app.runs.paste('detect', `${loc(100)}${loc(100)}${loc(400)}${loc(500)} ${img}`);
+  await app.runs.paste('caption', `<script>window.__pwned = 2</script>${img}`, 'caption en');
+  await app.runs.paste('table', `<table><tr><td onclick="window.__pwned = 3">a</td><td><script>window.__pwned = 4</script>b</td></tr></table>`);
+  await review.open();
+  await review.filterStatus.selectOption('unreviewed');
+  // Earlier tests of this file left unreviewed results too: the ones pasted here are the newest, last in the list.
+  const showNewest = async (task: string): Promise<void> => {
+    await review.filterTask.selectOption(task);
+    await expect(review.items.last()).toHaveAttribute('data-task', task);
+    await review.items.last().click();
+    await review.expectCurrent((await review.items.count()) - 1, task);
+  };
+  for (const task of ['detect', 'caption', 'table']) {
+    await showNewest(task);
+    await review.press('e');
+    await expect(review.root).toHaveAttribute('data-editing', 'true');
+    await review.press('Escape');
+  }
+  await showNewest('detect');
+  await expect(review.root.getByTestId('review-value-box').locator('.label')).toHaveText(img);
+  await expect(review.box(0).locator('text')).toHaveText(img);
+  // The only images are the page crops (SVG <image>) and nothing carries an event handler.
+  expect(await review.root.locator('img, script, iframe').count()).toBe(0);
+  const handlers = await review.root.evaluate((root) => [...root.querySelectorAll('*')].flatMap((el) => [...el.attributes].map((a) => a.name)).filter((n) => n.startsWith('on')));
+  expect(handlers).toEqual([]);
+  expect(await app.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+});

@@ -313,6 +313,22 @@ describe('comparing and exporting', () => {
     expect(cb.summary).toBe('1 boxes matched (IoU ≥ 0.5), 1 with another label; 1 only in A, 1 only in B');
   });
 
+  it('compares two tables cell by cell over the union of their grids, corrections included', async () => {
+    const a = await keep('table', '<table><tr><th>Region</th><th>2024</th></tr><tr><td>North</td><td>1.4</td></tr></table>');
+    const b = await keep('table', '<table><tr><th>Region</th><th>2024</th></tr><tr><td>North</td><td>1.7</td></tr><tr><td>South</td><td>0.9</td></tr></table>');
+    let c = reviews.compare(a, b);
+    expect(c.kind).toBe('table');
+    expect(c.cells.filter((x) => !x.same)).toEqual([
+      { row: 1, col: 1, a: '1.4', b: '1.7', same: false },
+      { row: 2, col: 0, a: null, b: 'South', same: false },
+      { row: 2, col: 1, a: null, b: '0.9', same: false },
+    ]);
+    expect(c.summary).toBe('3 of 6 cells differ (A 2×2, B 3×2)');
+    await reviews.set({ runId: a, status: 'corrected', correction: { kind: 'table', cells: [{ row: 1, col: 1, text: '1.7' }] } });
+    c = reviews.compare(a, b);
+    expect(c.cells.filter((x) => !x.same)).toHaveLength(2);
+  });
+
   it('exports JSON Lines, CSV and COCO of the reviewed truth, only reviewed when asked', async () => {
     const ocr = await keep('ocr', 'Teh letter');
     const det = await keep('detect', `${loc(100)}${loc(100)}${loc(500)}${loc(500)} stamp`);
