@@ -3,7 +3,7 @@
 // the history, two runs compared, and exports of the reviewed truth read back.
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunRecord } from '../../preload/contract';
@@ -80,6 +80,24 @@ describe('keeping app runs', () => {
     const again = (await documents.openBytes('copy.png', new TextEncoder().encode('the page bytes'))).id;
     await reviews.keep(await record('caption', 'another', { documentId: again }));
     expect(store.documents()).toHaveLength(1);
+  });
+
+  it('a document opened from a path is identified by its file\'s hash, and its page is shown when it is not open', async () => {
+    const file = join(dir, 'scan.png');
+    writeFileSync(file, 'scan bytes');
+    const viaPath = (await documents.openPath(file)).id;
+    const id = await keep('caption', 'a scan', { documentId: viaPath });
+    expect(store.documents().find((d) => d.path === file)?.sha256).toBe(createHash('sha256').update('scan bytes').digest('hex'));
+    await documents.close(viaPath);
+    // Not open any more: opened again from its path (same content), so the page can be shown.
+    const d = await reviews.get(id);
+    expect(d.image?.documentId).toMatch(/\S/);
+    expect(d.image?.documentId).not.toBe(viaPath);
+    expect(d.imageUnavailable).toBeNull();
+    // Changed on disk since: not shown, and says why.
+    await documents.close(d.image!.documentId);
+    writeFileSync(file, 'other bytes');
+    expect((await reviews.get(id)).imageUnavailable).toMatch(/scan\.png has changed since this result was made/);
   });
 
   it('a run on a document that is no longer open is logged, not thrown', async () => {
