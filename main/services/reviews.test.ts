@@ -109,7 +109,7 @@ describe('keeping app runs', () => {
 
   it('without a store, the list says why and review calls fail clearly', async () => {
     const r = new ReviewService({ store: () => null, unavailable: () => 'the SQLite add-on was built for another runtime', documents, identities: new DocumentIdentities() });
-    expect(r.list({})).toEqual({ items: [], tasks: [], models: [], unavailable: 'the SQLite add-on was built for another runtime' });
+    expect(await r.list({})).toEqual({ items: [], tasks: [], models: [], unavailable: 'the SQLite add-on was built for another runtime' });
     await expect(r.get(1)).rejects.toThrow(/reviewing needs the project store, which is not available: the SQLite add-on/);
   });
 });
@@ -120,19 +120,19 @@ describe('the results list', () => {
     const unsure = await keep('caption', 'unsure', { logprobs: [-2] });
     const unknown = await keep('ocr', 'no confidence');
     const det = await keep('detect', `${loc(100)}${loc(100)}${loc(500)}${loc(500)} stamp`, { logprobs: [-0.5], model: { id: 'big', name: 'Big', location: '' } });
-    let list = reviews.list({});
+    let list = await reviews.list({});
     expect(list.items.map((i) => i.runId)).toEqual([unsure, det, sure, unknown]);
     expect(list.tasks).toEqual(['caption', 'detect', 'ocr']);
     expect(list.models.map((m) => m.id).sort()).toEqual(['big', 'pasted']);
     expect(list.items.find((i) => i.runId === det)!.summary).toBe('1 box: stamp');
-    expect(reviews.list({ task: 'caption' }).items.map((i) => i.runId)).toEqual([unsure, sure]);
-    expect(reviews.list({ modelId: 'big' }).items.map((i) => i.runId)).toEqual([det]);
-    expect(reviews.list({ maxConfidence: 0.7 }).items.map((i) => i.runId)).toEqual([unsure, det]);
+    expect((await reviews.list({ task: 'caption' })).items.map((i) => i.runId)).toEqual([unsure, sure]);
+    expect((await reviews.list({ modelId: 'big' })).items.map((i) => i.runId)).toEqual([det]);
+    expect((await reviews.list({ maxConfidence: 0.7 })).items.map((i) => i.runId)).toEqual([unsure, det]);
     await reviews.set({ runId: sure, status: 'accepted' });
     await reviews.set({ runId: unsure, status: 'rejected' });
-    expect(reviews.list({ status: 'unreviewed' }).items.map((i) => i.runId)).toEqual([det, unknown]);
-    expect(reviews.list({ status: 'reviewed' }).items.map((i) => i.runId)).toEqual([sure]);
-    list = reviews.list({ status: 'rejected' });
+    expect((await reviews.list({ status: 'unreviewed' })).items.map((i) => i.runId)).toEqual([det, unknown]);
+    expect((await reviews.list({ status: 'reviewed' })).items.map((i) => i.runId)).toEqual([sure]);
+    list = await reviews.list({ status: 'rejected' });
     expect(list.items[0]!.review).toEqual({ status: 'rejected', value: null, note: null });
   });
 });
@@ -243,7 +243,7 @@ describe('the built-in OCR (as batches keep it)', () => {
   it('is listed by its mean line confidence, shows its lines with their quads, and is corrected line by line', async () => {
     const id = ocrRun([{ text: 'Dear Sir,', confidence: 0.98 }, { text: 'The rneeting is on Monday.', confidence: 0.61 }, { text: '~~~', confidence: 0.2 }]);
     const sure = await keep('caption', 'sure', { logprobs: [-0.01] });
-    expect(reviews.list({}).items.map((i) => i.runId)).toEqual([id, sure]);
+    expect((await reviews.list({})).items.map((i) => i.runId)).toEqual([id, sure]);
     let d = await reviews.get(id);
     expect(d.parsed).toBeNull();
     expect(d.summary).toBe('Dear Sir, / The rneeting is on Monday. / ~~~');

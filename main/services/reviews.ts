@@ -191,7 +191,9 @@ export class ReviewService {
 
   // ---- the results list ----
 
-  list(input: ReviewFilter): ReviewList {
+  /** Waits for runs still being filed, so a result pasted a moment ago is in the list. */
+  async list(input: ReviewFilter): Promise<ReviewList> {
+    await this.settled();
     const store = this.#deps.store();
     if (!store) return { items: [], tasks: [], models: [], unavailable: this.#deps.unavailable?.() ?? 'there is no project store' };
     const f = ReviewFilterSchema.parse(input);
