@@ -68,7 +68,12 @@ export function composeServices(opts: ComposeOptions): Services {
     validateFolder: (dir) => engine.request('models.validate', { dir }),
   });
   void modelManager.start();
-  const reviews = new ReviewService({ store: () => project.store, unavailable: () => project.unavailable, documents, identities, ...(opts.log ? { log: opts.log } : {}) });
+  const reviews = new ReviewService({
+    store: () => project.store, unavailable: () => project.unavailable, documents, identities,
+    // SMILES and **kern typed in a correction are checked in the engine host, as run outputs are parsed.
+    analyze: (task, raw, options) => engine.request('tasks.analyze', { task, raw, options }),
+    ...(opts.log ? { log: opts.log } : {}),
+  });
   // Every final run (model or pasted) is kept in the project store, where the review workspace finds it.
   const runs = new RunService({ documents, engine, models, onKept: (record) => void reviews.keep(record) });
   // Long jobs (checkpoint conversion) get their own engine host, started on first use, so they

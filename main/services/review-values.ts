@@ -1,10 +1,10 @@
 // What a review does to a result's value: builds the corrected parsed result from a correction (validated for the
-// result's kind), summarises a value in one line, and compares two values (words, boxes, table cells). Pure functions
-// except `correctedValue`, which asks RDKit about a SMILES.
+// result's kind), summarises a value in one line, and compares two values (words, boxes, table cells). Pure functions,
+// except that SMILES and **kern are checked through `analyze` — in the app the engine host's 'tasks.analyze', so main
+// never loads RDKit or Verovio (as for runs).
 import { diffWords } from 'diff';
 import { RunParsed, type OcrReviewLine, type ReviewComparison, type ReviewCorrection, type SmilesCheck } from '../../preload/contract';
-import { analyzeSmiles } from '../../models/paligemma/tasks/molecule/analyze';
-import { analyzeOutput } from '../../models/paligemma/tasks/analyze';
+import type { Analyze } from './runs';
 import { escapeHtml } from '../../models/paligemma/tasks/table/inline-html';
 import { AppFailure } from '../ipc/dispatcher';
 
@@ -71,17 +71,24 @@ export function summarize(v: unknown): string {
 }
 
 /** RDKit's verdict on a SMILES, for the editor as the person types. */
-export async function checkSmiles(smiles: string): Promise<SmilesCheck> {
+export async function checkSmiles(analyze: Analyze, smiles: string): Promise<SmilesCheck> {
   if (!smiles.trim()) return { valid: false, canonical: null, formula: null, error: 'the SMILES is empty' };
-  const m = await analyzeSmiles(smiles);
+  const m = await analyzeMolecule(analyze, smiles);
   return { valid: m.valid, canonical: m.canonical, formula: m.formula, error: m.valid ? null : (m.error ?? 'RDKit did not accept this SMILES') };
 }
 
 /** Verovio's check and engraving of **kern typed in the editor (the same analysis a music run's output gets). */
-export async function checkKern(kern: string): Promise<Extract<Parsed, { kind: 'music' }>['music']> {
-  const r = await analyzeOutput('music', kern);
+export async function checkKern(analyze: Analyze, kern: string): Promise<Extract<Parsed, { kind: 'music' }>['music']> {
+  const r = await analyze('music', kern, {});
   if (r.kind !== 'music') throw new Error('the music analysis returned another kind of result');
   return r.music;
+}
+
+/** RDKit's analysis of a SMILES (the molecule task's parser: special tokens and surrounding space removed). */
+async function analyzeMolecule(analyze: Analyze, smiles: string): Promise<Extract<Parsed, { kind: 'molecule' }>['molecule']> {
+  const r = await analyze('molecule', smiles, {});
+  if (r.kind !== 'molecule') throw new Error('the molecule analysis returned another kind of result');
+  return r.molecule;
 }
 
 const bad = (runId: number, why: string) => new AppFailure('BAD_INPUT', `correction of result ${runId}: ${why}`);
@@ -91,7 +98,9 @@ const bad = (runId: number, why: string) => new AppFailure('BAD_INPUT', `correct
  * reason: the correction must fit the result's kind, boxes must lie inside the page, table cells must exist, and a
  * SMILES must be one RDKit accepts (the correction keeps RDKit's canonical form).
  */
-export async function correctedValue(runId: number, task: string, stored: unknown, c: ReviewCorrection, page: { width: number; height: number } | null): Promise<unknown> {
+export async function correctedValue(
+  analyze: Analyze, runId: number, task: string, stored: unknown, c: ReviewCorrection, page: { width: number; height: number } | null,
+): Promise<unknown> {
   const ocr = asOcrPage(stored);
   if (ocr) return correctedOcrPage(runId, ocr, c);
   const parsed = asRunParsed(stored);
@@ -143,7 +152,7 @@ export async function correctedValue(runId: number, task: string, stored: unknow
     case 'music': {
       if (parsed && parsed.kind !== 'music') throw bad(runId, `a ${parsed.kind} result is not corrected as a score`);
       if (!parsed && task !== 'music') throw bad(runId, `a ${task} result is not corrected as a score`);
-      const music = await checkKern(c.kern);
+      const music = await checkKern(analyze, c.kern);
       if (!music.valid) {
         const e = music.error;
         // Verovio's messages often start with the line already ("line 7: 3 fields but 2 spines").
@@ -155,7 +164,7 @@ export async function correctedValue(runId: number, task: string, stored: unknow
     case 'molecule': {
       if (parsed && parsed.kind !== 'molecule') throw bad(runId, `a ${parsed.kind} result is not corrected as a SMILES`);
       if (!parsed && task !== 'molecule') throw bad(runId, `a ${task} result is not corrected as a SMILES`);
-      const m = await analyzeSmiles(c.smiles);
+      const m = await analyzeMolecule(analyze, c.smiles);
       if (!m.valid) throw bad(runId, `RDKit refused the SMILES "${c.smiles}": ${m.error ?? 'invalid'}`);
       return { kind: 'molecule', molecule: m, warnings: [] };
     }

@@ -13,6 +13,7 @@ import { DocumentService } from './documents';
 import { RecentFiles } from './recent-files';
 import { DocumentIdentities, ReviewService, historyPlan } from './reviews';
 import { parseRun } from './runs';
+import { analyzeOutput } from '../../models/paligemma/tasks/analyze';
 import { MISMATCHED_KERN, PIANO_KERN } from '../../models/paligemma/tasks/music/fixtures';
 import { compareValues, diffText, iou, matchBoxes } from './review-values';
 
@@ -57,7 +58,7 @@ beforeEach(async () => {
   store = Store.open(join(dir, 'project.paliscope'));
   const identities = new DocumentIdentities();
   documents = new DocumentService({ open: identities.wrap(() => Promise.resolve(fakeDoc('page.png'))), recent: new RecentFiles(join(dir, 'recent.json')) });
-  reviews = new ReviewService({ store: () => store, documents, identities });
+  reviews = new ReviewService({ store: () => store, documents, identities, analyze: analyzeOutput });
   docId = (await documents.openBytes('page.png', new TextEncoder().encode('the page bytes'))).id;
 });
 afterEach(() => {
@@ -102,13 +103,13 @@ describe('keeping app runs', () => {
 
   it('a run on a document that is no longer open is logged, not thrown', async () => {
     const warned: string[] = [];
-    const r = new ReviewService({ store: () => store, documents, identities: new DocumentIdentities(), log: { warn: (m) => warned.push(m) } });
+    const r = new ReviewService({ store: () => store, documents, identities: new DocumentIdentities(), analyze: analyzeOutput, log: { warn: (m) => warned.push(m) } });
     expect(await r.keep(await record('caption', 'x', { documentId: 'nope' }))).toBeNull();
     expect(warned[0]).toMatch(/run run\d+ was not kept in the project store: no open document with id nope/);
   });
 
   it('without a store, the list says why and review calls fail clearly', async () => {
-    const r = new ReviewService({ store: () => null, unavailable: () => 'the SQLite add-on was built for another runtime', documents, identities: new DocumentIdentities() });
+    const r = new ReviewService({ store: () => null, unavailable: () => 'the SQLite add-on was built for another runtime', documents, identities: new DocumentIdentities(), analyze: analyzeOutput });
     expect(await r.list({})).toEqual({ items: [], tasks: [], models: [], unavailable: 'the SQLite add-on was built for another runtime' });
     await expect(r.get(1)).rejects.toThrow(/reviewing needs the project store, which is not available: the SQLite add-on/);
   });

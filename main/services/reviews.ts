@@ -17,6 +17,7 @@ import { fileIdentity } from '../../models/store/hash';
 import type { DocumentSource, LoadedDocument } from '../../models/documents';
 import { AppFailure } from '../ipc/dispatcher';
 import type { DocumentService, OpenDocument } from './documents';
+import type { Analyze } from './runs';
 import { asRunParsed, checkKern, checkSmiles, compareValues, correctedValue, ocrLinesOf, summarize } from './review-values';
 
 // ---- document identity ----
@@ -108,6 +109,8 @@ export function historyPlan(entries: readonly StoreHistoryEntry[]): { redo: Stor
 export const BUILTIN_OCR = { id: 'builtin-ppocr', name: 'PP-OCRv4 (built-in)' } as const;
 
 export interface ReviewServiceDeps {
+  /** Parses outputs (SMILES by RDKit, **kern by Verovio): the engine host's 'tasks.analyze' in the app. */
+  analyze: Analyze;
   /** The project store, or null when there is none (see ProjectService). */
   store: () => Store | null;
   /** Why there is no store. */
@@ -275,7 +278,7 @@ export class ReviewService {
     const row = resultRow(store, input.runId);
     if (input.status === 'corrected') {
       const size = row.page.width && row.page.height ? { width: row.page.width, height: row.page.height } : null;
-      const value = await correctedValue(input.runId, row.run.task, row.run.parsed, input.correction, size);
+      const value = await correctedValue(this.#deps.analyze, input.runId, row.run.task, row.run.parsed, input.correction, size);
       store.setReview(input.runId, { status: 'corrected', value, note: input.note ?? null });
     } else {
       store.setReview(input.runId, { status: input.status, note: input.note ?? null });
@@ -302,11 +305,11 @@ export class ReviewService {
   }
 
   checkSmiles(smiles: string): Promise<SmilesCheck> {
-    return checkSmiles(smiles);
+    return checkSmiles(this.#deps.analyze, smiles);
   }
 
   async checkKern(kern: string): Promise<KernCheck> {
-    return { music: await checkKern(kern) };
+    return { music: await checkKern(this.#deps.analyze, kern) };
   }
 
   // ---- comparing ----
