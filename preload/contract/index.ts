@@ -2,17 +2,15 @@
 // The preload bridge, main's IPC registration, the headless host's routes and the renderer's API
 // type are all derived from `contract` below (see contract.test.ts, which proves they agree).
 import { z } from 'zod';
-import { invoke, stream, event, StreamStarted, AppErrorSchema, type ContractShape } from './define';
+import { invoke, stream, event, StreamStarted, type ContractShape } from './define';
 import { MAX_UPLOAD_BYTES, MAX_NEW_TOKENS } from './limits';
-
-export * from './define';
-
 import { Bytes, Empty, Id } from './common';
 import { RunInput, RunChunk, RunRecord, RunPaste, RunExportRequest } from './runs';
 import { ReviewFilter, ReviewList, ReviewDetail, ReviewSet, ReviewHistoryEntry, SmilesCheck, ReviewComparison, ReviewExportRequest, ReviewExport, RunRef, StoreRunId, KernCheck } from './review';
 import { BatchStartInput, BatchStartResult, BatchSummary, BatchItem, BatchRef } from './batches';
 import { CatalogModel, ModelDownloadInput, ModelDownloadProgress, ModelDownloadResult, ModelImportResult, ModelList, ModelSettings } from './models';
 
+export * from './define';
 export * from './runs';
 export * from './models';
 export * from './batches';
