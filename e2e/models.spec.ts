@@ -24,8 +24,12 @@ let models: ModelsWindow;
 
 test.describe.configure({ mode: 'serial' });
 
-test.beforeAll(async ({ browser }, testInfo) => {
+// Skipped before the hook below asks for a browser: the electron project has none to launch.
+test.beforeAll(({}, testInfo) => {
   test.skip(testInfo.project.name !== 'headless', 'starts a headless host of its own, pointed at the imitation hub');
+});
+
+test.beforeAll(async ({ browser }) => {
   work = mkdtempSync(join(tmpdir(), 'paliscope-e2e-hub-'));
   let catalogPath: string;
   ({ hub, catalogPath } = await startTinyHub(join(MODELS_DIR, TINY_MODELS.onnxCommunity), work));

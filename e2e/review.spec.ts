@@ -5,6 +5,7 @@
 // pasted outputs on one page stand for two models' runs, compared side by side.
 //
 // This file runs its own headless host (a worker fixture of its own), so its project store holds only its runs.
+import { strFromU8, unzipSync } from 'fflate';
 import { join } from 'node:path';
 import { test as base, expect } from './support/app';
 import { startHeadlessHost, type RunningHost } from './support/headless-host';
@@ -160,6 +161,17 @@ test('review with the keyboard: accept, reject, undo and redo; correct an OCR li
   expect(rows[2]!.value).toMatchObject({ kind: 'molecule', molecule: { valid: true, canonical: 'O=C(O)c1ccccc1O' } });
   const all = await review.export('jsonl', 'all');
   expect(all.text.trim().split('\n')).toHaveLength(4);
+  // The same truth as each field's files: the corrected molecule as SDF, the boxes as COCO, the text as text.
+  const bundle = await review.exportBytes('bundle', 'reviewed');
+  expect(bundle.name).toBe('paliscope-results-reviewed.zip');
+  const files = unzipSync(new Uint8Array(bundle.bytes));
+  const names = Object.keys(files);
+  expect(names).toContain('results.jsonl');
+  const sdf = names.find((n) => n.endsWith('-molecule-Pasted output.sdf'));
+  expect(sdf, names.join(', ')).toBeDefined();
+  expect(strFromU8(files[sdf!]!)).toContain('O=C(O)c1ccccc1O');
+  expect(names.some((n) => n.endsWith('-detect-Pasted output.coco.json'))).toBe(true);
+  expect(strFromU8(files[names.find((n) => n.endsWith('-ocr-Pasted output.txt'))!]!)).toContain('The meeting is on Monday.');
 
   // The reviews are in the store: back to documents and into Review again, the states are as left.
   await review.root.getByTestId('review-close').click();

@@ -102,8 +102,13 @@ export class ReviewWorkspace {
   }
 
   async export(format: 'jsonl' | 'csv' | 'coco', only: 'reviewed' | 'all'): Promise<{ name: string; text: string }> {
+    const file = await this.exportBytes(format, only);
+    return { name: file.name, text: file.bytes.toString('utf8') };
+  }
+
+  async exportBytes(format: 'jsonl' | 'csv' | 'coco' | 'bundle', only: 'reviewed' | 'all'): Promise<{ name: string; bytes: Buffer }> {
     await this.exportOnly.selectOption(only);
     const [download] = await Promise.all([this.page.waitForEvent('download'), this.root.getByTestId(`review-export-${format}`).click()]);
-    return { name: download.suggestedFilename(), text: await readFile(await download.path(), 'utf8') };
+    return { name: download.suggestedFilename(), bytes: await readFile(await download.path()) };
   }
 }

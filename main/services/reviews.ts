@@ -19,6 +19,7 @@ import { AppFailure } from '../ipc/dispatcher';
 import type { DocumentService, OpenDocument } from './documents';
 import type { Analyze } from './runs';
 import { asRunParsed, checkKern, checkSmiles, compareValues, correctedValue, ocrLinesOf, summarize } from './review-values';
+import { reviewedBundle } from './review-bundle';
 
 // ---- document identity ----
 
@@ -336,7 +337,11 @@ export class ReviewService {
     let file: { fileName: string; mime: string; text: string; results: number };
     if (req.format === 'jsonl') file = { fileName: `${stem}.jsonl`, mime: 'application/x-ndjson', text: toJsonl(rows), results: rows.length };
     else if (req.format === 'csv') file = { fileName: `${stem}.csv`, mime: 'text/csv', text: toCsv(rows), results: rows.length };
-    else {
+    else if (req.format === 'bundle') {
+      const bundle = await reviewedBundle(rows, `Paliscope results${req.only === 'reviewed' ? ' (accepted and corrected only)' : ''}, exported ${new Date().toISOString()}`);
+      store.recordExport({ format: req.format, onlyReviewed: req.only === 'reviewed', path: `${stem}.zip`, results: bundle.results });
+      return { fileName: `${stem}.zip`, mime: 'application/zip', bytes: bundle.bytes, results: bundle.results };
+    } else {
       const coco = toCoco(rows, 'Paliscope review export');
       file = { fileName: `${stem}.coco.json`, mime: 'application/json', text: JSON.stringify(coco, null, 1) + '\n', results: new Set(coco.annotations.map((x) => x.run_id)).size };
     }

@@ -17,21 +17,42 @@ export function exportFileName(documentName: string, run: Pick<RunRecord, 'page'
   return `${stem}-p${run.page + 1}-${run.prompt.task}.${extension}`;
 }
 
+/** What a file of a result says about where it came from (the JSON export carries it whole). */
+export interface ResultSource {
+  documentName: string;
+  /** 0-based page. */
+  page: number;
+  task: RunRecord['prompt']['task'];
+  prompt: string;
+  model: string;
+  source: RunRecord['source'];
+  raw: string;
+}
+
 export async function exportRun(run: RunRecord, documentName: string, format: RunExportFormat): Promise<ExportedFile> {
-  const parsed = run.parsed;
-  if (!parsed) throw new AppFailure('BAD_INPUT', 'this run has no parsed result to export (it produced no output)');
+  if (!run.parsed) throw new AppFailure('BAD_INPUT', 'this run has no parsed result to export (it produced no output)');
+  const from: ResultSource = { documentName, page: run.page, task: run.prompt.task, prompt: run.promptText, model: run.model.name, source: run.source, raw: run.text };
+  return exportParsed(run.parsed, from, format);
+}
+
+/** A parsed result (a run's, or a reviewed correction of it) as a file in one of the formats its kind has. */
+export async function exportParsed(parsed: NonNullable<RunRecord['parsed']>, from: ResultSource, format: RunExportFormat): Promise<ExportedFile> {
   const allowed = EXPORTS_BY_KIND[parsed.kind];
   if (!allowed.includes(format)) {
-    throw new AppFailure('BAD_INPUT', `a ${run.prompt.task} result exports as ${allowed.join(', ')}, not ${format}`);
+    throw new AppFailure('BAD_INPUT', `a ${from.task} result exports as ${allowed.join(', ')}, not ${format}`);
   }
-  const file = (extension: string, mime: string, bytes: Uint8Array): ExportedFile => ({ fileName: exportFileName(documentName, run, extension), mime, bytes });
+  const file = (extension: string, mime: string, bytes: Uint8Array): ExportedFile => ({
+    fileName: exportFileName(from.documentName, { page: from.page, prompt: { task: from.task, text: '' } }, extension),
+    mime,
+    bytes,
+  });
   if (format === 'json') {
-    const body = { document: documentName, page: run.page + 1, task: run.prompt.task, prompt: run.promptText, model: run.model.name, source: run.source, raw: run.text, parsed };
+    const body = { document: from.documentName, page: from.page + 1, task: from.task, prompt: from.prompt, model: from.model, source: from.source, raw: from.raw, parsed };
     return file('json', 'application/json', utf8(JSON.stringify(body, null, 2) + '\n'));
   }
   switch (parsed.kind) {
     case 'boxes':
-      if (format === 'coco') return file('coco.json', 'application/json', utf8(JSON.stringify(toCoco(parsed, documentName, run.page), null, 2) + '\n'));
+      if (format === 'coco') return file('coco.json', 'application/json', utf8(JSON.stringify(toCoco(parsed, from.documentName, from.page), null, 2) + '\n'));
       return file('txt', 'text/plain', utf8(parsed.objects.map((o) => `${o.box.map((v) => Math.round(v)).join('\t')}\t${o.label}`).join('\n') + '\n'));
     case 'text':
       return format === 'md' ? file('md', 'text/markdown', utf8(`${parsed.text}\n`)) : file('txt', 'text/plain', utf8(`${parsed.text}\n`));
@@ -49,7 +70,7 @@ export async function exportRun(run: RunRecord, documentName: string, format: Ru
     case 'molecule': {
       // An invalid SMILES has nothing to write but itself; the writer says why.
       try {
-        const m = exportMolecule(parsed.molecule, format as MoleculeExportFormat, `${documentName} page ${run.page + 1}`);
+        const m = exportMolecule(parsed.molecule, format as MoleculeExportFormat, `${from.documentName} page ${from.page + 1}`);
         return file(m.extension, m.mime, m.bytes);
       } catch (e) {
         throw new AppFailure('BAD_INPUT', (e as Error).message);

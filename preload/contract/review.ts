@@ -164,7 +164,9 @@ export const ReviewComparison = z.object({
 });
 export type ReviewComparison = z.infer<typeof ReviewComparison>;
 
-export const REVIEW_EXPORT_FORMATS = ['jsonl', 'csv', 'coco'] as const;
+/** 'bundle': a zip of each result in its field's formats (XLSX, SDF, MusicXML, ALTO, …) plus results.jsonl. */
+export const REVIEW_EXPORT_FORMATS = ['jsonl', 'csv', 'coco', 'bundle'] as const;
+export type ReviewExportFormat = (typeof REVIEW_EXPORT_FORMATS)[number];
 export const ReviewExportRequest = z
   .object({
     format: z.enum(REVIEW_EXPORT_FORMATS),

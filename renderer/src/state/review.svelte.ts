@@ -3,7 +3,7 @@
 // this holds what is on screen.
 import type { Api } from '../lib/api';
 import type {
-  ReviewComparison, ReviewCorrection, ReviewDetail, ReviewFilter, ReviewItem, ReviewList, Result, SmilesCheck,
+  ReviewComparison, ReviewCorrection, ReviewDetail, ReviewExportFormat, ReviewFilter, ReviewItem, ReviewList, Result, SmilesCheck,
 } from '../../../preload/contract';
 import type { MusicParsed } from '../../../preload/contract/tasks/music';
 import type { NoticesState } from './notices.svelte';
@@ -251,7 +251,7 @@ export class ReviewState {
     this.comparison = null;
   }
 
-  async export(format: 'jsonl' | 'csv' | 'coco', only: 'all' | 'reviewed'): Promise<void> {
+  async export(format: ReviewExportFormat, only: 'all' | 'reviewed'): Promise<void> {
     const r = await this.#api.call('reviews.export', { format, only, ...(this.task ? { task: this.task } : {}), ...(this.modelId ? { modelId: this.modelId } : {}) });
     if (!r.ok) {
       this.#fail('Could not export the results', r.error.message, r.error.code);
