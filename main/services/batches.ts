@@ -18,7 +18,7 @@ import type { Store } from '../../models/store/store';
 import type { BatchRecord, BatchStatus } from '../../models/store/types';
 import type { RawImage } from '../../models/documents';
 import { findVae } from '../../models/paligemma/tasks/mask/segment';
-import { toText } from '../../models/ocr/export';
+import { ocrPageResult } from '../../models/batch/ocr-result';
 import { AppFailure, toAppError } from '../ipc/dispatcher';
 import type { EngineClient } from '../engine/client';
 import type { DocumentService } from './documents';
@@ -277,15 +277,7 @@ export class BatchService {
       async runPage(req, signal): Promise<PageResult> {
         const p = req.prepared!;
         if (req.task === 'ocr-builtin') {
-          const page = await engine.request('ocr.recognize', { image: p.image! }, { signal });
-          const confidences = page.lines.map((l) => l.confidence);
-          return {
-            raw: toText([page]).replace(/\n$/, ''),
-            parsed: { task: 'ocr-builtin', ...page, meanConfidence: confidences.length ? confidences.reduce((a, b) => a + b, 0) / confidences.length : null },
-            logprobs: null,
-            timings: page.timings,
-            provider: 'cpu',
-          };
+          return ocrPageResult(await engine.request('ocr.recognize', { image: p.image! }, { signal }));
         }
         const maxNewTokens = typeof req.parameters.maxNewTokens === 'number' ? req.parameters.maxNewTokens : 64;
         const r = await engine.request('paligemma.generate', { modelDir, image: p.png!, prompt: req.prompt, maxNewTokens, strategy: { kind: 'greedy' } }, { signal });

@@ -20,6 +20,7 @@ import type { DocumentService, OpenDocument } from './documents';
 import type { Analyze } from './runs';
 import { asRunParsed, checkKern, checkSmiles, compareValues, correctedValue, ocrLinesOf, summarize } from './review-values';
 import { reviewedBundle } from './review-bundle';
+import { ocrPageResult } from '../../models/batch/ocr-result';
 
 // ---- document identity ----
 
@@ -154,12 +155,8 @@ export class ReviewService {
       const store = this.#deps.store();
       if (!store) return null;
       const pageId = await this.#pageId(store, documentId, pageIndex);
-      const confidences = result.lines.map((l) => l.confidence);
-      const parsed = { task: 'ocr-builtin', ...result, meanConfidence: confidences.length ? confidences.reduce((a, b) => a + b, 0) / confidences.length : null };
-      return store.addRun({
-        pageId, modelId: BUILTIN_OCR.id, modelName: BUILTIN_OCR.name, task: 'ocr-builtin', prompt: '', parameters: {}, provider: 'cpu',
-        timings: result.timings, raw: result.lines.map((l) => l.text).join('\n'), parsed, status: 'done',
-      }).id;
+      const { raw, parsed, timings, provider } = ocrPageResult(result);
+      return store.addRun({ pageId, modelId: BUILTIN_OCR.id, modelName: BUILTIN_OCR.name, task: 'ocr-builtin', prompt: '', parameters: {}, provider, timings, raw, parsed, status: 'done' }).id;
     });
   }
 

@@ -1,8 +1,8 @@
 // A Runner for task 'ocr-builtin': Paliscope's built-in PP-OCR engine, in this process. The raw output is the page's
 // plain text; the parsed result is the engine's page (lines, words, quads, confidences) as the OCR exports take it.
 import { createOcrEngine } from '../ocr/engine';
-import { toText } from '../ocr/export';
 import type { EngineOptions, OcrEngine } from '../ocr/types';
+import { ocrPageResult } from './ocr-result';
 import type { RawImage } from '../documents';
 import type { PageSource } from './page-source';
 import type { PageResult, Runner } from './runner';
@@ -14,15 +14,7 @@ export async function createOcrRunner(o: EngineOptions & { pages: PageSource }):
     engine,
     preparePage: (req, signal) => pages.render(req.documentPath, req.page, signal),
     async runPage(req, signal): Promise<PageResult> {
-      const page = await engine.recognize(req.prepared!, { signal });
-      const confidences = page.lines.map((l) => l.confidence);
-      return {
-        raw: toText([page]).replace(/\n$/, ''),
-        parsed: { task: 'ocr-builtin', ...page, meanConfidence: confidences.length ? confidences.reduce((a, b) => a + b, 0) / confidences.length : null },
-        logprobs: null,
-        timings: page.timings,
-        provider: 'cpu',
-      };
+      return ocrPageResult(await engine.recognize(req.prepared!, { signal }));
     },
     close: () => pages.close(),
   };
