@@ -6,6 +6,8 @@ import type { Strategy } from '../runtime/decode';
 import { createPaliGemma } from './engine';
 import { analyzeOutput, ANALYZE_TASKS, type AnalyzeTask } from './tasks/analyze';
 import { taskOfPrompt } from './tasks/parse';
+import { findVae } from './tasks/mask/segment';
+import { dirname, resolve } from 'node:path';
 
 const PROVIDERS: ProviderName[] = ['cpu', 'cuda', 'dml', 'coreml'];
 
@@ -27,6 +29,7 @@ options:
   --task TASK         parse the output as ${ANALYZE_TASKS.join(', ')} (as paliscope parse does,
                       boxes in the image's pixels) and print the parsed JSON after the text; with --json it
                       is the "parsed" field. Without --task, --json still parses prompts with a known prefix.
+  --vae FILE          segment: the mask decoder (vae-oid.npz); default: vae-oid.npz beside the model folder
   --json              print { text, tokens: [{ id, text, logprob }], timings, provider, parsed? } instead of streaming text
   -v, --verbose       log the session plan and timings on stderr
   -h, --help          show this help
@@ -57,7 +60,7 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
         'max-new-tokens': { type: 'string' }, 'max-tokens': { type: 'string' }, beams: { type: 'string' }, sample: { type: 'boolean' },
         temperature: { type: 'string' }, 'top-k': { type: 'string' }, 'top-p': { type: 'string' }, seed: { type: 'string' },
         dtype: { type: 'string' }, provider: { type: 'string' }, threads: { type: 'string' }, resampler: { type: 'string' },
-        task: { type: 'string' }, json: { type: 'boolean' }, verbose: { type: 'boolean', short: 'v' }, help: { type: 'boolean', short: 'h' },
+        task: { type: 'string' }, vae: { type: 'string' }, json: { type: 'boolean' }, verbose: { type: 'boolean', short: 'v' }, help: { type: 'boolean', short: 'h' },
       },
     }).values;
   } catch (e) {
@@ -104,7 +107,9 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
       onToken: streaming ? (t) => io.stdout.write(t.text) : undefined,
     });
     const parseAs = task ?? (a.json ? taskOfPrompt(a.prompt!) : undefined);
-    const parsed = parseAs ? await analyzeOutput(parseAs, r.text, { size: r.image }) : undefined;
+    // The app keeps the mask decoder in the models folder, next to the model folders.
+    const vaePath = parseAs === 'segment' ? (a.vae ?? findVae(dirname(resolve(a.model!)))) : null;
+    const parsed = parseAs ? await analyzeOutput(parseAs, r.text, { size: r.image, vaePath }) : undefined;
     if (a.json) {
       const tokens = r.ids.map((id, i) => ({ id, text: engine!.tokenizer.decode([id]), logprob: r.logprobs[i] }));
       // One word when every component ran on the same provider, as the app shows it.
