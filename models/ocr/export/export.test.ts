@@ -49,7 +49,7 @@ describe('JSON export', () => {
   });
 });
 
-describe.skipIf(!HAS_XMLLINT)('hOCR export', () => {
+describe.skipIf(!HAS_XMLLINT)(`hOCR export${HAS_XMLLINT ? '' : ' (skipped: xmllint is not installed)'}`, () => {
   const html = toHocr([page], { imageNames: ['scan.png'] });
   it('is well-formed XHTML with the hOCR classes, bboxes and confidences', () => {
     wellFormed(html);
@@ -63,7 +63,7 @@ describe.skipIf(!HAS_XMLLINT)('hOCR export', () => {
   });
 });
 
-describe.skipIf(!HAS_XMLLINT)('ALTO v4 export', () => {
+describe.skipIf(!HAS_XMLLINT)(`ALTO v4 export${HAS_XMLLINT ? '' : ' (skipped: xmllint is not installed)'}`, () => {
   // No copy of the ALTO v4 XSD is reachable offline, so this checks well-formedness with xmllint and
   // the elements / attributes the v4 schema requires, in schema order.
   const xml = toAlto([page, page], { fileName: 'scan.png', processingDateTime: '2026-01-01T00:00:00Z' });

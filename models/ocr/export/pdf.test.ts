@@ -45,7 +45,7 @@ describe('searchable PDF', () => {
   // -raw reports text in content-stream order, which is the order the PDF writes (our reading
   // order). pdftotext's default mode re-derives the layout on its own and, on this narrow-gutter
   // page, interleaves the two columns whatever order the text was written in.
-  it.skipIf(!HAS_PDFTOTEXT)('extracts the recognised text in reading order with pdftotext -raw', () => {
+  it.skipIf(!HAS_PDFTOTEXT)(`extracts the recognised text in reading order with pdftotext -raw${HAS_PDFTOTEXT ? '' : ' (skipped: pdftotext is not installed)'}`, () => {
     const file = path.join(dir, 'out.pdf');
     writeFileSync(file, pdf);
     const r = spawnSync('pdftotext', ['-raw', '-f', '1', '-l', '1', file, '-'], { encoding: 'utf8' });
@@ -55,7 +55,7 @@ describe('searchable PDF', () => {
     expect(cer).toBeLessThan(0.01);
   });
 
-  it.skipIf(!HAS_PDFTOTEXT)('places each word on its box so selection matches the image', () => {
+  it.skipIf(!HAS_PDFTOTEXT)(`places each word on its box so selection matches the image${HAS_PDFTOTEXT ? '' : ' (skipped: pdftotext is not installed)'}`, () => {
     const file = path.join(dir, 'bbox.pdf');
     writeFileSync(file, pdf);
     const r = spawnSync('pdftotext', ['-bbox', '-f', '1', '-l', '1', file, '-'], { encoding: 'utf8' });
