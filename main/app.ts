@@ -19,6 +19,7 @@ import type { EngineReply } from './engine/protocol';
 const here = dirname(fileURLToPath(import.meta.url));
 const rendererDir = join(here, '../renderer');
 const DOCUMENT_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'bmp', 'gif', 'tif', 'tiff', 'pdf'];
+const PROJECT_FILTERS = [{ name: 'Paliscope projects', extensions: ['paliscope'] }];
 const MIME: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2', '.wasm': 'application/wasm' };
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }]);
@@ -123,6 +124,17 @@ async function start(): Promise<void> {
         const options = { title, properties: ['openDirectory'] as Array<'openDirectory'> };
         const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
         return result.canceled ? null : (result.filePaths[0] ?? null);
+      },
+      // Project files: the dialogs only return a path; ProjectService checks, opens or creates it.
+      showProjectOpenDialog: async () => {
+        const options = { title: 'Open a Paliscope project', properties: ['openFile'] as Array<'openFile'>, filters: PROJECT_FILTERS };
+        const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+        return result.canceled ? null : (result.filePaths[0] ?? null);
+      },
+      showProjectSaveDialog: async () => {
+        const options = { title: 'New Paliscope project', buttonLabel: 'Create', defaultPath: 'study.paliscope', filters: PROJECT_FILTERS };
+        const result = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
+        return result.canceled || !result.filePath ? null : result.filePath;
       },
     },
     log: console,

@@ -91,10 +91,19 @@ export function composeServices(opts: ComposeOptions): Services {
     onProgress: (summary) => dispatcher?.emit('batches.progress', summary),
     ...(opts.log ? { log: opts.log } : {}),
   });
-  dispatcher = new Dispatcher(contract, createHandlers({ documents, ocr, engine, models, modelManager, runs, importer, reviews, batches, platform: opts.platform }), opts.log);
+  dispatcher = new Dispatcher(contract, createHandlers({ documents, ocr, engine, models, modelManager, runs, importer, reviews, batches, project, platform: opts.platform }), opts.log);
   void engine.start().catch((err: unknown) => opts.log?.error(`engine host did not start: ${String(err)}`));
   // A batch a crash (or a quit) left running goes on where it stopped.
   batches.resumeInterrupted();
+  // Switching projects waits for runs being filed, is refused while a batch runs, and resumes the new project's batches.
+  project.attach({
+    busy: () => batches.busy(),
+    settle: () => reviews.settled(),
+    changed: (info) => {
+      batches.projectChanged();
+      dispatcher?.emit('projects.changed', info);
+    },
+  });
   return {
     dispatcher,
     documents,

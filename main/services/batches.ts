@@ -200,6 +200,17 @@ export class BatchService {
     return this.#summarize(store, store.batch(batchId)!);
   }
 
+  /** What keeps the project from changing: the batch on the model now (null when none runs). */
+  busy(): string | null {
+    return this.#active ? `batch ${this.#active.batchId} is running` : null;
+  }
+
+  /** The project store was switched: this session's problems were about the old one's batches; resume the new one's. */
+  projectChanged(): void {
+    this.#problems.clear();
+    this.resumeInterrupted();
+  }
+
   /** Stops the running batch for a quit: the page in progress goes back to the queue and runs first on the next start. */
   async close(): Promise<void> {
     this.#closed = true;

@@ -11,6 +11,7 @@ import type { RunService } from './runs';
 import type { CheckpointImporter } from './checkpoint-import';
 import type { BatchService } from './batches';
 import type { ReviewService } from './reviews';
+import type { ProjectService } from './project';
 import { basename } from 'node:path';
 
 export interface HostPlatform {
@@ -21,6 +22,10 @@ export interface HostPlatform {
   /** Present only where native dialogs exist; returns the chosen folder (null when cancelled). */
   /** A folder dialog with the given title (what the folder is for); null when cancelled. */
   showFolderDialog?: (title: string) => Promise<string | null>;
+  /** A dialog to pick a `.paliscope` project file; null when cancelled. */
+  showProjectOpenDialog?: () => Promise<string | null>;
+  /** A save dialog for a new `.paliscope` project file; null when cancelled. */
+  showProjectSaveDialog?: () => Promise<string | null>;
 }
 
 export interface HandlerDeps {
@@ -34,7 +39,10 @@ export interface HandlerDeps {
   importer: CheckpointImporter;
   reviews: ReviewService;
   batches: BatchService;
+  project: ProjectService;
 }
+
+const NO_PROJECT_DIALOG = 'this host has no file dialog: use "Open a project file…" to upload a .paliscope file instead';
 
 export function createHandlers(deps: HandlerDeps): Handlers<Contract> {
   const { documents, ocr, engine, platform, models, runs, importer, modelManager, batches } = deps;
@@ -98,6 +106,7 @@ export function createHandlers(deps: HandlerDeps): Handlers<Contract> {
     'runs.export': (input) => runs.export(input),
     'runs.reparse': ({ documentId, runId }) => runs.reparse(documentId, runId),
     'models.importMaskDecoder': ({ name, bytes }) => runs.importMaskDecoder(name, bytes),
+    'models.downloadMaskDecoder': (_input, ctx) => modelManager.downloadMaskDecoder(ctx),
     'runs.list': ({ documentId, page }) => {
       documents.get(documentId); // an unknown document is NOT_FOUND, not an empty history
       return runs.list(documentId, page);
@@ -120,5 +129,23 @@ export function createHandlers(deps: HandlerDeps): Handlers<Contract> {
     'reviews.checkKern': ({ kern }) => deps.reviews.checkKern(kern),
     'reviews.compare': ({ a, b }) => deps.reviews.compare(a, b),
     'reviews.export': (input) => deps.reviews.export(input),
+
+    'projects.current': () => deps.project.info(),
+    'projects.openBytes': ({ name, bytes }) => deps.project.openBytes(name, bytes),
+    // The dialogs are the only host-specific part, and the thinnest: a path comes back, ProjectService does the rest.
+    'projects.openDialog': async () => {
+      if (!platform.showProjectOpenDialog) throw new AppFailure('UNSUPPORTED', NO_PROJECT_DIALOG);
+      const path = await platform.showProjectOpenDialog();
+      return path ? { changed: true, project: await deps.project.openPath(path) } : { changed: false, project: deps.project.info() };
+    },
+    'projects.newDialog': async () => {
+      if (!platform.showProjectSaveDialog) throw new AppFailure('UNSUPPORTED', NO_PROJECT_DIALOG);
+      const path = await platform.showProjectSaveDialog();
+      return path ? { changed: true, project: await deps.project.create(path) } : { changed: false, project: deps.project.info() };
+    },
+    'projects.useDefault': () => deps.project.useDefault(),
+    'projects.saveCopy': () => deps.project.saveCopy(),
+    'projects.recent': () => deps.project.recent(),
+    'projects.openRecent': ({ id }) => deps.project.openRecent(id),
   };
 }

@@ -8,6 +8,7 @@ import { Bytes, Empty, Id } from './common';
 import { RunInput, RunChunk, RunRecord, RunPaste, RunExportRequest } from './runs';
 import { ReviewFilter, ReviewList, ReviewDetail, ReviewSet, ReviewHistoryEntry, SmilesCheck, ReviewComparison, ReviewExportRequest, ReviewExport, RunRef, StoreRunId, KernCheck } from './review';
 import { BatchStartInput, BatchStartResult, BatchSummary, BatchItem, BatchRef } from './batches';
+import { ProjectInfo, ProjectSwitch, ProjectOpenBytes, ProjectCopy, RecentProject } from './projects';
 import { CatalogModel, ModelDownloadInput, ModelDownloadProgress, ModelDownloadResult, ModelImportResult, ModelList, ModelSettings } from './models';
 
 export * from './define';
@@ -15,6 +16,7 @@ export * from './runs';
 export * from './models';
 export * from './batches';
 export * from './review';
+export * from './projects';
 
 export const DocumentFormat = z.enum(['png', 'jpeg', 'webp', 'bmp', 'gif', 'tiff', 'pdf']);
 export const PageInfo = z.object({ index: z.number().int().nonnegative(), width: z.number().int().positive(), height: z.number().int().positive() });
@@ -115,6 +117,8 @@ export const contract = {
   'models.remove': invoke(z.object({ modelId: Id }).strict(), z.object({ deleted: z.boolean(), name: z.string() })),
   // The segmentation mask decoder (big_vision's vae-oid.npz), from a file the person picked; checked, then kept in
   // the models folder where segment runs find it.
+  // The same file fetched from the hub (the PaliGemma demo Space), with progress; checked like an import.
+  'models.downloadMaskDecoder': stream(Empty, ModelDownloadProgress, z.object({ location: z.string() })),
   'models.importMaskDecoder': invoke(
     z.object({ name: z.string().min(1).max(255), bytes: Bytes.refine((b) => b.byteLength <= MAX_UPLOAD_BYTES, `at most ${MAX_UPLOAD_BYTES} bytes`) }).strict(),
     z.object({ location: z.string() }),
@@ -161,6 +165,20 @@ export const contract = {
   'batches.items': invoke(BatchRef, z.array(BatchItem)),
   // Every change of a batch's state or progress, to every window.
   'batches.progress': event(BatchSummary),
+
+  // Projects: the store runs, reviews and batches are kept in — the app's own, or a `.paliscope` file. Switching is
+  // refused while a batch runs; a file that cannot be opened leaves the current project open. Dialogs: Electron only
+  // (the headless host refuses them with UNSUPPORTED: upload the file instead).
+  'projects.current': invoke(Empty, ProjectInfo),
+  'projects.openBytes': invoke(ProjectOpenBytes, ProjectInfo),
+  'projects.openDialog': invoke(Empty, ProjectSwitch),
+  'projects.newDialog': invoke(Empty, ProjectSwitch),
+  'projects.useDefault': invoke(Empty, ProjectInfo),
+  'projects.saveCopy': invoke(Empty, ProjectCopy),
+  'projects.recent': invoke(Empty, z.array(RecentProject)),
+  'projects.openRecent': invoke(z.object({ id: Id }).strict(), ProjectInfo),
+  // The project changed (opened, new, default), to every window: the Batch tab and the review workspace reload.
+  'projects.changed': event(ProjectInfo),
 
   // Cancels any running stream this window started.
   'streams.cancel': invoke(z.object({ streamId: Id }).strict(), z.object({ cancelled: z.boolean() })),
