@@ -244,7 +244,7 @@ export class ProjectService {
       .map((r) => ({ id: recentId(r.path), name: basename(r.path).replace(/\.paliscope$/i, ''), path: r.path, openedAt: r.openedAt }));
   }
 
-  openRecent(id: string): Promise<ProjectInfo> {
+  async openRecent(id: string): Promise<ProjectInfo> {
     const entry = this.recent().find((r) => r.id === id);
     if (!entry) throw new AppFailure('NOT_FOUND', 'that project is no longer in the recent list (moved or deleted?)');
     return this.openPath(entry.path);
