@@ -10,6 +10,8 @@ import { TINY_MODELS } from './support/tiny-models';
 import { PaliscopeApp } from './pages/paliscope-app';
 import { startHeadlessHost } from './support/headless-host';
 import { writeRandomVae } from '../models/paligemma/tasks/mask/fixture';
+import { startImitationHub } from '../models/hub/testing/imitation-hub';
+import { MASK_DECODER_SOURCE } from '../models/hub/mask-decoder';
 import { MISMATCHED_KERN, PIANO_KERN } from '../models/paligemma/tasks/music/fixtures';
 
 let app: PaliscopeApp;
@@ -304,6 +306,35 @@ test('segment without the mask decoder: the view says what is missing; importing
   } finally {
     await page.close();
     await bare.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the mask decoder can be downloaded from the hub instead (an imitation on 127.0.0.1): progress, checked, masks drawn', async ({ app: host, browser, fixtures }, testInfo) => {
+  test.skip(host.kind !== 'headless', 'starts a headless host of its own, pointed at an imitation hub');
+  const dir = mkdtempSync(join(tmpdir(), 'paliscope-vae-download-'));
+  const space = join(dir, 'space');
+  mkdirSync(space);
+  writeRandomVae(join(space, 'vae-oid.npz'), { seed: 9, embeddingDim: 16 });
+  const hub = await startImitationHub({ [MASK_DECODER_SOURCE.repo]: { dir: space } });
+  const own = await startHeadlessHost({ modelsDir: join(dir, 'models'), env: { PALISCOPE_HF_ENDPOINT: hub.endpoint } });
+  const page = await browser.newPage();
+  try {
+    await page.goto(own.url);
+    const app2 = await PaliscopeApp.attach(page);
+    await app2.openFile(join(fixtures, 'page.png'));
+    await app2.runs.open();
+    const codes = Array.from({ length: 16 }, (_, i) => `<seg${String((i * 5) % 128).padStart(3, '0')}>`).join('');
+    await app2.runs.paste('segment', `${loc(150)}${loc(150)}${loc(650)}${loc(850)}${codes} seal`);
+    await app2.runs.root.getByTestId('mask-decoder-download').click();
+    await expect(page.getByTestId('mask-layer')).toHaveAttribute('data-mask-count', '1');
+    await expect(app2.runs.root.getByTestId('mask-decoder-missing')).toHaveCount(0);
+    expect(hub.requests.some((q) => q.url.startsWith('/api/spaces/big-vision/paligemma-hf/tree/main'))).toBe(true);
+    await app2.screenshot(testInfo, 'tasks-segment-decoder-downloaded');
+  } finally {
+    await page.close();
+    await own.stop();
+    await hub.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -9,6 +9,7 @@ import { chooseVariant, findEntry, installName, loadCatalog, variantSize, type C
 import { DownloadControl, cleanStaging, formatBytes, type DownloadOptions } from '../../models/hub/downloader';
 import { isHubError, type HubErrorCode } from '../../models/hub/errors';
 import { HubClient, endpointFromEnv } from '../../models/hub/hub-client';
+import { downloadMaskDecoder } from '../../models/hub/mask-decoder';
 import { installFromHub } from '../../models/hub/install';
 import { formatReport, type ValidationReport } from '../../models/hub/local-import';
 import { AppFailure, type StreamContext } from '../ipc/dispatcher';
@@ -144,6 +145,24 @@ export class ModelManager {
     } finally {
       ctx.signal.removeEventListener('abort', onAbort);
       this.#running.delete(name);
+    }
+  }
+
+  /** The segmentation mask decoder (vae-oid.npz) from the hub into the models folder, checked; cancel keeps nothing. */
+  async downloadMaskDecoder(ctx: StreamContext<ModelDownloadProgress>): Promise<{ location: string }> {
+    const control = new DownloadControl();
+    const onAbort = () => control.cancel();
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const client = new HubClient({ endpoint: this.#endpoint, token: this.#o.tokens.get() });
+      const modelsDir = this.#o.models.downloadFolder;
+      mkdirSync(modelsDir, { recursive: true });
+      const r = await downloadMaskDecoder({ ...this.#o.downloadOverrides, client, modelsDir, control, onProgress: (p) => ctx.send(p) });
+      return { location: r.location };
+    } catch (err) {
+      throw toAppFailure(err);
+    } finally {
+      ctx.signal.removeEventListener('abort', onAbort);
     }
   }
 

@@ -9,6 +9,7 @@ import { DownloadControl, defaultFreeSpace, formatBytes, type DownloadProgress }
 import { isHubError } from './errors';
 import { HubClient, endpointFromEnv } from './hub-client';
 import { installFromHub } from './install';
+import { downloadMaskDecoder } from './mask-decoder';
 import { formatReport } from './local-import';
 import { ModelStore, defaultModelsDir } from './store';
 
@@ -16,6 +17,7 @@ const USAGE = `usage: paliscope models list [--json]
        paliscope models download <catalog id> [--dtype fp32|fp16|q8|int8|uint8|q4|q4f16|bnb4] [--concurrency N]
        paliscope models import <dir> [--reference] [--name NAME]
        paliscope models remove <id or name>
+       paliscope models download-mask-decoder     (big_vision's vae-oid.npz, for segmentation masks)
 common options: --models-dir DIR (default ${defaultModelsDir()}), --endpoint URL (default HF_ENDPOINT or
   https://huggingface.co), --catalog FILE (extra catalog entries; also PALISCOPE_MODEL_CATALOG).
 A gated repository needs an access token in the environment variable HF_TOKEN.`;
@@ -107,6 +109,22 @@ export async function run(argv: string[]): Promise<number> {
           const r = await installFromHub({ client, entry, dtype: variant.dtype, modelsDir: store.primary, control, concurrency, onProgress: (p) => bar.update(p.doneBytes, p.totalBytes, progressDetail(p)) });
           bar.clear();
           process.stdout.write(`downloaded ${entry.id} (${r.dtype}, ${r.files} files, ${formatBytes(r.bytes)}${r.resumedBytes ? `, ${formatBytes(r.resumedBytes)} resumed` : ''}) from ${client.endpoint} to ${r.location}; every file matched the hub's checksum\n`);
+          return 0;
+        } finally {
+          bar.clear();
+          process.removeListener('SIGINT', onSigint);
+        }
+      }
+      case 'download-mask-decoder': {
+        const client = new HubClient({ endpoint: v.endpoint ?? endpointFromEnv(), token: process.env.HF_TOKEN || process.env.HUGGING_FACE_HUB_TOKEN || null });
+        const control = new DownloadControl();
+        const onSigint = () => control.pause();
+        process.once('SIGINT', onSigint);
+        const bar = new ProgressBar(process.stderr, 'vae-oid.npz');
+        try {
+          const r = await downloadMaskDecoder({ client, modelsDir: store.primary, control, onProgress: (p) => bar.update(p.doneBytes, p.totalBytes, progressDetail(p)) });
+          bar.clear();
+          process.stdout.write(`downloaded the mask decoder (${formatBytes(r.bytes)}) from ${client.endpoint}; checksum and tensors checked; installed as ${r.location}\n`);
           return 0;
         } finally {
           bar.clear();

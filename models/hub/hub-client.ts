@@ -105,7 +105,9 @@ export class HubClient {
   /** Every file of `repo` at `revision`, following the hub's `Link: rel="next"` pages. */
   async listFiles(repo: string, revision = 'main', signal?: AbortSignal): Promise<HubEntry[]> {
     const out: HubEntry[] = [];
-    let url: string | null = `${this.endpoint}/api/models/${encodePath(repo)}/tree/${encodeURIComponent(revision)}?recursive=1`;
+    // A Space is named "spaces/<owner>/<name>", as in its file URLs; its listing lives under /api/spaces/.
+    const api = repo.startsWith('spaces/') ? `api/spaces/${encodePath(repo.slice('spaces/'.length))}` : `api/models/${encodePath(repo)}`;
+    let url: string | null = `${this.endpoint}/${api}/tree/${encodeURIComponent(revision)}?recursive=1`;
     for (let pages = 0; url && pages < 1000; pages++) {
       const res: Dispatcher.ResponseData = await this.#get(url, `listing ${repo}@${revision}`, repo, { accept: 'application/json' }, signal);
       let body: unknown;

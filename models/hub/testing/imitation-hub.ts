@@ -2,6 +2,7 @@
 // folders from disk through the same routes and shapes the real hub uses, and has knobs to misbehave on purpose.
 //   GET /api/models/{repo}/tree/{revision}?recursive=1   → [{type, path, size, oid, lfs?: {oid (sha256), size, pointerSize}}]
 //                                                          paged with a `Link: <…>; rel="next"` header like the hub
+//   GET /api/spaces/{owner}/{name}/tree/…                 → the same for a Space, served as repo "spaces/{owner}/{name}"
 //   GET|HEAD /{repo}/resolve/{revision}/{path}            → the bytes; Range: bytes=N- answers 206; LFS files first
 //                                                          redirect (302) to /cdn-lfs/… on another port (another
 //                                                          origin), as the hub does to its CDN
@@ -118,9 +119,10 @@ export async function startImitationHub(repos: Record<string, ImitationRepo>, op
   }
 
   function findRepo(segments: string[]): { repo: string; rest: string[] } | null {
-    // Repository ids are owner/name: the first two segments.
-    const repo = segments.slice(0, 2).join('/');
-    return described.has(repo) ? { repo, rest: segments.slice(2) } : null;
+    // Repository ids are owner/name: the first two segments (three for a Space: spaces/owner/name).
+    const n = segments[0] === 'spaces' ? 3 : 2;
+    const repo = segments.slice(0, n).join('/');
+    return described.has(repo) ? { repo, rest: segments.slice(n) } : null;
   }
 
   async function sendFile(req: IncomingMessage, res: ServerResponse, file: HubFile, repo: string): Promise<void> {
@@ -184,8 +186,9 @@ export async function startImitationHub(repos: Record<string, ImitationRepo>, op
     requests.push({ method: req.method ?? 'GET', url: url.pathname + url.search, range: req.headers.range ?? null, authorization: req.headers.authorization ?? null });
     const segments = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
 
-    if (segments[0] === 'api' && segments[1] === 'models') {
-      const found = findRepo(segments.slice(2));
+    if (segments[0] === 'api' && (segments[1] === 'models' || segments[1] === 'spaces')) {
+      // Spaces are served under their "spaces/…" name, as their file URLs have it.
+      const found = findRepo(segments[1] === 'spaces' ? ['spaces', ...segments.slice(2)] : segments.slice(2));
       if (!found) return deny(res, 404, 'RepoNotFound', `Repository not found`);
       if (!admitted(found.repo, req, res)) return;
       const r = described.get(found.repo)!;

@@ -239,6 +239,25 @@ export class RunsState {
     return null;
   }
 
+  /**
+   * Downloads the mask decoder from the hub (progress as a fraction through `onProgress`), then parses the run again.
+   * Returns an error message for the person, or null.
+   */
+  async downloadMaskDecoder(run: RunRecord, onProgress: (fraction: number, detail: string) => void): Promise<string | null> {
+    const handle = this.#api.stream('models.downloadMaskDecoder', {}, (p) =>
+      onProgress(p.totalBytes > 0 ? p.doneBytes / p.totalBytes : 0, `${Math.round(p.doneBytes / 2 ** 20)} / ${Math.round(p.totalBytes / 2 ** 20)} MB`),
+    );
+    const r = await handle.result;
+    if (!r.ok) {
+      emitAppEvent('paliscope:error', { source: 'models.downloadMaskDecoder', code: r.error.code, message: r.error.message });
+      return r.error.message;
+    }
+    const again = await this.#api.call('runs.reparse', { documentId: run.documentId, runId: run.id });
+    if (!again.ok) return again.error.message;
+    await this.loadHistory(run.documentId, run.page);
+    return null;
+  }
+
   /** Asks main for a run's parsed result as a file; the caller saves it. */
   async exportRun(documentId: string, runId: string, format: RunExportFormat): Promise<{ fileName: string; mime: string; bytes: Uint8Array } | null> {
     const r = await this.#api.call('runs.export', { documentId, runId, format });
