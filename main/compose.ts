@@ -72,6 +72,7 @@ export function composeServices(opts: ComposeOptions): Services {
     store: () => project.store, unavailable: () => project.unavailable, documents, identities,
     // SMILES and **kern typed in a correction are checked in the engine host, as run outputs are parsed.
     analyze: (task, raw, options) => engine.request('tasks.analyze', { task, raw, options }),
+    exportParsed: (parsed, from, format) => engine.request('tasks.export', { parsed, from, format }),
     ...(opts.log ? { log: opts.log } : {}),
   });
   // Every final run (model or pasted) is kept in the project store, where the review workspace finds it.

@@ -126,6 +126,10 @@ const methods: Impl = {
     const { validateModelFolder } = await import('../../models/hub/local-import');
     return validateModelFolder(dir);
   },
+  async 'tasks.export'({ parsed, from, format }) {
+    const { exportParsed } = await import('../services/run-export');
+    return exportParsed(parsed, from, format);
+  },
   async 'tasks.analyze'({ task, raw, options }) {
     const { analyzeOutput } = await import('../../models/paligemma/tasks/analyze');
     return analyzeOutput(task, raw, options);

@@ -6,6 +6,9 @@ import type { OcrPage, RawImage } from '../../models/ocr/types';
 import type { GenerateResult } from '../../models/paligemma/engine';
 import type { Strategy } from '../../models/runtime/decode';
 import type { ValidationReport } from '../../models/hub/local-import';
+import type { RunRecord } from '../../preload/contract';
+import type { RunExportFormat } from '../../preload/contract/run-exports';
+import type { ExportedFile, ResultSource } from '../services/run-export';
 import type { AnalyzeOptions, AnalyzeTask, TaskResult } from '../../models/paligemma/tasks/analyze';
 
 /** A PaliGemma generation: the model folder (loaded once and kept), an encoded page image, the prompt. */
@@ -39,6 +42,8 @@ export interface EngineMethods {
   /** Opens a model folder's graphs to check them (an import): sessions are never opened in main. */
   'models.validate': { params: { dir: string }; result: ValidationReport };
   'tasks.analyze': { params: { task: AnalyzeTask; raw: string; options: AnalyzeOptions }; result: TaskResult };
+  /** Writes a parsed result as a file (MIDI and MEI need Verovio, XLSX exceljs): here for the same reasons. */
+  'tasks.export': { params: { parsed: NonNullable<RunRecord['parsed']>; from: ResultSource; format: RunExportFormat }; result: ExportedFile };
   /** Progress messages are `{ done, total, graph }` in weights read. */
   'checkpoint.convert': { params: { checkpointDir: string; outDir: string; dtype: 'fp32' | 'fp16' | 'int8' | 'q4' }; result: { files: string[] } };
 }

@@ -11,7 +11,7 @@ import { bestPerPage, effectiveValue, toJsonl } from '../../models/store/export'
 import type { ResultRow } from '../../models/store/types';
 import { toAlto, toHocr, toText } from '../../models/ocr/export';
 import type { OcrPage } from '../../models/ocr/types';
-import { exportParsed } from './run-export';
+import { exportParsed, type ExportParsed } from './run-export';
 import { asOcrPage, asRunParsed } from './review-values';
 
 /** What each kind of result is written as in the bundle (JSON is in results.jsonl already). */
@@ -28,7 +28,7 @@ const BUNDLE_FORMATS: Record<NonNullable<RunRecord['parsed']>['kind'], readonly 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 const safe = (s: string): string => s.replace(/[^\p{L}\p{N}._ -]+/gu, '_').slice(0, 80) || 'result';
 
-export async function reviewedBundle(rows: ResultRow[], title: string): Promise<{ bytes: Uint8Array; results: number; files: string[] }> {
+export async function reviewedBundle(rows: ResultRow[], title: string, write: ExportParsed = exportParsed): Promise<{ bytes: Uint8Array; results: number; files: string[] }> {
   const files: Record<string, Uint8Array> = {};
   const skipped: string[] = [];
   const put = (path: string, bytes: Uint8Array): void => {
@@ -59,7 +59,7 @@ export async function reviewedBundle(rows: ResultRow[], title: string): Promise<
     const from = { documentName, page: r.page.index, task: r.run.task as RunRecord['prompt']['task'], prompt: r.run.prompt, model: r.run.modelName, source: 'model' as const, raw: r.run.raw };
     for (const format of BUNDLE_FORMATS[parsed.kind]) {
       try {
-        const f = await exportParsed(parsed, from, format);
+        const f = await write(parsed, from, format);
         // exportParsed names files <document>-p<n>-<task>.<extension>; in the document's folder, the model is named.
         const extension = f.fileName.slice(f.fileName.lastIndexOf(`-${from.task}.`) + from.task.length + 2);
         put(`${folder}/p${r.page.index + 1}-${from.task}-${safe(r.run.modelName)}.${extension}`, f.bytes);

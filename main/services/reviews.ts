@@ -20,6 +20,7 @@ import type { DocumentService, OpenDocument } from './documents';
 import type { Analyze } from './runs';
 import { asRunParsed, checkKern, checkSmiles, compareValues, correctedValue, ocrLinesOf, summarize } from './review-values';
 import { reviewedBundle } from './review-bundle';
+import type { ExportParsed } from './run-export';
 import { ocrPageResult } from '../../models/batch/ocr-result';
 
 // ---- document identity ----
@@ -113,6 +114,8 @@ export const BUILTIN_OCR = { id: 'builtin-ppocr', name: 'PP-OCRv4 (built-in)' } 
 export interface ReviewServiceDeps {
   /** Parses outputs (SMILES by RDKit, **kern by Verovio): the engine host's 'tasks.analyze' in the app. */
   analyze: Analyze;
+  /** Writes a result as a file (Verovio, exceljs): the engine host's 'tasks.export' in the app. */
+  exportParsed?: ExportParsed;
   /** The project store, or null when there is none (see ProjectService). */
   store: () => Store | null;
   /** Why there is no store. */
@@ -335,7 +338,7 @@ export class ReviewService {
     if (req.format === 'jsonl') file = { fileName: `${stem}.jsonl`, mime: 'application/x-ndjson', text: toJsonl(rows), results: rows.length };
     else if (req.format === 'csv') file = { fileName: `${stem}.csv`, mime: 'text/csv', text: toCsv(rows), results: rows.length };
     else if (req.format === 'bundle') {
-      const bundle = await reviewedBundle(rows, `Paliscope results${req.only === 'reviewed' ? ' (accepted and corrected only)' : ''}, exported ${new Date().toISOString()}`);
+      const bundle = await reviewedBundle(rows, `Paliscope results${req.only === 'reviewed' ? ' (accepted and corrected only)' : ''}, exported ${new Date().toISOString()}`, this.#deps.exportParsed);
       store.recordExport({ format: req.format, onlyReviewed: req.only === 'reviewed', path: `${stem}.zip`, results: bundle.results });
       return { fileName: `${stem}.zip`, mime: 'application/zip', bytes: bundle.bytes, results: bundle.results };
     } else {

@@ -29,10 +29,16 @@ export interface ResultSource {
   raw: string;
 }
 
-export async function exportRun(run: RunRecord, documentName: string, format: RunExportFormat): Promise<ExportedFile> {
+export type ExportParsed = (parsed: NonNullable<RunRecord['parsed']>, from: ResultSource, format: RunExportFormat) => Promise<ExportedFile>;
+
+/** A run's result as a file; `write` is where the writers run (the engine host in the app, in-process in tests). */
+export async function exportRun(run: RunRecord, documentName: string, format: RunExportFormat, write: ExportParsed = exportParsed): Promise<ExportedFile> {
   if (!run.parsed) throw new AppFailure('BAD_INPUT', 'this run has no parsed result to export (it produced no output)');
+  const allowed = EXPORTS_BY_KIND[run.parsed.kind];
+  // Checked here too, so a wrong request is refused without a trip to the engine host.
+  if (!allowed.includes(format)) throw new AppFailure('BAD_INPUT', `a ${run.prompt.task} result exports as ${allowed.join(', ')}, not ${format}`);
   const from: ResultSource = { documentName, page: run.page, task: run.prompt.task, prompt: run.promptText, model: run.model.name, source: run.source, raw: run.text };
-  return exportParsed(run.parsed, from, format);
+  return write(run.parsed, from, format);
 }
 
 /** A parsed result (a run's, or a reviewed correction of it) as a file in one of the formats its kind has. */

@@ -265,6 +265,16 @@ describe('runs.start', () => {
     expect(await services.dispatcher.call('runs.export', { documentId, runId: pasted.id, format: 'xlsx' }, caller)).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
   });
 
+  it('exports are written in the engine host: a score as MIDI; an invalid SMILES has no SDF and says why', async () => {
+    const score = await call<RunRecord>('runs.paste', { documentId, page: 0, task: 'music', text: '**kern\t**kern\n*clefF4\t*clefG2\n4C\t4e\n*-\t*-\n' });
+    const midi = await call<{ fileName: string; bytes: Uint8Array }>('runs.export', { documentId, runId: score.id, format: 'mid' });
+    expect(new TextDecoder().decode(midi.bytes.subarray(0, 4))).toBe('MThd');
+    const bad = await call<RunRecord>('runs.paste', { documentId, page: 0, task: 'molecule', text: 'C1CC' });
+    expect(bad.parsed).toMatchObject({ kind: 'molecule', molecule: { valid: false } });
+    const refused = await services.dispatcher.call('runs.export', { documentId, runId: bad.id, format: 'sdf' }, caller);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', message: expect.stringContaining('C1CC') } });
+  });
+
   it('closing the document forgets its runs', async () => {
     expect(services.runs.list(documentId).length).toBeGreaterThan(0);
     await call('documents.close', { documentId });

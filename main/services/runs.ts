@@ -190,7 +190,7 @@ export class RunService {
     const doc = this.#documents.get(input.documentId);
     const run = this.#runs.get(input.documentId)?.find((r) => r.id === input.runId);
     if (!run) throw new AppFailure('NOT_FOUND', `no run ${input.runId} on ${doc.name} (the history keeps the last ${MAX_RUNS_PER_DOCUMENT})`);
-    return exportRun(run, doc.name, input.format);
+    return exportRun(run, doc.name, input.format, (parsed, from, format) => this.#engine.request('tasks.export', { parsed, from, format }));
   }
 
   /** Runs of a document (one page, or all), newest first. */
