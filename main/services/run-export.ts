@@ -3,9 +3,9 @@
 import { EXPORTS_BY_KIND, type RunExportFormat } from '../../preload/contract/run-exports';
 import type { RunRecord } from '../../preload/contract';
 import { AppFailure } from '../ipc/dispatcher';
-import { exportTable, type TableExportFormat } from '../../models/paligemma/tasks/table/export-table';
-import { exportMolecule, type MoleculeExportFormat } from '../../models/paligemma/tasks/molecule/export';
-import { exportMusic, type MusicExportFormat } from '../../models/paligemma/tasks/music/export';
+import type { TableExportFormat } from '../../models/paligemma/tasks/table/export-table';
+import type { MoleculeExportFormat } from '../../models/paligemma/tasks/molecule/export';
+import type { MusicExportFormat } from '../../models/paligemma/tasks/music/export';
 
 export interface ExportedFile { fileName: string; mime: string; bytes: Uint8Array }
 
@@ -70,12 +70,15 @@ export async function exportParsed(parsed: NonNullable<RunRecord['parsed']>, fro
     case 'verdict':
       return file('txt', 'text/plain', utf8(`${parsed.answer === null ? 'unparsed' : String(parsed.answer)}\t${parsed.text}\n`));
     case 'table': {
+      // The writers are loaded on first use, where they run (the engine host in the app).
+      const { exportTable } = await import('../../models/paligemma/tasks/table/export-table');
       const t = await exportTable(parsed.table, format as TableExportFormat);
       return file(t.extension, t.mime, t.bytes);
     }
     case 'molecule': {
       // An invalid SMILES has nothing to write but itself; the writer says why.
       try {
+        const { exportMolecule } = await import('../../models/paligemma/tasks/molecule/export');
         const m = exportMolecule(parsed.molecule, format as MoleculeExportFormat, `${from.documentName} page ${from.page + 1}`);
         return file(m.extension, m.mime, m.bytes);
       } catch (e) {
@@ -84,6 +87,7 @@ export async function exportParsed(parsed: NonNullable<RunRecord['parsed']>, fro
     }
     case 'music': {
       try {
+        const { exportMusic } = await import('../../models/paligemma/tasks/music/export');
         const m = await exportMusic(parsed.music, format as MusicExportFormat);
         return file(m.extension, m.mime, m.bytes);
       } catch (e) {
