@@ -112,12 +112,13 @@ test('save a copy of the project, open another, open the copy again: the results
 
   await projects.open();
   await expect(projects.counts).toHaveText('1 document · 2 results · 0 reviewed');
-  await expect(projects.recent).toHaveCount(2);
-  await expect(projects.recent.first()).toContainText(copy.name.replace(/\.paliscope$/, ''));
+  // The other project opened lately (the open one is named at the top, not listed again).
+  await expect(projects.recent).toHaveCount(1);
+  await expect(projects.recent.first()).toContainText('empty');
   await app.screenshot(testInfo, 'projects-menu-recent');
 
   // The recent list brings the other project back; the default store still has its own two results.
-  await projects.recent.nth(1).click();
+  await projects.recent.first().click();
   await projects.expectProject('empty');
   await reviewCount(1);
   // With the review workspace open (the toolbar stays), a switch reloads its list.
