@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { Api, type Transport } from '../lib/api';
+import type { ProjectInfo, Push, Result } from '../../../preload/contract';
+import { NoticesState } from './notices.svelte';
+import { ProjectsState } from './projects.svelte';
+
+const info = (over: Partial<ProjectInfo> = {}): ProjectInfo => ({
+  path: '/u/paliscope.sqlite', name: 'Default store', schemaVersion: 2, counts: { documents: 0, runs: 0, reviewed: 0 },
+  isDefault: true, unavailable: null, migrated: [], ...over,
+});
+const study = info({ path: '/u/projects/study.paliscope', name: 'study', isDefault: false, counts: { documents: 1, runs: 4, reviewed: 2 } });
+
+/** A host whose answers the test gives; `push` sends events. */
+function fakeHost(answers: Record<string, Result<unknown>>): { api: Api; push: (p: Push) => void; calls: { name: string; input: unknown }[] } {
+  let listener: (p: Push) => void = () => undefined;
+  const calls: { name: string; input: unknown }[] = [];
+  const transport: Transport = {
+    call: async (name, input) => {
+      calls.push({ name, input });
+      return answers[name] ?? { ok: false, error: { code: 'NOT_FOUND', message: name } };
+    },
+    onPush: (l) => ((listener = l), () => undefined),
+  };
+  return { api: new Api(transport), push: (p) => listener(p), calls };
+}
+
+describe('ProjectsState', () => {
+  it('opens a picked file by its bytes and reloads the panels once, though both the answer and the event announce it', async () => {
+    const host = fakeHost({ 'projects.current': { ok: true, value: info() }, 'projects.openBytes': { ok: true, value: study } });
+    const changed: string[] = [];
+    const state = new ProjectsState(host.api, new NoticesState(), (p) => changed.push(p.name));
+    await state.load();
+    host.calls.length = 0;
+    await state.openFile(new File([new Uint8Array([1, 2, 3])], 'study.paliscope'));
+    host.push({ event: 'projects.changed', payload: study });
+    expect(host.calls).toHaveLength(1);
+    expect(host.calls[0]).toMatchObject({ name: 'projects.openBytes', input: { name: 'study.paliscope' } });
+    expect(Array.from((host.calls[0]!.input as { bytes: Uint8Array }).bytes)).toEqual([1, 2, 3]);
+    expect(state.current?.name).toBe('study');
+    expect(changed).toEqual(['study']);
+    expect(state.busy).toBeNull();
+  });
+
+  it('shows a refusal naming the file, and keeps the project', async () => {
+    const host = fakeHost({
+      'projects.current': { ok: true, value: info() },
+      'projects.openBytes': { ok: false, error: { code: 'UNSUPPORTED_FORMAT', message: 'notes.paliscope is not a Paliscope project: it is not an SQLite database' } },
+    });
+    const notices = new NoticesState();
+    const changed: string[] = [];
+    const state = new ProjectsState(host.api, notices, (p) => changed.push(p.name));
+    await state.load();
+    await state.openFile(new File(['hello'], 'notes.paliscope'));
+    expect(notices.items[0]).toMatchObject({ kind: 'error', title: 'Could not open notes.paliscope', code: 'UNSUPPORTED_FORMAT' });
+    expect(state.current?.name).toBe('Default store');
+    expect(changed).toEqual([]);
+  });
+
+  it('a cancelled dialog changes nothing; a migrated project is announced', async () => {
+    const host = fakeHost({
+      'projects.current': { ok: true, value: info() },
+      'projects.openDialog': { ok: true, value: { changed: false, project: info() } },
+    });
+    const notices = new NoticesState();
+    const changed: string[] = [];
+    const state = new ProjectsState(host.api, notices, (p) => changed.push(p.name));
+    await state.load();
+    await state.openDialog();
+    expect(changed).toEqual([]);
+    host.push({ event: 'projects.changed', payload: { ...study, migrated: [2] } });
+    expect(changed).toEqual(['study']);
+    expect(notices.items[0]).toMatchObject({ kind: 'info', title: 'study was updated' });
+  });
+});
