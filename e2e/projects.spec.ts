@@ -1,11 +1,11 @@
 // Project files end to end, in Chromium against the headless host (which has no file dialogs: a project file is
-// uploaded through "Open a project file…"). Results are made by pasting outputs (Paste output…), a copy of the
+// uploaded through "Open a project file…" or dropped on the window). Results are made by pasting outputs (Paste output…), a copy of the
 // project is saved (a download), another project is opened (the results are not in Review), the saved copy is opened
 // (the results are back), a file that is not a project is refused by name, and the default store comes back.
 //
 // This file runs its own headless host (a worker fixture of its own), so its store holds only its results.
-import { join } from 'node:path';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { test as base, expect } from './support/app';
 import { startHeadlessHost, type RunningHost } from './support/headless-host';
@@ -40,15 +40,11 @@ test.afterEach(async ({}, testInfo) => {
   if (testInfo.status !== 'skipped') await app.expectNoCspViolations();
 });
 
-/** An empty project made as the CLI makes one (`--project`), read as a person would pick it. */
-function emptyProject(): Buffer {
+/** An empty project made as the CLI makes one (`--project`), in a folder of its own. */
+function emptyProject(): string {
   const dir = mkdtempSync(join(tmpdir(), 'paliscope-e2e-project-'));
-  try {
-    Store.open(join(dir, 'empty.paliscope')).close();
-    return readFileSync(join(dir, 'empty.paliscope'));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  Store.open(join(dir, 'empty.paliscope')).close();
+  return join(dir, 'empty.paliscope');
 }
 
 async function reviewCount(n: number): Promise<void> {
@@ -84,9 +80,13 @@ test('save a copy of the project, open another, open the copy again: the results
   expect(copy.bytes.subarray(0, 16).toString('latin1')).toBe('SQLite format 3\0');
   await expect(app.notices.info('Project copy saved')).toBeVisible();
 
-  // Another project: the results are not in it, and a result pasted now is kept in it.
-  await projects.openFile('empty.paliscope', emptyProject());
+  // Another project, dropped on the window: the results are not in it, and a result pasted now is kept in it.
+  const empty = emptyProject();
+  await app.dropFile(empty);
   await projects.expectProject('empty');
+  // Opened as the project, not tried as a document.
+  await expect(app.notices.errors).toHaveCount(0);
+  await expect(app.tabs.tabs).toHaveCount(1);
   await reviewCount(0);
   await closeReview();
   await app.runs.paste('caption', 'a page of the other study');
@@ -125,4 +125,5 @@ test('save a copy of the project, open another, open the copy again: the results
   await projects.useDefault();
   await expect(review.items).toHaveCount(2);
   await closeReview();
+  rmSync(dirname(empty), { recursive: true, force: true });
 });
