@@ -17,7 +17,6 @@ import type { PageRequest, PageResult, Runner } from '../../models/batch/runner'
 import type { Store } from '../../models/store/store';
 import type { BatchRecord, BatchStatus } from '../../models/store/types';
 import type { RawImage } from '../../models/documents';
-import { findVae } from '../../models/paligemma/tasks/mask/segment';
 import { ocrPageResult } from '../../models/batch/ocr-result';
 import { AppFailure, toAppError } from '../ipc/dispatcher';
 import type { EngineClient } from '../engine/client';
@@ -293,7 +292,7 @@ export class BatchService {
         const maxNewTokens = typeof req.parameters.maxNewTokens === 'number' ? req.parameters.maxNewTokens : 64;
         const r = await engine.request('paligemma.generate', { modelDir, image: p.png!, prompt: req.prompt, maxNewTokens, strategy: { kind: 'greedy' } }, { signal });
         const task = req.task as RunTask;
-        const vae = task === 'segment' ? models.list().folders.map((f) => findVae(f)).find(Boolean) ?? null : null;
+        const vae = task === 'segment' ? models.maskDecoder() : null;
         // Parsed as app runs are: in the engine host ('tasks.analyze'), so main never loads RDKit, Verovio or the mask
         // decoder; hostile model text only ever becomes numbers, labels and strings.
         const analyze: Analyze = (t, raw, options) => engine.request('tasks.analyze', { task: t, raw, options }, { signal });

@@ -12,6 +12,7 @@ import { scanModelDir } from '../../models/paligemma/layout';
 import { detectMachine, type MachineInfo } from '../../models/runtime/machine';
 import { planSessions } from '../../models/runtime/plan';
 import { AppFailure } from '../ipc/dispatcher';
+import { findVae } from '../../models/paligemma/tasks/mask/segment';
 
 /** The models folders for a user-data folder and environment, in the order they are listed. */
 export function defaultModelFolders(userDataDir: string, env: NodeJS.ProcessEnv = process.env): string[] {
@@ -59,6 +60,18 @@ export class ModelCatalog {
   /** Downloads and imports go to `dir` from now on (the person chose another models folder). */
   setDownloadFolder(dir: string): void {
     this.#store = new ModelStore(dir, this.#extra);
+  }
+
+  /**
+   * The segmentation mask decoder (vae-oid.npz) in a models folder, or null. Looks at the folders only, without
+   * listing the models in them: segment runs ask on every run.
+   */
+  maskDecoder(): string | null {
+    for (const folder of this.#store.folders) {
+      const found = findVae(folder);
+      if (found) return found;
+    }
+    return null;
   }
 
   async listWithSpace(): Promise<ModelList> {

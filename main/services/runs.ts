@@ -12,7 +12,7 @@ import type { ModelCatalog } from './models';
 import { encodePagePng } from './page-png';
 import { checkRegion, placeOnPage } from './run-region';
 import { analyzeOutput, SIZED_TASKS, type AnalyzeOptions, type AnalyzeTask, type TaskResult } from '../../models/paligemma/tasks/analyze';
-import { findVae, importVaeBytes } from '../../models/paligemma/tasks/mask/segment';
+import { importVaeBytes } from '../../models/paligemma/tasks/mask/segment';
 
 /** Enough history to compare prompts on a page without letting a long session grow without bound. */
 const MAX_RUNS_PER_DOCUMENT = 200;
@@ -20,12 +20,13 @@ const MAX_RUNS_PER_DOCUMENT = 200;
 /** Model failures worth naming the model folder for; other codes (cancelled, bad page) are not about it. */
 const MODEL_CODES = new Set(['MODEL_NOT_FOUND', 'INPUT_MISMATCH', 'PROVIDER_UNAVAILABLE', 'OUT_OF_MEMORY', 'INTERNAL', 'BAD_INPUT']);
 
+/** Where outputs are parsed: in process (tests, the CLI), or the engine host's 'tasks.analyze' (the app). */
+export type Analyze = (task: AnalyzeTask, raw: string, options: AnalyzeOptions) => Promise<TaskResult>;
+
 /**
  * The parsed result of a run's output, for every task (models/paligemma/tasks/analyze). Boxes need the size of the
  * image the model saw; without it (the page never rendered) a box task has no parsed result.
  */
-export type Analyze = (task: AnalyzeTask, raw: string, options: AnalyzeOptions) => Promise<TaskResult>;
-
 export async function parseRun(
   record: Pick<RunRecord, 'prompt' | 'text'>,
   size: { width: number; height: number } | null,
@@ -168,19 +169,16 @@ export class RunService {
 
   async reparse(documentId: string, runId: string): Promise<RunRecord> {
     const doc = this.#documents.get(documentId);
-    const run = this.#runs.get(documentId)?.find((r) => r.id === runId);
-    if (!run) throw new AppFailure('NOT_FOUND', `no run ${runId} on ${doc.name}`);
+    const run = this.#run(documentId, runId, doc.name);
     const page = doc.pages[run.page];
     run.parsed = await this.#parse(run, page ? { width: page.width, height: page.height } : null);
     return run;
   }
 
-  /** Installs the segmentation mask decoder from a file's bytes into the first models folder. */
+  /** Installs the segmentation mask decoder from a file's bytes into the models folder downloads go to. */
   importMaskDecoder(name: string, bytes: Uint8Array): { location: string } {
-    const folder = this.#models.list().folders[0];
-    if (!folder) throw new AppFailure('NOT_FOUND', 'there is no models folder to keep the mask decoder in');
     try {
-      return { location: importVaeBytes(bytes, name, folder) };
+      return { location: importVaeBytes(bytes, name, this.#models.downloadFolder) };
     } catch (e) {
       throw new AppFailure('CORRUPT_FILE', (e as Error).message);
     }
@@ -188,9 +186,14 @@ export class RunService {
 
   async export(input: RunExportRequest): Promise<ExportedFile> {
     const doc = this.#documents.get(input.documentId);
-    const run = this.#runs.get(input.documentId)?.find((r) => r.id === input.runId);
-    if (!run) throw new AppFailure('NOT_FOUND', `no run ${input.runId} on ${doc.name} (the history keeps the last ${MAX_RUNS_PER_DOCUMENT})`);
+    const run = this.#run(input.documentId, input.runId, doc.name);
     return exportRun(run, doc.name, input.format, (parsed, from, format) => this.#engine.request('tasks.export', { parsed, from, format }));
+  }
+
+  #run(documentId: string, runId: string, documentName: string): RunRecord {
+    const run = this.#runs.get(documentId)?.find((r) => r.id === runId);
+    if (!run) throw new AppFailure('NOT_FOUND', `no run ${runId} on ${documentName} (the history keeps the last ${MAX_RUNS_PER_DOCUMENT})`);
+    return run;
   }
 
   /** Runs of a document (one page, or all), newest first. */
@@ -233,23 +236,14 @@ export class RunService {
 
   async #parseOn(record: RunRecord, page: { width: number; height: number } | null): Promise<RunRecord['parsed']> {
     const region = record.region;
-    if (!region || !page) return parseRun(record, page, this.#vaePath(record), this.#analyze);
-    const parsed = await parseRun(record, { width: region.width, height: region.height }, this.#vaePath(record), this.#analyze);
+    const vaePath = record.prompt.task === 'segment' ? this.#models.maskDecoder() : null;
+    if (!region || !page) return parseRun(record, page, vaePath, this.#analyze);
+    const parsed = await parseRun(record, { width: region.width, height: region.height }, vaePath, this.#analyze);
     return placeOnPage(parsed, region, page);
   }
 
   /** Parsing runs in the engine host (see 'tasks.analyze'), so main never loads RDKit or Verovio. */
   readonly #analyze: Analyze = (task, raw, options) => this.#engine.request('tasks.analyze', { task, raw, options });
-
-  /** Where the segmentation mask decoder is installed (a models folder's vae-oid.npz); looked up only for segment runs. */
-  #vaePath(record: RunRecord): string | null {
-    if (record.prompt.task !== 'segment') return null;
-    for (const folder of this.#models.list().folders) {
-      const found = findVae(folder);
-      if (found) return found;
-    }
-    return null;
-  }
 
   /** A failure as the person should read it: which model, where it lives, and what is wrong. */
   #describe(err: unknown, name: string, location: string): AppError {
