@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Api, type Transport } from '../lib/api';
-import type { BatchSummary, Push, Result } from '../../../preload/contract';
+import { fakeHost } from './fake-host.test-helpers';
+import type { BatchSummary } from '../../../preload/contract';
 import { NoticesState } from './notices.svelte';
 import { BatchesState, formatEta } from './batches.svelte';
 
@@ -9,20 +9,6 @@ const summary = (over: Partial<BatchSummary> = {}): BatchSummary => ({
   counts: { total: 3, done: 0, failed: 0, queued: 3, cancelled: 0 }, etaMs: null, current: null, documents: ['a.tif'], problem: null,
   createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', ...over,
 });
-
-/** A host whose answers the test gives; `push` sends events. */
-function fakeHost(answers: Record<string, Result<unknown>>): { api: Api; push: (p: Push) => void; calls: { name: string; input: unknown }[] } {
-  let listener: (p: Push) => void = () => undefined;
-  const calls: { name: string; input: unknown }[] = [];
-  const transport: Transport = {
-    call: async (name, input) => {
-      calls.push({ name, input });
-      return answers[name] ?? { ok: false, error: { code: 'NOT_FOUND', message: name } };
-    },
-    onPush: (l) => ((listener = l), () => undefined),
-  };
-  return { api: new Api(transport), push: (p) => listener(p), calls };
-}
 
 describe('BatchesState', () => {
   it('lists the batches, follows pushed progress, and never goes back to an older state of a batch', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Api, type Transport } from '../lib/api';
-import type { ProjectInfo, Push, Result } from '../../../preload/contract';
+import { fakeHost } from './fake-host.test-helpers';
+import type { ProjectInfo } from '../../../preload/contract';
 import { NoticesState } from './notices.svelte';
 import { ProjectsState } from './projects.svelte';
 
@@ -9,20 +9,6 @@ const info = (over: Partial<ProjectInfo> = {}): ProjectInfo => ({
   isDefault: true, unavailable: null, migrated: [], ...over,
 });
 const study = info({ path: '/u/projects/study.paliscope', name: 'study', isDefault: false, counts: { documents: 1, runs: 4, reviewed: 2 } });
-
-/** A host whose answers the test gives; `push` sends events. */
-function fakeHost(answers: Record<string, Result<unknown>>): { api: Api; push: (p: Push) => void; calls: { name: string; input: unknown }[] } {
-  let listener: (p: Push) => void = () => undefined;
-  const calls: { name: string; input: unknown }[] = [];
-  const transport: Transport = {
-    call: async (name, input) => {
-      calls.push({ name, input });
-      return answers[name] ?? { ok: false, error: { code: 'NOT_FOUND', message: name } };
-    },
-    onPush: (l) => ((listener = l), () => undefined),
-  };
-  return { api: new Api(transport), push: (p) => listener(p), calls };
-}
 
 describe('ProjectsState', () => {
   it('opens a picked file by its bytes and reloads the panels once, though both the answer and the event announce it', async () => {
