@@ -11,7 +11,7 @@ import { bestPerPage, effectiveValue, toJsonl } from '../../models/store/export'
 import type { ResultRow } from '../../models/store/types';
 import { toAlto, toHocr, toText } from '../../models/ocr/export';
 import type { OcrPage } from '../../models/ocr/types';
-import { exportParsed, type ExportParsed } from './run-export';
+import { exportParsed, safeName, type ExportParsed } from './run-export';
 import { asOcrPage, asRunParsed } from './review-values';
 
 /** What each kind of result is written as in the bundle (JSON is in results.jsonl already). */
@@ -26,7 +26,7 @@ const BUNDLE_FORMATS: Record<NonNullable<RunRecord['parsed']>['kind'], readonly 
 };
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
-const safe = (s: string): string => s.replace(/[^\p{L}\p{N}._ -]+/gu, '_').slice(0, 80) || 'result';
+const safe = (s: string): string => safeName(s, 'result');
 
 export async function reviewedBundle(rows: ResultRow[], title: string, write: ExportParsed = exportParsed): Promise<{ bytes: Uint8Array; results: number; files: string[] }> {
   const files: Record<string, Uint8Array> = {};
@@ -60,9 +60,8 @@ export async function reviewedBundle(rows: ResultRow[], title: string, write: Ex
     for (const format of BUNDLE_FORMATS[parsed.kind]) {
       try {
         const f = await write(parsed, from, format);
-        // exportParsed names files <document>-p<n>-<task>.<extension>; in the document's folder, the model is named.
-        const extension = f.fileName.slice(f.fileName.lastIndexOf(`-${from.task}.`) + from.task.length + 2);
-        put(`${folder}/p${r.page.index + 1}-${from.task}-${safe(r.run.modelName)}.${extension}`, f.bytes);
+        // In the document's folder the file is named by page, task and model.
+        put(`${folder}/p${r.page.index + 1}-${from.task}-${safe(r.run.modelName)}.${f.extension}`, f.bytes);
       } catch (e) {
         skipped.push(`${where}: no ${format}: ${(e as Error).message}`);
       }

@@ -38,6 +38,6 @@ describe('exportRun', () => {
   });
 
   it('names files safely whatever the document is called', () => {
-    expect(exportFileName('../../etc/pa:ss*wd?.tiff', { page: 0, prompt: { task: 'ocr', text: '' } }, 'txt')).toBe('.._.._etc_pa_ss_wd_-p1-ocr.txt');
+    expect(exportFileName('../../etc/pa:ss*wd?.tiff', 0, 'ocr', 'txt')).toBe('.._.._etc_pa_ss_wd_-p1-ocr.txt');
   });
 });

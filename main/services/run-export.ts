@@ -7,14 +7,30 @@ import type { TableExportFormat } from '../../models/paligemma/tasks/table/expor
 import type { MoleculeExportFormat } from '../../models/paligemma/tasks/molecule/export';
 import type { MusicExportFormat } from '../../models/paligemma/tasks/music/export';
 
-export interface ExportedFile { fileName: string; mime: string; bytes: Uint8Array }
+export interface ExportedFile {
+  fileName: string;
+  /** The file name's extension (without the dot), e.g. "coco.json", for callers that name the file otherwise. */
+  extension: string;
+  mime: string;
+  bytes: Uint8Array;
+}
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
-/** A file name from the document's name, the page and the task, safe on every platform. */
-export function exportFileName(documentName: string, run: Pick<RunRecord, 'page' | 'prompt'>, extension: string): string {
-  const stem = documentName.replace(/\.[^.]+$/, '').replace(/[^\p{L}\p{N}._ -]+/gu, '_').slice(0, 80) || 'document';
-  return `${stem}-p${run.page + 1}-${run.prompt.task}.${extension}`;
+/** A name safe as a file or folder name on every platform: letters, digits, `._ -`; at most 80 characters. */
+export function safeName(name: string, fallback: string): string {
+  return name.replace(/[^\p{L}\p{N}._ -]+/gu, '_').slice(0, 80) || fallback;
+}
+
+/** A file name from the document's name, the page (0-based) and the task, safe on every platform. */
+export function exportFileName(documentName: string, page: number, task: string, extension: string): string {
+  return `${safeName(documentName.replace(/\.[^.]+$/, ''), 'document')}-p${page + 1}-${task}.${extension}`;
+}
+
+/** Refuses a format the result's kind does not have, naming the ones it has. */
+function checkFormat(kind: NonNullable<RunRecord['parsed']>['kind'], task: string, format: RunExportFormat): void {
+  const allowed = EXPORTS_BY_KIND[kind];
+  if (!allowed.includes(format)) throw new AppFailure('BAD_INPUT', `a ${task} result exports as ${allowed.join(', ')}, not ${format}`);
 }
 
 /** What a file of a result says about where it came from (the JSON export carries it whole). */
@@ -34,24 +50,16 @@ export type ExportParsed = (parsed: NonNullable<RunRecord['parsed']>, from: Resu
 /** A run's result as a file; `write` is where the writers run (the engine host in the app, in-process in tests). */
 export async function exportRun(run: RunRecord, documentName: string, format: RunExportFormat, write: ExportParsed = exportParsed): Promise<ExportedFile> {
   if (!run.parsed) throw new AppFailure('BAD_INPUT', 'this run has no parsed result to export (it produced no output)');
-  const allowed = EXPORTS_BY_KIND[run.parsed.kind];
   // Checked here too, so a wrong request is refused without a trip to the engine host.
-  if (!allowed.includes(format)) throw new AppFailure('BAD_INPUT', `a ${run.prompt.task} result exports as ${allowed.join(', ')}, not ${format}`);
+  checkFormat(run.parsed.kind, run.prompt.task, format);
   const from: ResultSource = { documentName, page: run.page, task: run.prompt.task, prompt: run.promptText, model: run.model.name, source: run.source, raw: run.text };
   return write(run.parsed, from, format);
 }
 
 /** A parsed result (a run's, or a reviewed correction of it) as a file in one of the formats its kind has. */
 export async function exportParsed(parsed: NonNullable<RunRecord['parsed']>, from: ResultSource, format: RunExportFormat): Promise<ExportedFile> {
-  const allowed = EXPORTS_BY_KIND[parsed.kind];
-  if (!allowed.includes(format)) {
-    throw new AppFailure('BAD_INPUT', `a ${from.task} result exports as ${allowed.join(', ')}, not ${format}`);
-  }
-  const file = (extension: string, mime: string, bytes: Uint8Array): ExportedFile => ({
-    fileName: exportFileName(from.documentName, { page: from.page, prompt: { task: from.task, text: '' } }, extension),
-    mime,
-    bytes,
-  });
+  checkFormat(parsed.kind, from.task, format);
+  const file = (extension: string, mime: string, bytes: Uint8Array): ExportedFile => ({ fileName: exportFileName(from.documentName, from.page, from.task, extension), extension, mime, bytes });
   if (format === 'json') {
     const body = { document: from.documentName, page: from.page + 1, task: from.task, prompt: from.prompt, model: from.model, source: from.source, raw: from.raw, parsed };
     return file('json', 'application/json', utf8(JSON.stringify(body, null, 2) + '\n'));
