@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LOC_MAX, locToPixels, parseBoxes, parseOutput, parseText, taskOfPrompt } from './parse';
+import { LOC_MAX, locToPixels, parseBoxes, parseText, taskOfPrompt } from './parse';
 
 const loc = (v: number): string => `<loc${String(v).padStart(4, '0')}>`;
 const seg = (v: number): string => `<seg${String(v).padStart(3, '0')}>`;
@@ -63,7 +63,7 @@ describe('detection golden boxes (original pixels, non-square images)', () => {
 
 describe('segmentation', () => {
   const segs = [12, 45, 127, 3, 88, 64, 10, 99, 1, 76, 33, 120, 5, 91, 47, 62];
-  it('keeps the box and the 16 codebook indices (mask decoding is a later step)', () => {
+  it('keeps the box and the 16 codebook indices (masks are decoded from them in analyze.ts)', () => {
     const raw = `${loc(100)}${loc(200)}${loc(800)}${loc(900)}${segs.map(seg).join('')} cat`;
     const r = parseBoxes('segment', raw, { width: 1023, height: 1023 });
     expect(r.warnings).toEqual([]);
@@ -134,9 +134,9 @@ describe('malformed detection output → partial result plus warnings', () => {
   });
   it('never throws on hostile input', () => {
     for (const raw of ['', '<', '<loc', ';;;;', '<loc0001>'.repeat(999), '<seg001><loc0001>;<seg002>', '\u0000<loc9999>']) {
-      expect(() => parseOutput('detect', raw, size)).not.toThrow();
-      expect(() => parseOutput('segment', raw, size)).not.toThrow();
-      expect(() => parseOutput('ocr-boxes', raw, size)).not.toThrow();
+      expect(() => parseBoxes('detect', raw, size)).not.toThrow();
+      expect(() => parseBoxes('segment', raw, size)).not.toThrow();
+      expect(() => parseBoxes('ocr-boxes', raw, size)).not.toThrow();
     }
     expect(parseBoxes('detect', `${loc(1)}${loc(1)}${loc(5)}${loc(5)} a`, { width: 0, height: 10 }).warnings[0]).toMatch(/not positive/);
   });

@@ -16,7 +16,6 @@ export const SEG_MAX = 127;
 export const SEG_COUNT = 16;
 
 export type Task = 'detect' | 'segment' | 'ocr-boxes' | 'vsr' | 'caption' | 'answer';
-export const TASKS: readonly Task[] = ['detect', 'segment', 'ocr-boxes', 'vsr', 'caption', 'answer'];
 
 /** [x0, y0, x1, y1] in original image pixels. */
 export type Box = [number, number, number, number];
@@ -28,8 +27,8 @@ export interface ParsedObject {
   /** Raw loc values in model order: y_min, x_min, y_max, x_max (8 values for an OCR quadrilateral). */
   locs: number[];
   /**
-   * segment only: the 16 VQ-VAE codebook indices (4×4, row-major). Decoding them to a mask needs the VQ-VAE decoder
-   * (§5.4), which is a later step; until then the indices are kept as parsed. Absent when they were missing or invalid.
+   * segment only: the 16 VQ-VAE codebook indices (4×4, row-major), as parsed; analyze.ts decodes them to a mask with
+   * the VQ-VAE decoder (§5.4, mask/). Absent when they were missing or invalid.
    */
   seg?: number[];
 }
@@ -235,17 +234,6 @@ export function parseText(task: 'caption' | 'answer' | 'vsr', raw: string): Pars
   else if (w === 'false' || w === 'no') answer = false;
   else if (text) warnings.push(`VSR answer ${short(text)} is not true/false/yes/no`);
   return { task, objects: [], text, answer, warnings };
-}
-
-export function parseOutput(task: Task, raw: string, size: ImageSize): ParseResult {
-  switch (task) {
-    case 'detect':
-    case 'segment':
-    case 'ocr-boxes':
-      return parseBoxes(task, raw, size);
-    default:
-      return parseText(task, raw);
-  }
 }
 
 /** The task a prompt asks for, when Paliscope knows how to parse it (prompt prefixes of §5.1–§5.2). */
