@@ -233,10 +233,7 @@ export class RunsState {
       emitAppEvent('paliscope:error', { source: 'models.importMaskDecoder', code: r.error.code, message: r.error.message });
       return r.error.message;
     }
-    const again = await this.#api.call('runs.reparse', { documentId: run.documentId, runId: run.id });
-    if (!again.ok) return again.error.message;
-    await this.loadHistory(run.documentId, run.page);
-    return null;
+    return this.#reparse(run);
   }
 
   /**
@@ -252,6 +249,11 @@ export class RunsState {
       emitAppEvent('paliscope:error', { source: 'models.downloadMaskDecoder', code: r.error.code, message: r.error.message });
       return r.error.message;
     }
+    return this.#reparse(run);
+  }
+
+  /** Parses a run again now the mask decoder is installed, and shows the page's history with it. */
+  async #reparse(run: RunRecord): Promise<string | null> {
     const again = await this.#api.call('runs.reparse', { documentId: run.documentId, runId: run.id });
     if (!again.ok) return again.error.message;
     await this.loadHistory(run.documentId, run.page);
