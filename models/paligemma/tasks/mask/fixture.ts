@@ -1,5 +1,5 @@
-// Random-weight VQ-VAE checkpoints in the real `vae-oid.npz` layout (names, PyTorch shapes, float32), for tests and
-// benchmarks: the real file cannot be fetched here. Each tensor draws from its own seeded stream (seed, name), as
+// Random-weight VQ-VAE checkpoints in the real `vae-oid.npz` layout (names, PyTorch shapes, float32; decoder and
+// encoder), for tests and benchmarks: the real file cannot be fetched here. Each tensor draws from its own seeded stream (seed, name), as
 // models/onnx/fixture.ts does, so a tensor's values do not depend on the order tensors are written.
 //
 // Scales keep activations O(1) through the ReLU stack (He-style std √(2 / fan-in), fan-in counting the 4 taps that
@@ -8,6 +8,7 @@
 import { Rng, hashString } from '../../../onnx/rng';
 import { f32Array, writeNpz, type NpyArray } from './npz';
 import { NUM_CODES, TRUNK, UP_CHANNELS, vaeWeightsFromArrays, type VaeWeights } from './vae-weights';
+import { DOWN_CHANNELS, vaeEncoderWeightsFromArrays, type VaeEncoderWeights } from './vae-encoder-weights';
 
 export interface RandomVaeOptions {
   /** Codebook vector size D; the published file's is 512 per third-party ports (§5.4), which is the default. */
@@ -48,12 +49,29 @@ export function randomVaeArrays(o: RandomVaeOptions): Map<string, NpyArray> {
     cin = cout;
   });
   conv('decoder.12', [1, UP_CHANNELS[3], 1, 1], UP_CHANNELS[3], 1);
+  // The encoder, under the names big_vision's encode_to_codebook_indices reads (vae-encoder-weights.ts).
+  let ein = 1;
+  DOWN_CHANNELS.forEach((cout, i) => {
+    conv(`encoder.${2 * i}`, [cout, ein, 4, 4], ein * 16, cout);
+    ein = cout;
+  });
+  for (const b of [8, 9]) {
+    conv(`encoder.${b}.net.0`, [TRUNK, TRUNK, 3, 3], TRUNK * 9, TRUNK);
+    conv(`encoder.${b}.net.2`, [TRUNK, TRUNK, 3, 3], TRUNK * 9, TRUNK);
+    conv(`encoder.${b}.net.4`, [TRUNK, TRUNK, 1, 1], TRUNK * 4, TRUNK);
+  }
+  conv('encoder.10', [d, TRUNK, 1, 1], TRUNK, d);
   return m;
 }
 
 /** Random decoder weights in memory (no file). */
 export function randomVaeWeights(o: RandomVaeOptions): VaeWeights {
   return vaeWeightsFromArrays(randomVaeArrays(o), `random VQ-VAE (seed ${o.seed})`);
+}
+
+/** Random encoder weights in memory (no file). */
+export function randomVaeEncoderWeights(o: RandomVaeOptions): VaeEncoderWeights {
+  return vaeEncoderWeightsFromArrays(randomVaeArrays(o), `random VQ-VAE (seed ${o.seed})`);
 }
 
 /** Writes a random checkpoint as a .npz in the real layout; returns its size in bytes. */

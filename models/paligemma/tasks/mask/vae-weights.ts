@@ -41,7 +41,8 @@ export interface VaeWeights {
 
 function fmt(shape: readonly number[]): string { return `[${shape.join(', ')}]`; }
 
-class Picker {
+/** Picks tensors by name from an npz, checking shape and dtype; every message names the file and the tensor. */
+export class Picker {
   constructor(private readonly arrays: Map<string, NpyArray>, private readonly file: string) {}
 
   tensor(name: string, expected: readonly (number | null)[], what: string): { data: Float32Array; shape: number[] } {
