@@ -8,17 +8,20 @@ import { ProgressBar } from '../progress-bar';
 import { isEngineError } from '../runtime/errors';
 import { Store } from '../store/store';
 import { enqueueBatch } from './enqueue';
+import { EXIT, isTransient } from './exit-codes';
+import { readInputList } from './manifest';
 import { resolveModel, type ModelRef } from './model-ref';
 import { createOcrRunner } from './ocr-runner';
 import { PageSource } from './page-source';
 import { createPaliGemmaRunner } from './paligemma-runner';
 import { BatchQueue, type BatchEvent } from './queue';
 import type { Runner } from './runner';
+import { chooseShard, pageInShard, projectPathFor, type ShardChoice } from './shard';
 import { BATCH_TASKS, isBatchTask, promptFor, type BatchTask } from './tasks';
 
 export const DEFAULT_PROJECT = 'paliscope.paliscope';
 
-const USAGE = `usage: paliscope batch <files or folders...> --task TASK --model DIR|NAME|ID [options]
+const USAGE = `usage: paliscope batch <files or folders...> | --inputs-from LIST --task TASK --model DIR|NAME|ID [options]
 
 Runs a model on every page of the given documents (folders are searched for PNG, JPEG, WebP, BMP, GIF,
 TIFF and PDF files), one page at a time, and keeps every result in a project file. Run the same command
@@ -32,11 +35,18 @@ options:
   --max-new-tokens N  maximum new tokens per page (default 64; 256 for ocr)
   --threads N         intra-op threads (default: physical cores)
   --retry-failed      run again the pages that failed last time
+  --inputs-from LIST  the inputs as a file, one path per line (relative to the list's folder; # comments)
+  --shard K/N         run only shard K of N (K from 0 to N-1): the pages whose document hash and page index
+                      fall in it, the same on every machine; one project file per shard, then paliscope merge
+  --shards N          the shard count when the index comes from the scheduler: SLURM_ARRAY_TASK_ID (counted by
+                      SLURM_ARRAY_TASK_COUNT when set) or a Kubernetes Indexed Job's JOB_COMPLETION_INDEX
+                      ({shard} in --project becomes the shard index)
   -v, --verbose       one line per finished page on stderr
   -h, --help          show this help
 
 Unreadable inputs are reported by name and skipped; failed pages are kept with their reason.
-Exit code: 0 all pages done, 1 some input or page failed, 2 bad arguments, 130 interrupted (resumable).
+Exit code: 0 all pages done, 1 some input or page failed, 2 bad arguments, 75 transient failure (storage busy or
+failing, or stopped by SIGTERM: run it again, or let the scheduler requeue it), 130 interrupted (resumable).
 `;
 
 interface Io {
@@ -65,7 +75,7 @@ async function defaultRunner(task: BatchTask, model: ModelRef | null, opts: { pa
   return Object.assign(r, { dispose: () => r.engine.dispose() });
 }
 
-export async function run(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }, deps: BatchCliDeps = {}): Promise<number> {
+export async function run(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }, deps: BatchCliDeps = {}, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let args;
   try {
     args = parseArgs({
@@ -74,6 +84,7 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
       options: {
         task: { type: 'string' }, model: { type: 'string' }, prompt: { type: 'string' }, project: { type: 'string' },
         'max-new-tokens': { type: 'string' }, threads: { type: 'string' }, 'retry-failed': { type: 'boolean' },
+        'inputs-from': { type: 'string' }, shard: { type: 'string' }, shards: { type: 'string' },
         verbose: { type: 'boolean', short: 'v' }, help: { type: 'boolean', short: 'h' },
       },
     });
@@ -81,9 +92,17 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
     io.stderr.write(`paliscope batch: ${(e as Error).message}\n\n${USAGE}`);
     return 2;
   }
-  const { values: a, positionals: inputs } = args;
+  const { values: a, positionals } = args;
   if (a.help) { io.stdout.write(USAGE); return 0; }
-  const usageError = (m: string) => { io.stderr.write(`paliscope batch: ${m}\n\n${USAGE}`); return 2; };
+  const usageError = (m: string) => { io.stderr.write(`paliscope batch: ${m}\n\n${USAGE}`); return EXIT.usage; };
+  const inputs = [...positionals];
+  if (a['inputs-from'] !== undefined) {
+    try {
+      inputs.push(...await readInputList(a['inputs-from']));
+    } catch (e) {
+      return usageError((e as Error).message);
+    }
+  }
   if (!inputs.length) return usageError('no input files or folders');
   if (!a.task) return usageError('--task is required');
   if (!isBatchTask(a.task)) return usageError(`--task ${a.task}: expected one of ${BATCH_TASKS.join(', ')}`);
@@ -106,7 +125,15 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
   } catch (e) {
     return usageError((e as Error).message);
   }
-  const projectPath = resolve(a.project ?? DEFAULT_PROJECT);
+  let sharding: ShardChoice, projectPath: string;
+  try {
+    sharding = chooseShard({ shard: a.shard, shards: a.shards }, env);
+    projectPath = resolve(projectPathFor(a.project ?? DEFAULT_PROJECT, sharding.shard));
+  } catch (e) {
+    return usageError((e as Error).message);
+  }
+  const shard = sharding.shard;
+  if (shard) io.stderr.write(`paliscope batch: shard ${shard.index}/${shard.count} ${sharding.reason}\n`);
   const modelRef = model ?? { id: 'builtin-ppocr', name: 'PP-OCRv4 (built-in)', dir: '' };
   const parameters = task === 'ocr-builtin' ? {} : { maxNewTokens };
 
@@ -114,27 +141,37 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
   let runner: (Runner & { dispose?(): Promise<void> }) | undefined;
   const pages = new PageSource();
   let queue: BatchQueue | undefined;
-  let interrupted = false;
-  const onSigint = () => { interrupted = true; queue?.pause({ abandonCurrent: true }); };
-  process.on('SIGINT', onSigint);
+  // SIGINT: Ctrl-C. SIGTERM: a scheduler stopping the task (preemption, eviction, time limit): the page in progress
+  // goes back to the queue and the exit code asks for a requeue.
+  let interrupted: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals) => { interrupted = signal; queue?.pause({ abandonCurrent: true }); };
+  const stopCode = () => (interrupted === 'SIGTERM' ? EXIT.transient : EXIT.interrupted);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const bar = new ProgressBar(io.stderr, 'batch');
   let failures = 0;
   try {
     store = Store.open(projectPath);
-    const enq = await enqueueBatch(store, { inputs, task, prompt, modelId: modelRef.id, modelName: modelRef.name, parameters }, (p) => pages.inspect(p));
+    const keepPage = shard ? (sha256: string, page: number) => pageInShard(shard, sha256, page) : undefined;
+    const enq = await enqueueBatch(store, { inputs, task, prompt, modelId: modelRef.id, modelName: modelRef.name, parameters }, (p) => pages.inspect(p), { keepPage });
     for (const p of enq.problems) io.stderr.write(`paliscope batch: ${p.path}: ${p.reason}\n`);
     failures += enq.problems.length;
     const batchId = enq.batch.id;
     if (a['retry-failed']) store.retryItems(batchId, ['failed']);
     const before = store.batchCounts(batchId);
     if (!before.total) {
+      if (shard && !enq.problems.length) {
+        // A small batch split many ways can leave a shard empty: that shard is done.
+        io.stdout.write(`batch ${batchId}: no pages fall in shard ${shard.index}/${shard.count} → ${projectPath}\n`);
+        return EXIT.ok;
+      }
       io.stderr.write('paliscope batch: nothing to run (no readable documents)\n');
-      return 1;
+      return EXIT.failed;
     }
     const pending = before.queued + before.running + before.cancelled;
     io.stderr.write(`paliscope batch: ${enq.resumed ? 'resuming' : 'starting'} batch ${batchId} in ${projectPath}: ${before.total} pages, ${pending} to run` +
       `${enq.added && enq.resumed ? ` (${enq.added} new)` : ''}\n`);
-    if (interrupted) return 130;
+    if (interrupted) return stopCode();
     if (pending) runner = await (deps.createRunner ?? defaultRunner)(task, model, { pages, threads });
     const t0 = performance.now();
     // The bar names the page on the model; it is redrawn when a page starts and when one is kept.
@@ -171,17 +208,19 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
     io.stdout.write(`batch ${batchId}: ${counts.done} of ${counts.total} pages done, ${counts.failed} failed` +
       `${counts.queued ? `, ${counts.queued} left` : ''} in ${formatDuration(performance.now() - t0)} → ${projectPath}\n`);
     if (interrupted) {
-      io.stderr.write(`paliscope batch: interrupted; run the same command again to resume\n`);
-      return 130;
+      io.stderr.write(`paliscope batch: ${interrupted === 'SIGTERM' ? 'stopped by SIGTERM' : 'interrupted'}; run the same command again to resume\n`);
+      return stopCode();
     }
-    return failures ? 1 : 0;
+    return failures ? EXIT.failed : EXIT.ok;
   } catch (e) {
     bar.clear();
     const code = isEngineError(e) ? ` [${e.code}]` : '';
-    io.stderr.write(`paliscope batch${code}: ${(e as Error).message}\n`);
-    return 1;
+    const transient = isTransient(e);
+    io.stderr.write(`paliscope batch${code}: ${(e as Error).message}${transient ? ' (transient: exit 75, run it again)' : ''}\n`);
+    return transient ? EXIT.transient : EXIT.failed;
   } finally {
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await pages.close();
     await runner?.dispose?.().catch(() => undefined);
     store?.close();

@@ -38,7 +38,13 @@ export function batchSignature(r: BatchRequest): string {
   return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
 }
 
-export async function enqueueBatch(store: Store, request: BatchRequest, inspect: InspectDocument): Promise<EnqueueResult> {
+export interface EnqueueOptions {
+  /** Only pages for which this is true join the batch (a shard of a job array: see shard.ts); documents left without a page are not recorded. */
+  keepPage?: (sha256: string, pageIndex: number) => boolean;
+}
+
+export async function enqueueBatch(store: Store, request: BatchRequest, inspect: InspectDocument, opts: EnqueueOptions = {}): Promise<EnqueueResult> {
+  const keep = opts.keepPage;
   const { files, problems } = await expandInputs(request.inputs);
   const signature = batchSignature(request);
   const existing = store.batchBySignature(signature);
@@ -54,20 +60,24 @@ export async function enqueueBatch(store: Store, request: BatchRequest, inspect:
       if (known && known.size === st.size && known.mtimeMs === st.mtimeMs) {
         const records = store.pages(known.id);
         if (records.length === known.pageCount) {
-          added += store.addBatchItems(batch.id, records.map((p) => p.id));
-          documents.push({ path, documentId: known.id, pages: records.length, match: 'unchanged' });
+          const kept = keep ? records.filter((p) => keep(known.sha256, p.index)) : records;
+          if (!kept.length) continue;
+          added += store.addBatchItems(batch.id, kept.map((p) => p.id));
+          documents.push({ path, documentId: known.id, pages: kept.length, match: 'unchanged' });
           continue;
         }
       }
       const id = await fileIdentity(path);
       const { pages } = await inspect(path);
       if (!pages.length) throw new Error('the document has no pages');
+      if (keep && !pages.some((p) => keep(id.sha256, p.index))) continue;
       // A copy of a file already known keeps the original's path (same content, same document, same pages).
       const stillHolds = (old: string) => { try { return existsSync(old) && statSync(old).size === id.size; } catch { return false; } };
       const { document, match } = store.registerDocument({ path, sha256: id.sha256, pageCount: pages.length, size: id.size, mtimeMs: id.mtimeMs }, { stillHolds });
       const records = store.ensurePages(document.id, pages.map((p) => ({ index: p.index, width: p.width, height: p.height })));
-      added += store.addBatchItems(batch.id, records.map((p) => p.id));
-      documents.push({ path, documentId: document.id, pages: records.length, match });
+      const kept = keep ? records.filter((p) => keep(id.sha256, p.index)) : records;
+      added += store.addBatchItems(batch.id, kept.map((p) => p.id));
+      documents.push({ path, documentId: document.id, pages: kept.length, match });
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       // Document errors already start with the file name.

@@ -104,7 +104,7 @@ export class Store {
     try {
       db = new Database(path, { fileMustExist: !!opts.mustExist, readonly: !!opts.readonly, ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}) });
     } catch (e) {
-      throw new Error(`${path}: cannot open the store: ${(e as Error).message}`);
+      throw new Error(`${path}: cannot open the store: ${(e as Error).message}`, { cause: e });
     }
     try {
       // A file that is not SQLite fails here, on the first read, with "file is not a database".
@@ -118,7 +118,9 @@ export class Store {
     } catch (e) {
       db.close();
       const msg = (e as Error).message;
-      throw new Error(msg.startsWith(path) ? msg : `${path}: not a Paliscope store (${msg})`);
+      // The cause keeps SQLite's code (SQLITE_BUSY…): the batch CLI tells a transient failure from a bad file by it.
+      const busy = /^SQLITE_(BUSY|LOCKED)/.test(String((e as { code?: unknown }).code));
+      throw new Error(msg.startsWith(path) ? msg : busy ? `${path}: held by another process (${msg})` : `${path}: not a Paliscope store (${msg})`, { cause: e });
     }
   }
 
