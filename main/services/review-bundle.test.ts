@@ -1,3 +1,4 @@
+import { resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { strFromU8, unzipSync } from 'fflate';
 import { Store } from '../../models/store/store';
@@ -50,5 +51,28 @@ describe('reviewedBundle', () => {
     expect(names.some((n) => n.includes('report-pg2 mix'))).toBe(false);
     expect(strFromU8(files['results.jsonl']!).trim().split('\n')).toHaveLength(bundle.results);
     expect(bundle.results).toBe(5);
+  });
+
+  it('keeps every entry inside the folder it is unpacked into, whatever names a shared project holds', async () => {
+    const s = Store.open(':memory:');
+    const base = { modelId: 'm', status: 'done' as const, prompt: 'x', raw: '…' };
+    // A hostile project: a document named `..`, a task and a model name that climb out, an OCR document with backslashes.
+    const { document: a } = s.registerDocument({ path: '/study/..', sha256: 'c'.repeat(64), pageCount: 1, size: 1 });
+    const { document: b } = s.registerDocument({ path: '/study/..\\..\\evil.pdf', sha256: 'd'.repeat(64), pageCount: 1, size: 1 });
+    const [pa] = s.ensurePages(a.id, [{ index: 0, width: 10, height: 10 }]);
+    const [pb] = s.ensurePages(b.id, [{ index: 0, width: 10, height: 10 }]);
+    const text = s.addRun({ ...base, modelName: '../../../x', pageId: pa!.id, task: '../../../../evil', parsed: { kind: 'text', task: 'caption', text: 'pwned', warnings: [] } });
+    const ocr = s.addRun({ ...base, modelId: 'builtin-ppocr', modelName: 'PP-OCRv4', pageId: pb!.id, task: 'ocr-builtin', parsed: { task: 'ocr-builtin', ...fixturePage(), meanConfidence: 0.9 } });
+    for (const r of [text, ocr]) s.setReview(r.id, { status: 'accepted' });
+
+    const bundle = await reviewedBundle(onlyReviewed(s.results()), 'hostile');
+    const names = Object.keys(unzipSync(bundle.bytes));
+    const root = resolve('/unpack/here');
+    for (const name of names) {
+      expect(resolve(root, name).startsWith(root + sep), name).toBe(true);
+      expect(name.split(/[/\\]/), name).not.toContain('..');
+    }
+    // The result is still there, under sanitised names.
+    expect(names.some((n) => /^result\/p1-_.*evil-_.*x\.txt$/.test(n))).toBe(true);
   });
 });

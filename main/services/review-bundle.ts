@@ -11,7 +11,8 @@ import { bestPerPage, effectiveValue, toJsonl } from '../../models/store/export'
 import type { ResultRow } from '../../models/store/types';
 import { toAlto, toHocr, toText } from '../../models/ocr/export';
 import type { OcrPage } from '../../models/ocr/types';
-import { exportParsed, safeName, type ExportParsed } from './run-export';
+import { exportParsed, type ExportParsed } from './run-export';
+import { assertEntriesContained, safeName } from './export-names';
 import { asOcrPage, asRunParsed } from './review-values';
 
 /** What each kind of result is written as in the bundle (JSON is in results.jsonl already). */
@@ -61,7 +62,7 @@ export async function reviewedBundle(rows: ResultRow[], title: string, write: Ex
       try {
         const f = await write(parsed, from, format);
         // In the document's folder the file is named by page, task and model.
-        put(`${folder}/p${r.page.index + 1}-${from.task}-${safe(r.run.modelName)}.${f.extension}`, f.bytes);
+        put(`${folder}/p${r.page.index + 1}-${safe(from.task)}-${safe(r.run.modelName)}.${f.extension}`, f.bytes);
       } catch (e) {
         skipped.push(`${where}: no ${format}: ${(e as Error).message}`);
       }
@@ -91,5 +92,6 @@ export async function reviewedBundle(rows: ResultRow[], title: string, write: Ex
     '',
   ].join('\n');
   put('README.txt', utf8(readme));
+  assertEntriesContained(Object.keys(files));
   return { bytes: zipSync(files, { level: 6 }), results: best.length, files: Object.keys(files) };
 }

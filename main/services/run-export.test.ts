@@ -38,6 +38,8 @@ describe('exportRun', () => {
   });
 
   it('names files safely whatever the document is called', () => {
-    expect(exportFileName('../../etc/pa:ss*wd?.tiff', 0, 'ocr', 'txt')).toBe('.._.._etc_pa_ss_wd_-p1-ocr.txt');
+    expect(exportFileName('../../etc/pa:ss*wd?.tiff', 0, 'ocr', 'txt')).toBe('_.._etc_pa_ss_wd_-p1-ocr.txt');
+    // A shared project sets the task too: it is a name component like the document's.
+    expect(exportFileName('scan.pdf', 0, '../../../../evil', 'txt')).toBe('scan-p1-_.._.._.._evil.txt');
   });
 });

@@ -3,6 +3,7 @@
 import { EXPORTS_BY_KIND, type RunExportFormat } from '../../preload/contract/run-exports';
 import type { RunRecord } from '../../preload/contract';
 import { AppFailure } from '../ipc/dispatcher';
+import { safeName } from './export-names';
 import type { TableExportFormat } from '../../models/paligemma/tasks/table/export-table';
 import type { MoleculeExportFormat } from '../../models/paligemma/tasks/molecule/export';
 import type { MusicExportFormat } from '../../models/paligemma/tasks/music/export';
@@ -17,14 +18,11 @@ export interface ExportedFile {
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
-/** A name safe as a file or folder name on every platform: letters, digits, `._ -`; at most 80 characters. */
-export function safeName(name: string, fallback: string): string {
-  return name.replace(/[^\p{L}\p{N}._ -]+/gu, '_').slice(0, 80) || fallback;
-}
+export { safeName };
 
-/** A file name from the document's name, the page (0-based) and the task, safe on every platform. */
+/** A file name from the document's name, the page (0-based) and the task, safe on every platform (both come from the project). */
 export function exportFileName(documentName: string, page: number, task: string, extension: string): string {
-  return `${safeName(documentName.replace(/\.[^.]+$/, ''), 'document')}-p${page + 1}-${task}.${extension}`;
+  return `${safeName(documentName.replace(/\.[^.]+$/, ''), 'document')}-p${page + 1}-${safeName(task, 'task')}.${extension}`;
 }
 
 /** Refuses a format the result's kind does not have, naming the ones it has. */
