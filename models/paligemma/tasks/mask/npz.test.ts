@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { encodeNpz, f32Array, MAX_NPZ_BYTES, readNpz, writeNpz, type NpyArray } from './npz';
+import { npzBomb } from '../../../testing/hostile/archives';
 
 const data = (f: string) => join(__dirname, 'testdata', f);
 
@@ -128,5 +129,22 @@ describe('readNpz on broken input', () => {
     dv.setUint32(dv.getUint32(bytes.length - 22 + 16, true) + 16, crc, true);
     writeFileSync(p, bytes);
     expect(() => readNpz(p)).toThrow(/notnpy\.npz: member "t\.npy": not a \.npy array \(bad magic\)/);
+  });
+});
+
+describe('readNpz on compressed bombs (models/testing/hostile)', () => {
+  it('stops a member that inflates past the size it declares, before it is all in memory', () => {
+    // 64 MiB of zeros in about 64 KB, declaring 1 KiB.
+    const bomb = npzBomb({ inflatedBytes: 64 * 2 ** 20, declaredBytes: 1024 });
+    expect(bomb.byteLength).toBeLessThan(2 ** 20);
+    expect(() => readNpz(bomb, 'bomb.npz')).toThrow(/^bomb\.npz: member "bomb\.npy": inflates to more than the 1024 bytes the archive declares/);
+  });
+
+  it('refuses an archive declaring more than the bound before inflating anything', () => {
+    const bomb = npzBomb({ inflatedBytes: 2 ** 20, declaredBytes: 3 * 2 ** 30 });
+    expect(() => readNpz(bomb, 'big.npz')).toThrow(/^big\.npz: its members declare 3072\.0 MiB uncompressed, more than the 1024\.0 MiB/);
+    // A caller that knows what it expects bounds it lower (the VQ-VAE weights do).
+    const small = npzBomb({ inflatedBytes: 2 ** 20, declaredBytes: 2 ** 20 });
+    expect(() => readNpz(small, 'small.npz', { maxInflatedBytes: 2 ** 19 })).toThrow(/declare 1\.0 MiB uncompressed, more than the 0\.5 MiB/);
   });
 });

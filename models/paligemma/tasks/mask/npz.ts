@@ -24,6 +24,18 @@ export interface NpyArray {
 /** Largest archive readNpz reads (it holds the whole file in memory). */
 export const MAX_NPZ_BYTES = 2 ** 30;
 
+/**
+ * Most bytes readNpz inflates in all, by default. A hostile archive may declare small sizes and inflate to gigabytes,
+ * or declare gigabytes: every member is inflated with `maxOutputLength` set to the size it declares, and the declared
+ * sizes together must stay under this bound before anything is inflated.
+ */
+export const MAX_NPZ_INFLATED_BYTES = 2 ** 30;
+
+export interface ReadNpzOptions {
+  /** Most bytes all members may inflate to together (default MAX_NPZ_INFLATED_BYTES). */
+  maxInflatedBytes?: number;
+}
+
 export class NpzError extends Error {
   constructor(readonly file: string, readonly member: string | null, reason: string) {
     super(`${file}: ${member !== null ? `member "${member}": ` : ''}${reason}`);
@@ -189,7 +201,11 @@ function memberBytes(bytes: Uint8Array, file: string, z: ZipEntry): Uint8Array {
   let out: Uint8Array;
   if (z.method === 0) out = raw;
   else if (z.method === 8) {
-    try { out = inflateRawSync(raw); } catch (e) { return fail(`deflate data is corrupt (${(e as Error).message})`); }
+    // Never more than the member declares: a member that inflates past it is a compressed bomb, stopped right there.
+    try { out = inflateRawSync(raw, { maxOutputLength: Math.max(1, z.usize) }); } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return fail(`inflates to more than the ${z.usize} bytes the archive declares for it (a compressed bomb?)`);
+      return fail(`deflate data is corrupt (${(e as Error).message})`);
+    }
   } else return fail(`unsupported zip compression method ${z.method} (only stored and deflated)`);
   if (out.length !== z.usize) fail(`size ${out.length} differs from the ${z.usize} bytes the archive declares`);
   if ((crc32(out) >>> 0) !== z.crc) fail('CRC-32 mismatch: the member is corrupt');
@@ -200,7 +216,7 @@ function memberBytes(bytes: Uint8Array, file: string, z: ZipEntry): Uint8Array {
  * Reads every array of a .npz archive, keyed by name without the `.npy` suffix. `source` is a path or the file's
  * bytes (then `label` names it in errors). Throws NpzError naming the file and member on anything malformed.
  */
-export function readNpz(source: string | Uint8Array, label?: string): Map<string, NpyArray> {
+export function readNpz(source: string | Uint8Array, label?: string, o: ReadNpzOptions = {}): Map<string, NpyArray> {
   const file = typeof source === 'string' ? source : label ?? '(npz bytes)';
   let bytes: Uint8Array;
   if (typeof source === 'string') {
@@ -216,13 +232,23 @@ export function readNpz(source: string | Uint8Array, label?: string): Map<string
       throw new NpzError(file, null, code === 'ENOENT' ? 'file not found' : `cannot read (${(e as Error).message})`);
     }
   } else bytes = source;
+  const entries = readCentralDirectory(bytes, file);
+  const maxInflated = o.maxInflatedBytes ?? MAX_NPZ_INFLATED_BYTES;
+  const declared = entries.reduce((sum, z) => sum + z.usize, 0);
+  if (declared > maxInflated) {
+    throw new NpzError(file, null, `its members declare ${mib(declared)} uncompressed, more than the ${mib(maxInflated)} this reader accepts`);
+  }
   const out = new Map<string, NpyArray>();
-  for (const z of readCentralDirectory(bytes, file)) {
+  for (const z of entries) {
     if (z.name.endsWith('/')) continue; // a directory entry
     const name = z.name.endsWith('.npy') ? z.name.slice(0, -4) : z.name;
     out.set(name, parseNpy(memberBytes(bytes, file, z), (reason) => { throw new NpzError(file, z.name, reason); }));
   }
   return out;
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }
 
 // ------------------------------------------------------------------------------------------------------------- write

@@ -7,6 +7,12 @@
 import { NUM_CODES } from './constants';
 import { readNpz, type NpyArray } from './npz';
 
+/**
+ * Most bytes a VQ-VAE checkpoint may inflate to. big_vision's `vae-oid.npz` (encoder and decoder) is a few tens of
+ * MB; anything declaring more is not this checkpoint, and is refused before it is inflated.
+ */
+export const MAX_VAE_INFLATED_BYTES = 256 * 2 ** 20;
+
 export { CODES_PER_MASK, MASK_SIZE, NUM_CODES } from './constants';
 
 /** Channels of the decoder trunk (Conv 1×1 and the residual blocks). */
@@ -104,5 +110,5 @@ export function vaeWeightsFromArrays(arrays: Map<string, NpyArray>, source: stri
  */
 export function loadVaeWeights(source: string | Uint8Array, label?: string): VaeWeights {
   const name = typeof source === 'string' ? source : label ?? '(vae bytes)';
-  return vaeWeightsFromArrays(readNpz(source, name), name);
+  return vaeWeightsFromArrays(readNpz(source, name, { maxInflatedBytes: MAX_VAE_INFLATED_BYTES }), name);
 }
