@@ -10,6 +10,7 @@ import { planSessions } from '../runtime/plan';
 import { createSessionFromPlan } from '../runtime/sessions';
 import { STAGING_DIR } from './downloader';
 import { HubError } from './errors';
+import { checkFolderTree } from './folder-safety';
 import { IMPORT_MANIFEST } from './installed';
 
 export interface ValidationCheck { what: string; ok: boolean; detail: string }
@@ -109,22 +110,37 @@ export interface ImportResult { location: string; mode: 'copy' | 'reference'; re
 
 export async function importFolder(o: ImportOptions): Promise<ImportResult> {
   const from = resolve(o.from);
-  const report = await (o.validate ?? validateModelFolder)(from);
-  if (!report.ok) throw new HubError('INVALID_MODEL', `cannot import ${from}:\n${formatReport(report)}`);
+  const validate = o.validate ?? validateModelFolder;
   const mode = o.mode ?? 'copy';
+  // Links out of the folder are refused in both modes: in place, the engine would read whatever they point at.
+  await checkFolderTree(from, { links: 'contained' });
   if (mode === 'reference') {
+    const report = await validate(from);
+    if (!report.ok) throw new HubError('INVALID_MODEL', `cannot import ${from}:\n${formatReport(report)}`);
     await writeReferences(o.modelsDir, [...(await readReferences(o.modelsDir)), from]);
     return { location: from, mode, report };
+  }
+  // Cheap before the copy (are the files there at all?); the full validation runs on the copy, which is what is kept.
+  try {
+    scanModelDir(from);
+  } catch (err) {
+    throw new HubError('INVALID_MODEL', `cannot import ${from}: ${message(err)}`, { cause: err });
   }
   const name = o.name ?? basename(from);
   if (name.startsWith('.') || /[\\/]/.test(name)) throw new HubError('BAD_INPUT', `"${name}" cannot name a model folder`);
   const target = join(o.modelsDir, name);
   if (await access(target).then(() => true, () => false)) throw new HubError('EXISTS', `${target} already exists; remove it or import under another name`);
   const staging = join(o.modelsDir, STAGING_DIR, `import-${name}`);
+  let report: ValidationReport;
   try {
     await rm(staging, { recursive: true, force: true });
     await mkdir(join(o.modelsDir, STAGING_DIR), { recursive: true });
-    await cp(from, staging, { recursive: true, filter: (src) => !basename(src).startsWith('.paliscope-') });
+    // Links (checked to stay inside) become plain files; the copy is checked again, since the source may have
+    // changed meanwhile, and it is the copy that is validated and kept.
+    await cp(from, staging, { recursive: true, dereference: true, filter: (src) => !basename(src).startsWith('.paliscope-') });
+    await checkFolderTree(staging, { links: 'none' });
+    report = await validate(staging);
+    if (!report.ok) throw new HubError('INVALID_MODEL', `cannot import ${from}:\n${formatReport({ ...report, dir: from })}`);
     await writeFile(join(staging, IMPORT_MANIFEST), JSON.stringify({ source: 'import', from, importedAt: new Date().toISOString() }, null, 2));
     await rename(staging, target);
   } catch (err) {
@@ -135,5 +151,5 @@ export async function importFolder(o: ImportOptions): Promise<ImportResult> {
   } finally {
     await rmdir(join(o.modelsDir, STAGING_DIR)).catch(() => undefined);
   }
-  return { location: target, mode, report };
+  return { location: target, mode, report: { ...report, dir: target } };
 }
