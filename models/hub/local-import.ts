@@ -124,7 +124,8 @@ export async function importFolder(o: ImportOptions): Promise<ImportResult> {
   try {
     scanModelDir(from);
   } catch (err) {
-    throw new HubError('INVALID_MODEL', `cannot import ${from}: ${message(err)}`, { cause: err });
+    const report: ValidationReport = { dir: from, ok: false, layout: null, dtypes: [], checks: [{ what: 'files present', ok: false, detail: message(err) }] };
+    throw new HubError('INVALID_MODEL', `cannot import ${from}:\n${formatReport(report)}`, { cause: err });
   }
   const name = o.name ?? basename(from);
   if (name.startsWith('.') || /[\\/]/.test(name)) throw new HubError('BAD_INPUT', `"${name}" cannot name a model folder`);
