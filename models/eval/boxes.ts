@@ -1,0 +1,146 @@
+// Detection metrics for boxes (detect, segment's boxes, ocr-boxes' words): precision, recall and F1 at IoU 0.5 per
+// page, and over a set of pages AP at IoU 0.5 and COCO's AP@[.5:.95]. Labels match case-insensitively (and with
+// surrounding space and NFC differences ignored).
+//
+// Matching follows COCO's evaluation (cocoeval.py): per label, predictions in order of decreasing score each take the
+// unmatched truth box of highest IoU at or above the threshold. PaliGemma gives no score per box, so a box without
+// one scores 1 and ties keep the model's output order; AP then measures the single operating point the model chose,
+// integrated with COCO's 101-point interpolated precision.
+
+export type Box = readonly [number, number, number, number];
+export interface EvalBox { label: string; box: Box; score?: number }
+
+export const labelKey = (label: string): string => (typeof label === 'string' ? label.normalize('NFC').trim().replace(/\s+/gu, ' ').toLowerCase() : '');
+
+export function iou(a: Box, b: Box): number {
+  const ix = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
+  const iy = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
+  const inter = ix * iy;
+  const union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter;
+  return union > 0 ? inter / union : 0;
+}
+
+/** Only boxes with four finite coordinates and a positive area are scored; the rest are dropped with a note. */
+export function validBoxes(list: readonly EvalBox[], which: string, notes: string[]): EvalBox[] {
+  const ok = list.filter((o) => {
+    const b = o?.box;
+    return Array.isArray(b) && b.length === 4 && b.every((v) => typeof v === 'number' && Number.isFinite(v)) && b[2] > b[0] && b[3] > b[1];
+  });
+  if (ok.length < list.length) notes.push(`${list.length - ok.length} ${which} box(es) without four finite coordinates and an area were left out`);
+  return ok;
+}
+
+/** Indices of predictions in COCO's order: score descending, ties in output order. */
+function byScore(preds: readonly EvalBox[]): number[] {
+  return preds.map((_, i) => i).sort((i, j) => (preds[j]!.score ?? 1) - (preds[i]!.score ?? 1) || i - j);
+}
+
+/**
+ * COCO's greedy matching on one page at one IoU threshold: for each prediction (by score) the same-label truth box of
+ * highest IoU ≥ threshold not yet taken. Returns, per prediction, the truth index it matched or -1, and the IoU.
+ */
+export function matchPage(truth: readonly EvalBox[], preds: readonly EvalBox[], threshold: number): { match: number[]; iou: number[] } {
+  const taken = new Uint8Array(truth.length);
+  const match = new Array<number>(preds.length).fill(-1);
+  const ious = new Array<number>(preds.length).fill(0);
+  const tKeys = truth.map((t) => labelKey(t.label));
+  for (const i of byScore(preds)) {
+    const key = labelKey(preds[i]!.label);
+    let best = -1, bestIou = threshold;
+    for (let j = 0; j < truth.length; j++) {
+      if (taken[j] || tKeys[j] !== key) continue;
+      const v = iou(truth[j]!.box, preds[i]!.box);
+      // ≥ the threshold (COCO compares with "<" to reject), and a strictly better IoU to replace a candidate.
+      if (v >= bestIou && (best < 0 || v > bestIou)) { best = j; bestIou = v; }
+    }
+    if (best >= 0) { taken[best] = 1; match[i] = best; ious[i] = bestIou; }
+  }
+  return { match, iou: ious };
+}
+
+export interface PageDetection {
+  precision: number | null;
+  recall: number | null;
+  f1: number;
+  /** Mean IoU of the matched pairs (null when none matched). */
+  matchedIou: number | null;
+}
+
+/** Precision, recall and F1 at IoU ≥ 0.5 on one page. Undefined ratios (nothing predicted, nothing to find) are null. */
+export function pageDetection(truth: readonly EvalBox[], preds: readonly EvalBox[], notes: string[] = []): PageDetection {
+  const t = validBoxes(truth, 'truth', notes), p = validBoxes(preds, 'predicted', notes);
+  if (t.length === 0 && p.length === 0) {
+    notes.push('no box in the truth and none predicted');
+    return { precision: null, recall: null, f1: 1, matchedIou: null };
+  }
+  const { match, iou: ious } = matchPage(t, p, 0.5);
+  const tp = match.filter((m) => m >= 0).length;
+  const precision = p.length ? tp / p.length : null;
+  const recall = t.length ? tp / t.length : null;
+  const f1 = t.length + p.length ? (2 * tp) / (t.length + p.length) : 1;
+  if (!p.length) notes.push('no box predicted');
+  if (!t.length) notes.push('no box in the truth: every predicted box is a false positive');
+  const matched = ious.filter((_, i) => match[i]! >= 0);
+  return { precision, recall, f1, matchedIou: matched.length ? matched.reduce((a, b) => a + b, 0) / matched.length : null };
+}
+
+export const COCO_THRESHOLDS: readonly number[] = Array.from({ length: 10 }, (_, i) => Math.round((0.5 + 0.05 * i) * 100) / 100);
+
+/**
+ * Average precision over pages at one IoU threshold, averaged over the labels present in the truth (COCO leaves a
+ * label with no truth box out). Null when no page has a truth box.
+ */
+export function averagePrecision(pages: readonly { truth: readonly EvalBox[]; preds: readonly EvalBox[] }[], threshold: number): number | null {
+  // Per label: every prediction's score and whether it matched, and the number of truth boxes.
+  const perLabel = new Map<string, { hits: { score: number; tp: boolean; order: number }[]; truth: number }>();
+  const entry = (k: string) => {
+    let e = perLabel.get(k);
+    if (!e) perLabel.set(k, (e = { hits: [], truth: 0 }));
+    return e;
+  };
+  let order = 0;
+  for (const page of pages) {
+    const t = validBoxes(page.truth, 'truth', []), p = validBoxes(page.preds, 'predicted', []);
+    for (const b of t) entry(labelKey(b.label)).truth++;
+    const { match } = matchPage(t, p, threshold);
+    p.forEach((b, i) => entry(labelKey(b.label)).hits.push({ score: b.score ?? 1, tp: match[i]! >= 0, order: order++ }));
+  }
+  const aps: number[] = [];
+  for (const { hits, truth } of perLabel.values()) {
+    if (truth === 0) continue;
+    hits.sort((a, b) => b.score - a.score || a.order - b.order);
+    aps.push(interpolatedAp(hits.map((h) => h.tp), truth));
+  }
+  return aps.length ? aps.reduce((a, b) => a + b, 0) / aps.length : null;
+}
+
+/** COCO's 101-point interpolated AP of a ranked list of hits against `truth` positives. */
+export function interpolatedAp(ranked: readonly boolean[], truth: number): number {
+  const precision: number[] = [], recall: number[] = [];
+  let tp = 0;
+  ranked.forEach((hit, i) => {
+    if (hit) tp++;
+    precision.push(tp / (i + 1));
+    recall.push(tp / truth);
+  });
+  // The precision envelope: at each rank the best precision at any later rank.
+  for (let i = precision.length - 2; i >= 0; i--) precision[i] = Math.max(precision[i]!, precision[i + 1]!);
+  let sum = 0;
+  for (let r = 0; r <= 100; r++) {
+    // numpy's linspace(0, 1, 101) is i · 0.01 in doubles; the same values here, so a boundary case rounds as in COCO.
+    const target = r * 0.01;
+    // First rank whose recall reaches the target (recall is non-decreasing): searchsorted(side='left'), as COCO.
+    let lo = 0, hi = recall.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (recall[mid]! < target) lo = mid + 1; else hi = mid; }
+    sum += lo < precision.length ? precision[lo]! : 0;
+  }
+  return sum / 101;
+}
+
+/** AP at IoU 0.5 and the mean over IoU 0.50:0.05:0.95 (COCO's "AP"). */
+export function cocoAp(pages: readonly { truth: readonly EvalBox[]; preds: readonly EvalBox[] }[]): { ap50: number | null; ap: number | null } {
+  const per = COCO_THRESHOLDS.map((t) => averagePrecision(pages, t));
+  const ap50 = per[0] ?? null;
+  if (per.some((v) => v === null)) return { ap50, ap: null };
+  return { ap50, ap: (per as number[]).reduce((a, b) => a + b, 0) / per.length };
+}
