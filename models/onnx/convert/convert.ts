@@ -4,7 +4,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSyn
 import { join } from 'node:path';
 import { ExternalDataSink, GraphBuilder, saveModel, MS_DOMAIN } from '../builder';
 import { weightSpecs } from '../weights';
-import { buildDecoderGraph } from './decoder-graph';
+import { buildDecoderGraph, type DecoderOps } from './decoder-graph';
 import { WeightEmitter, type EmitOptions } from './emit';
 import { buildEmbedGraph } from './embed-graph';
 import type { WeightDtype } from './quant';
@@ -12,6 +12,7 @@ import { CheckpointSource } from './source';
 import { buildVisionGraph } from './vision-graph';
 
 export type Layout = 'paliscope' | 'onnx-community';
+export type Compute = 'precise' | 'fast';
 export interface ConvertOptions {
   checkpointDir: string;
   outDir: string;
@@ -21,6 +22,14 @@ export interface ConvertOptions {
   q4Block?: number;
   /** Embedding table storage; default follows dtype (q4 → int4). */
   embedDtype?: EmitOptions['embedDtype'];
+  /**
+   * q4 matrix compute: 'fast' = MatMulNBits accuracy_level 4 (int8 activations, onnxruntime's int8 dot-product
+   * kernels); 'precise' = fp32 compute on the dequantized weights. Default: 'fast' for the paliscope layout, 'precise'
+   * for onnx-community (what the published q4 files do). Measured deviation: models/onnx/README.md.
+   */
+  compute?: Compute;
+  /** Decoder graph ops (paliscope layout): 'fused' (default; GroupQueryAttention + fused RMSNorms) or 'plain'. */
+  decoderOps?: DecoderOps;
   /** 'auto': external data when a graph's weights may exceed ~1.5 GB. */
   externalData?: 'auto' | 'always' | 'never';
   /** Row-block size for streaming big matrices (default 64 MB); tests shrink it to exercise the block path. */
@@ -43,8 +52,11 @@ export async function convertCheckpoint(o: ConvertOptions): Promise<ConvertResul
   const src = await CheckpointSource.open(o.checkpointDir);
   src.signal = o.signal;
   const spec = src.spec;
+  const compute: Compute = o.compute ?? (layout === 'paliscope' ? 'fast' : 'precise');
+  const decoderOps: DecoderOps = o.decoderOps ?? (layout === 'paliscope' ? 'fused' : 'plain');
+  if (decoderOps === 'fused' && layout !== 'paliscope') throw new Error('decoderOps "fused" needs the paliscope layout; the onnx-community layout keeps the export recipe graph');
   const emitOpts: EmitOptions = {
-    dtype, q4Block: o.q4Block ?? 32,
+    dtype, q4Block: o.q4Block ?? 32, accuracyLevel: compute === 'fast' ? 4 : 0,
     embedDtype: o.embedDtype ?? (dtype === 'q4' ? 'int4' : dtype === 'int8' ? 'int8' : dtype),
     rowBlockBytes: o.rowBlockBytes,
   };
@@ -60,7 +72,7 @@ export async function convertCheckpoint(o: ConvertOptions): Promise<ConvertResul
     {
       name: layout === 'onnx-community' ? 'decoder_model_merged' : 'decoder',
       bytes: bytesOf((n) => n.startsWith('language_model.model.layers')) + embedBytes,
-      build: (e: WeightEmitter) => buildDecoderGraph(src, e, layout === 'onnx-community' ? 'onnx-community' : 'paliscope'),
+      build: (e: WeightEmitter) => buildDecoderGraph(src, e, layout === 'onnx-community' ? 'onnx-community' : 'paliscope', decoderOps),
     },
   ];
   const result: ConvertResult = { files: [], graphs: [] };
@@ -85,7 +97,7 @@ export async function convertCheckpoint(o: ConvertOptions): Promise<ConvertResul
       plan.build(new WeightEmitter(g, emitOpts));
       await saveModel(g, path, {
         docString: `PaliGemma ${plan.name} converted by Paliscope (${dtype}, ${layout} layout)`,
-        metadata: { 'paliscope.layout': layout, 'paliscope.dtype': dtype, 'paliscope.uses_contrib_ops': String(g.domains.has(MS_DOMAIN)) },
+        metadata: { 'paliscope.layout': layout, 'paliscope.dtype': dtype, 'paliscope.compute': compute, 'paliscope.decoder_ops': decoderOps, 'paliscope.uses_contrib_ops': String(g.domains.has(MS_DOMAIN)) },
       });
     } finally { sink?.close(); }
     const seconds = (Date.now() - t0) / 1000;
@@ -110,7 +122,7 @@ export async function convertCheckpoint(o: ConvertOptions): Promise<ConvertResul
   }
   if (layout === 'paliscope') {
     const manifest = {
-      format: 'paliscope-onnx', version: 1, dtype, embed_dtype: emitOpts.embedDtype, q4_block: emitOpts.q4Block,
+      format: 'paliscope-onnx', version: 1, dtype, embed_dtype: emitOpts.embedDtype, q4_block: emitOpts.q4Block, compute, decoder_ops: decoderOps,
       graphs: { vision_encoder: 'vision_encoder.onnx', embed_tokens: 'embed_tokens.onnx', decoder: 'decoder.onnx' },
       decoder_inputs: ['inputs_embeds', 'position_ids', 'attention_mask', 'prefix_length', 'logits_index', 'past_key_values.{i}.key', 'past_key_values.{i}.value'],
       image_features_scaled: 'vision_encoder returns projector(x)/sqrt(d); decoder multiplies inputs_embeds by sqrt(d)',

@@ -11,6 +11,13 @@ export interface EmitOptions {
   embedDtype: 'fp32' | 'fp16' | 'int8' | 'int4';
   /** Size of the row blocks big matrices are converted in (default 64 MB of float32). */
   rowBlockBytes?: number;
+  /**
+   * MatMulNBits `accuracy_level` (q4 only): 0 leaves it unset (onnxruntime dequantizes to fp32 and computes in fp32);
+   * 4 lets onnxruntime quantize the activations to int8 per block and use its int8 dot-product kernels (AVX-512 VNNI /
+   * AVX2 / NEON dot), with the weights prepacked at load — faster, with a small, measured extra error
+   * (models/onnx/README.md, "Accuracy vs speed").
+   */
+  accuracyLevel?: 0 | 4;
 }
 
 export class WeightEmitter {
@@ -62,7 +69,7 @@ export class WeightEmitter {
           }
         })());
         y = g.op('MatMulNBits', [x, B, g.initializer(`${name}.scales`, 'FLOAT', [out * kBlocks], scales)],
-          { K: inp, N: out, bits: 4, block_size: block }, MS_DOMAIN);
+          { K: inp, N: out, bits: 4, block_size: block, accuracy_level: this.o.accuracyLevel || undefined }, MS_DOMAIN);
         break;
       }
     }

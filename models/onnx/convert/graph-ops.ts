@@ -1,11 +1,28 @@
 // Composite ops shared by the vision and decoder graphs, in plain ONNX opset-17 ops.
-import type { GraphBuilder } from '../builder';
+import { MS_DOMAIN, type GraphBuilder } from '../builder';
 
 /** Gemma RMSNorm with the (1 + w) offset folded into `scale` at conversion time. */
 export function rmsNorm(g: GraphBuilder, x: string, scale: string, eps: number): string {
   const ms = g.reduceMean(g.mul(x, x), [-1]);
   const inv = g.op('Reciprocal', [g.sqrt(g.add(ms, g.scalarF32(eps)))]);
   return g.mul(g.mul(x, inv), scale);
+}
+
+/**
+ * The same RMSNorm as one onnxruntime node: SimplifiedLayerNormalization (default ONNX domain in onnxruntime, fp32
+ * statistics for fp32 input) computes x·rsqrt(mean(x²) + eps)·scale over the last axis.
+ */
+export function rmsNormFused(g: GraphBuilder, x: string, scale: string, eps: number): string {
+  return g.op('SimplifiedLayerNormalization', [x, scale], { axis: -1, epsilon: { float: eps }, stash_type: 1 });
+}
+
+/**
+ * Residual add and the next RMSNorm in one node (com.microsoft SkipSimplifiedLayerNormalization):
+ * returns [RMSNorm(x + skip)·scale, x + skip] — output 3 is the sum the residual stream carries on.
+ */
+export function skipRmsNorm(g: GraphBuilder, x: string, skip: string, scale: string, eps: number): [string, string] {
+  const [y, , , sum] = g.node('SkipSimplifiedLayerNormalization', [x, skip, scale], { epsilon: { float: eps } }, { outputs: 4, domain: MS_DOMAIN });
+  return [y!, sum!];
 }
 
 /** 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */

@@ -9,7 +9,7 @@ import { buildEmbeds } from '../reference/paligemma';
 import { visionForward } from '../reference/siglip';
 import { loadRefWeights, type RefWeights } from '../reference/weights';
 import { Rng } from '../rng';
-import { convertCheckpoint } from './convert';
+import { convertCheckpoint, type Compute } from './convert';
 import { dequantizedRefWeights } from './dequant-ref';
 import type { WeightDtype } from './quant';
 import { emptyCache, maxAbsDiff, openSession, runDecoder, runEmbed, runVision } from './session';
@@ -52,15 +52,20 @@ function top1Agreement(a: ArrayLike<number>, b: ArrayLike<number>, V: number): n
   return agree / (a.length / V);
 }
 
-const CASES: { dtype: WeightDtype; block: number; maxLogitDev: number }[] = [
+const CASES: { dtype: WeightDtype; block: number; maxLogitDev: number; compute?: Compute }[] = [
   // Bounds on the deviation from the fp32 graph. Measured on this fixture (PALISCOPE_REPORT=1 prints them): fp16
   // 7.0e-3, int8 0.15 (incl. onnxruntime's fused activation quantization), q4 1.84 (block 32) / 1.55 (block 64) on
   // logits soft-capped at ±3 — 4-bit uniform random weights in 64-wide layers are a harsh case.
   { dtype: 'fp16', block: 32, maxLogitDev: 0.05 },
   { dtype: 'int8', block: 32, maxLogitDev: 0.8 },
-  { dtype: 'q4', block: 32, maxLogitDev: 3 },
-  { dtype: 'q4', block: 64, maxLogitDev: 3 },
+  { dtype: 'q4', block: 32, maxLogitDev: 3, compute: 'precise' },
+  { dtype: 'q4', block: 64, maxLogitDev: 3, compute: 'precise' },
+  // accuracy_level 4: onnxruntime quantizes the activations to int8 per block, so the graph no longer equals the
+  // reference on the dequantized weights; the extra error is bounded (measured here: see the report line).
+  { dtype: 'q4', block: 32, maxLogitDev: 3, compute: 'fast' },
 ];
+/** Extra error of int8 activations over the dequantized-weight reference (q4 fast); measured 0.105 on this fixture. */
+const FAST_MAX_DEV = 0.3;
 
 describe('quantized conversions (tiny PG2)', () => {
   let fp32: { feats: Float32Array; logits: Float32Array };
@@ -69,14 +74,23 @@ describe('quantized conversions (tiny PG2)', () => {
     fp32 = await onnxLogits(join(root, 'fp32'), 'all');
   });
   for (const c of CASES) {
-    it(`${c.dtype}${c.dtype === 'q4' ? ` block ${c.block}` : ''}: equals the reference on dequantized weights; deviation from fp32 bounded`, async () => {
-      const out = join(root, `${c.dtype}-${c.block}`);
-      await convertCheckpoint({ checkpointDir: ck, outDir: out, dtype: c.dtype, q4Block: c.block });
+    const name = `${c.dtype}${c.dtype === 'q4' ? ` block ${c.block} ${c.compute}` : ''}`;
+    const claim = c.compute === 'fast' ? 'within a bound of the reference on dequantized weights (int8 activations)' : 'equals the reference on dequantized weights';
+    it(`${name}: ${claim}; deviation from fp32 bounded`, async () => {
+      const out = join(root, `${c.dtype}-${c.block}-${c.compute ?? ''}`);
+      await convertCheckpoint({ checkpointDir: ck, outDir: out, dtype: c.dtype, q4Block: c.block, compute: c.compute });
       // 'basic' keeps DequantizeLinear unfused, so the int8 graph computes exactly with the dequantized weights.
       const exact = await onnxLogits(out, 'basic');
       const ref = refLogits(dequantizedRefWeights(w, spec, c.dtype, c.block));
-      expect(maxAbsDiff(exact.feats, ref.feats)).toBeLessThan(1e-4);
-      expect(maxAbsDiff(exact.logits, ref.logits)).toBeLessThan(1e-4);
+      if (c.compute === 'fast') {
+        const devRef = Math.max(maxAbsDiff(exact.feats, ref.feats), maxAbsDiff(exact.logits, ref.logits));
+        if (process.env.PALISCOPE_REPORT) process.stdout.write(`${name}: max |Δ| vs dequantized reference ${devRef.toExponential(2)}\n`);
+        expect(devRef).toBeGreaterThan(1e-4); // the int8 activation path is really taken
+        expect(devRef).toBeLessThan(FAST_MAX_DEV);
+      } else {
+        expect(maxAbsDiff(exact.feats, ref.feats)).toBeLessThan(1e-4);
+        expect(maxAbsDiff(exact.logits, ref.logits)).toBeLessThan(1e-4);
+      }
       const fast = await onnxLogits(out, 'all');
       const dev = maxAbsDiff(fast.logits, fp32.logits);
       expect(dev).toBeGreaterThan(0);
@@ -85,7 +99,7 @@ describe('quantized conversions (tiny PG2)', () => {
       const agree = top1Agreement(fast.logits, fp32.logits, spec.text.vocab);
       if (c.dtype === 'fp16') expect(agree).toBe(1);
       else if (c.dtype === 'int8') expect(agree).toBeGreaterThan(0.6);
-      if (process.env.PALISCOPE_REPORT) process.stdout.write(`${c.dtype}/${c.block}: max |Δlogit| vs fp32 ${dev.toExponential(2)}, top-1 agreement ${agree.toFixed(2)}\n`);
+      if (process.env.PALISCOPE_REPORT) process.stdout.write(`${name}: max |Δlogit| vs fp32 ${dev.toExponential(2)}, top-1 agreement ${agree.toFixed(2)}\n`);
       const size = (dir: string) => ['vision_encoder', 'embed_tokens', 'decoder'].reduce((a, g) => a + statSync(join(dir, `${g}.onnx`)).size, 0);
       expect(size(out)).toBeLessThan(size(join(root, 'fp32')) * (c.dtype === 'fp16' ? 0.6 : c.dtype === 'int8' ? 0.45 : 0.35));
     });
