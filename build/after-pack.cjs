@@ -15,6 +15,17 @@ exports.default = async function afterPack(context) {
   const modules = join(resources, 'app.asar.unpacked', 'node_modules');
 
   const ortBin = join(modules, 'onnxruntime-node', 'bin');
+  // An installer whose model engine cannot load is not shipped: say which binary is missing instead.
+  const archs = arch === 'universal' ? ['x64', 'arm64'] : [arch];
+  if (existsSync(ortBin)) {
+    for (const a of archs) {
+      const have = readdirSync(ortBin).some((napi) => existsSync(join(ortBin, napi, platform, a)));
+      if (!have) {
+        throw new Error(`Paliscope cannot be packaged for ${platform}/${a}: onnxruntime-node ${require('onnxruntime-node/package.json').version} ships no ${platform}/${a} binary, so the app could not load any model. ` +
+          (platform === 'darwin' ? 'Build the macOS installer for arm64 only (electron-builder.yml does).' : 'Drop this target.'));
+      }
+    }
+  }
   if (existsSync(ortBin)) {
     for (const napi of readdirSync(ortBin)) {
       for (const os of readdirSync(join(ortBin, napi))) {

@@ -1,15 +1,19 @@
 // `paliscope convert <checkpoint-dir> <out-dir> [--dtype fp32|fp16|int8|q4] [--layout paliscope|onnx-community]
-//  [--block 32|64|128] [--embed fp32|fp16|int8|int4] [--external-data auto|always|never]`
+//  [--block 32|64|128] [--embed fp32|fp16|int8|int4] [--external-data auto|always|never] [--compute fast|precise]
+//  [--ops fused|plain]`
 import { ProgressBar } from '../progress-bar';
 import { parseArgs } from 'node:util';
-import { convertCheckpoint, type Layout } from './convert/convert';
+import { convertCheckpoint, type Compute, type Layout } from './convert/convert';
+import type { DecoderOps } from './convert/decoder-graph';
 import type { EmitOptions } from './convert/emit';
 import type { WeightDtype } from './convert/quant';
 
 export { convertCheckpoint } from './convert/convert';
 
 const USAGE = `usage: paliscope convert <checkpoint-dir> <out-dir> [--dtype fp32|fp16|int8|q4] [--layout paliscope|onnx-community]
-       [--block 32|64|128] [--embed fp32|fp16|int8|int4] [--external-data auto|always|never]`;
+       [--block 32|64|128] [--embed fp32|fp16|int8|int4] [--external-data auto|always|never]
+       [--compute fast|precise]  q4 matrices: int8 activations (fast; default for the paliscope layout) or fp32
+       [--ops fused|plain]       paliscope decoder: GroupQueryAttention + fused norms (default) or standard ops only`;
 
 function oneOf<T extends string>(v: string | undefined, allowed: readonly T[], what: string): T | undefined {
   if (v === undefined) return undefined;
@@ -22,7 +26,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, options: {
       dtype: { type: 'string' }, layout: { type: 'string' }, block: { type: 'string' }, embed: { type: 'string' },
-      'external-data': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      'external-data': { type: 'string' }, compute: { type: 'string' }, ops: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     } });
   } catch (e) {
     process.stderr.write(`paliscope convert: ${(e as Error).message}\n${USAGE}\n`);
@@ -45,6 +49,8 @@ export async function run(argv: string[]): Promise<number> {
       q4Block: block,
       embedDtype: oneOf<EmitOptions['embedDtype']>(v.embed, ['fp32', 'fp16', 'int8', 'int4'], '--embed'),
       externalData: oneOf(v['external-data'], ['auto', 'always', 'never'] as const, '--external-data'),
+      compute: oneOf<Compute>(v.compute, ['fast', 'precise'], '--compute'),
+      decoderOps: oneOf<DecoderOps>(v.ops, ['fused', 'plain'], '--ops'),
       log: (m) => {
         bar.clear();
         process.stdout.write(m + '\n');
