@@ -62,7 +62,7 @@ const modelsDir = () => join(services.userDataDir, 'models');
 describe('models.* (model manager)', () => {
   it('lists the shipped catalog and the test catalog, marking what is installed', async () => {
     const catalog = await call<CatalogModel[]>('models.catalog', {});
-    expect(catalog.map((c) => c.id)).toEqual(expect.arrayContaining(['paligemma2-3b-pt-224', 'pp-ocrv4', 'tiny-test', 'tiny-gated']));
+    expect(catalog.map((c) => c.id)).toEqual(expect.arrayContaining(['paligemma2-3b-pt-224-onnx', 'paligemma2-3b-mix-448', 'pp-ocrv4', 'tiny-test', 'tiny-gated']));
     expect(catalog.find((c) => c.id === 'tiny-test')!.variants).toEqual([{ dtype: 'fp32', knownBytes: null, complete: false, installed: false }]);
   });
 

@@ -21,6 +21,7 @@ import type { TokenStore } from './token-store';
 const CODES: Record<HubErrorCode, ErrorCode> = {
   GATED: 'FORBIDDEN', NOT_FOUND: 'NOT_FOUND', NETWORK: 'INTERNAL', SERVER: 'INTERNAL', CHECKSUM: 'CORRUPT_FILE',
   DISK_FULL: 'TOO_LARGE', CANCELLED: 'CANCELLED', PAUSED: 'CANCELLED', EXISTS: 'BAD_INPUT', BAD_INPUT: 'BAD_INPUT', INVALID_MODEL: 'INPUT_MISMATCH',
+  NOT_PALIGEMMA: 'INPUT_MISMATCH', TOO_BIG: 'TOO_LARGE',
 };
 
 export function toAppFailure(err: unknown): unknown {

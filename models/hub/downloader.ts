@@ -14,7 +14,7 @@ import { access, mkdir, rename, rm, rmdir, stat, statfs, truncate, writeFile } f
 import { dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { HubError, isTransient } from './errors';
+import { HubError, isHubError, isTransient } from './errors';
 import type { HubClient, HubEntry } from './hub-client';
 
 export const STAGING_DIR = '.staging';
@@ -130,16 +130,65 @@ export async function cleanStaging(modelsDir: string): Promise<void> {
 
 export async function downloadModel(o: DownloadOptions): Promise<DownloadResult> {
   const control = o.control ?? new DownloadControl();
-  const signal = control.signal;
   const target = join(o.modelsDir, o.name);
   const staging = join(o.modelsDir, STAGING_DIR, o.name);
+  if (await exists(target)) throw new HubError('EXISTS', `${target} already exists; remove that model first to download it again`);
+
+  // The shared .staging parent goes too once no other download uses it, so a finished models folder holds only models.
+  const dropEmptyStaging = () => rmdir(join(o.modelsDir, STAGING_DIR)).catch(() => undefined);
+  const cleanup = async () => { await rm(staging, { recursive: true, force: true }); await dropEmptyStaging(); };
+  let fetched: FetchResult;
+  try {
+    fetched = await downloadFilesInto({ ...o, control, dir: staging, diskDir: o.modelsDir });
+  } catch (err) {
+    // Pause keeps what was fetched for the next attempt; cancel and failures keep nothing.
+    if (!isHubError(err, 'PAUSED')) await cleanup();
+    throw err;
+  }
+
+  try {
+    await writeFile(join(staging, DOWNLOAD_MANIFEST), JSON.stringify({
+      source: 'hub', endpoint: o.client.endpoint, repo: o.repo, revision: o.revision, downloadedAt: new Date().toISOString(),
+      ...o.manifest,
+      files: o.files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256, gitOid: f.gitOid })),
+    }, null, 2));
+    if (await exists(target)) throw new HubError('EXISTS', `${target} appeared while downloading; the download was kept out of it and removed`);
+    await rename(staging, target);
+    await dropEmptyStaging();
+  } catch (err) {
+    await cleanup();
+    throw diskFull(err, DOWNLOAD_MANIFEST, o.modelsDir) ?? err;
+  }
+  return { location: target, ...fetched };
+}
+
+export interface FetchOptions extends Omit<DownloadOptions, 'modelsDir' | 'name' | 'manifest'> {
+  /** The folder the files land in (created); `<file>.part` files there are resumed. */
+  dir: string;
+  /** The folder whose disk the free-space check and its message name (default `dir`). */
+  diskDir?: string;
+  /** Bytes needed on that disk beyond the files themselves (a conversion's output), for the free-space check. */
+  extraBytes?: number;
+  /** What the extra bytes are for, in the refusal. */
+  extraBytesFor?: string;
+}
+export interface FetchResult { bytes: number; files: number; resumedBytes: number }
+
+/**
+ * Fetches `files` into `dir`, each verified and renamed into place as it completes, resuming `.part` files an
+ * earlier attempt left. Pause, cancel and failures all leave `dir` as it is: the caller decides what to throw away.
+ */
+export async function downloadFilesInto(o: FetchOptions): Promise<FetchResult> {
+  const control = o.control ?? new DownloadControl();
+  const signal = control.signal;
+  const staging = o.dir;
+  const diskDir = o.diskDir ?? o.dir;
   const concurrency = Math.max(1, o.concurrency ?? 3);
   const retries = o.retries ?? 5;
   const backoffMs = o.backoffMs ?? 500;
   const now = o.now ?? Date.now;
   const writeOpen = o.openWrite ?? ((p: string, append: boolean) => createWriteStream(p, { flags: append ? 'a' : 'w' }));
 
-  if (await exists(target)) throw new HubError('EXISTS', `${target} already exists; remove that model first to download it again`);
   for (const f of o.files) {
     if (f.path.split('/').some((s) => s === '..' || s === '' || s.startsWith('.')) || f.path.includes('\\')) {
       throw new HubError('BAD_INPUT', `${o.repo}: refusing the file name "${f.path}" (it would leave the model folder)`);
@@ -157,18 +206,11 @@ export async function downloadModel(o: DownloadOptions): Promise<DownloadResult>
   const totalBytes = o.files.reduce((a, f) => a + f.size, 0);
   const resumedBytes = [...have.values()].reduce((a, b) => a + b, 0);
 
-  // The shared .staging parent goes too once no other download uses it, so a finished models folder holds only models.
-  const dropEmptyStaging = () => rmdir(join(o.modelsDir, STAGING_DIR)).catch(() => undefined);
-  const cleanup = async () => { await rm(staging, { recursive: true, force: true }); await dropEmptyStaging(); };
-  try {
-    const free = await (o.freeSpace ?? defaultFreeSpace)(o.modelsDir);
-    const needed = totalBytes - resumedBytes;
-    if (free < needed) {
-      throw new HubError('DISK_FULL', `${o.repo}: needs ${formatBytes(needed)} but only ${formatBytes(free)} is free on the disk holding ${o.modelsDir}; free some space or choose another models folder`);
-    }
-  } catch (err) {
-    await cleanup();
-    throw err;
+  const free = await (o.freeSpace ?? defaultFreeSpace)(diskDir);
+  const needed = totalBytes - resumedBytes + (o.extraBytes ?? 0);
+  if (free < needed) {
+    const parts = o.extraBytes ? ` (${formatBytes(totalBytes - resumedBytes)} to download + ${formatBytes(o.extraBytes)} ${o.extraBytesFor ?? 'more'})` : '';
+    throw new HubError('DISK_FULL', `${o.repo}: needs ${formatBytes(needed)}${parts} but only ${formatBytes(free)} is free on the disk holding ${diskDir}; free some space or choose another models folder`);
   }
 
   // Progress: bytes on disk (staged + received), speed over a sliding window of samples.
@@ -235,7 +277,7 @@ export async function downloadModel(o: DownloadOptions): Promise<DownloadResult>
           try {
             await pipeline(res.body, count, writeOpen(partPath, start > 0), { signal: inner.signal });
           } catch (err) {
-            throw diskFull(err, f.path, o.modelsDir) ?? err;
+            throw diskFull(err, f.path, diskDir) ?? err;
           }
           if (start + received < f.size) throw new HubError('NETWORK', `${o.repo}/${f.path}: the connection ended after ${formatBytes(start + received)} of ${formatBytes(f.size)}`);
         } else if (checker) {
@@ -288,24 +330,9 @@ export async function downloadModel(o: DownloadOptions): Promise<DownloadResult>
   if (firstError || signal.aborted) {
     const err = signal.aborted ? (signal.reason as unknown) : firstError;
     if (control.intent === 'pause') throw new HubError('PAUSED', `${o.repo}: download paused at ${formatBytes(done)} of ${formatBytes(totalBytes)}; download again to resume`);
-    await cleanup();
     if (control.intent === 'cancel') throw new HubError('CANCELLED', `${o.repo}: download cancelled; nothing was kept`);
     throw err;
   }
-
-  try {
-    await writeFile(join(staging, DOWNLOAD_MANIFEST), JSON.stringify({
-      source: 'hub', endpoint: o.client.endpoint, repo: o.repo, revision: o.revision, downloadedAt: new Date().toISOString(),
-      ...o.manifest,
-      files: o.files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256, gitOid: f.gitOid })),
-    }, null, 2));
-    if (await exists(target)) throw new HubError('EXISTS', `${target} appeared while downloading; the download was kept out of it and removed`);
-    await rename(staging, target);
-    await dropEmptyStaging();
-  } catch (err) {
-    await cleanup();
-    throw diskFull(err, DOWNLOAD_MANIFEST, o.modelsDir) ?? err;
-  }
   emit(true);
-  return { location: target, bytes: totalBytes, files: o.files.length, resumedBytes };
+  return { bytes: totalBytes, files: o.files.length, resumedBytes };
 }

@@ -11,12 +11,17 @@ export type HubErrorCode =
   | 'PAUSED'
   | 'EXISTS' // the target folder is already there
   | 'BAD_INPUT' // an unknown catalog id, dtype or a malformed catalog
-  | 'INVALID_MODEL'; // an imported folder is not a usable model
+  | 'INVALID_MODEL' // an imported folder is not a usable model
+  | 'NOT_PALIGEMMA' // a hub repository whose config.json is not a PaliGemma checkpoint Paliscope can convert
+  | 'TOO_BIG'; // the conversion would not fit this machine's memory
 
 export class HubError extends Error {
   override readonly name = 'HubError';
-  constructor(readonly code: HubErrorCode, message: string, options?: { cause?: unknown }) {
+  /** GATED: the repository page where the licence is accepted. */
+  readonly licenceUrl: string | null;
+  constructor(readonly code: HubErrorCode, message: string, options?: { cause?: unknown; licenceUrl?: string }) {
     super(message, options);
+    this.licenceUrl = options?.licenceUrl ?? null;
   }
 }
 

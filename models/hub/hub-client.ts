@@ -91,11 +91,12 @@ export class HubClient {
 
   #statusError(status: number, what: string, repo: string, serverSays: string): HubError {
     const said = serverSays ? ` The hub says: ${serverSays}` : '';
+    const page = this.pageOf(repo);
     if (status === 401) {
-      return new HubError('GATED', `${what}: ${repo} is gated and needs an access token (HTTP 401). Accept the model's licence on the hub, create a read token and enter it in Paliscope (or set HF_TOKEN for the command line).${said}`);
+      return new HubError('GATED', `${what}: ${repo} is gated and needs an access token (HTTP 401). Accept the model's licence at ${page}, create a read token and enter it in Paliscope (or set HF_TOKEN for the command line).${said}`, { licenceUrl: page });
     }
     if (status === 403) {
-      return new HubError('GATED', `${what}: the access token was refused for ${repo} (HTTP 403): it has not been granted access to this gated repository. Accept the licence on the repository's page with the account the token belongs to.${said}`);
+      return new HubError('GATED', `${what}: the access token was refused for ${repo} (HTTP 403): it has not been granted access to this gated repository. Accept the licence at ${page} with the account the token belongs to.${said}`, { licenceUrl: page });
     }
     if (status === 404) return new HubError('NOT_FOUND', `${what}: not found on ${this.endpoint} (HTTP 404).${said}`);
     if (status === 429 || status >= 500) return new HubError('SERVER', `${what}: the server answered HTTP ${status}.${said}`);
@@ -130,6 +131,28 @@ export class HubClient {
       url = nextLink(res.headers.link, url);
     }
     return out;
+  }
+
+  /**
+   * The commit a revision (branch, tag or commit id) points at, so a long download can be pinned to it and recorded.
+   * `GET /api/models/{repo}/revision/{revision}` answers `{sha, …}`; the listing of a gated repository is public.
+   */
+  async commitOf(repo: string, revision = 'main', signal?: AbortSignal): Promise<string> {
+    const url = `${this.endpoint}/api/models/${encodePath(repo)}/revision/${encodeURIComponent(revision)}`;
+    const res = await this.#get(url, `looking up ${repo}@${revision}`, repo, { accept: 'application/json' }, signal);
+    let body: { sha?: unknown };
+    try {
+      body = (await res.body.json()) as { sha?: unknown };
+    } catch (err) {
+      throw new HubError('SERVER', `looking up ${repo}@${revision}: the answer is not JSON (${(err as Error).message})`, { cause: err });
+    }
+    if (typeof body.sha !== 'string' || !/^[0-9a-f]{40}$/.test(body.sha)) throw new HubError('SERVER', `looking up ${repo}@${revision}: the answer names no commit`);
+    return body.sha;
+  }
+
+  /** The repository's page on the hub, where its licence is accepted. */
+  pageOf(repo: string): string {
+    return `${this.endpoint}/${repo.split('/').map(encodeURIComponent).join('/')}`;
   }
 
   /** The bytes of one file from `start`; the caller must consume or destroy `body`. */

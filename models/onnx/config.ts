@@ -33,6 +33,10 @@ function optNum(obj: Json, key: string): number | null {
   return typeof v === 'number' ? v : null;
 }
 
+/** transformers' Gemma2Config / GemmaConfig defaults for the fields a saved config.json may leave out. */
+const GEMMA2_DEFAULTS = { hidden_size: 2304, intermediate_size: 9216, num_hidden_layers: 26, num_attention_heads: 8, num_key_value_heads: 4 };
+const GEMMA_DEFAULTS = { hidden_size: 3072, intermediate_size: 24576, num_hidden_layers: 28, num_attention_heads: 16, num_key_value_heads: 16 };
+
 /** Parses a PaliGemmaForConditionalGeneration config.json (PG1: gemma text model, PG2: gemma2). */
 export function parseConfig(cfg: Json): ModelSpec {
   if (cfg.model_type !== 'paligemma') throw new Error(`config.json: model_type is ${JSON.stringify(cfg.model_type)}, expected "paligemma"`);
@@ -41,8 +45,11 @@ export function parseConfig(cfg: Json): ModelSpec {
   if (!tc || !vc) throw new Error('config.json: expected text_config and vision_config objects');
   const family = tc.model_type === 'gemma2' ? 'gemma2' : tc.model_type === 'gemma' ? 'gemma' : null;
   if (!family) throw new Error(`config.json text_config.model_type: expected "gemma" or "gemma2", got ${JSON.stringify(tc.model_type)}`);
-  const hidden = num(tc, 'hidden_size', 'text_config');
-  const heads = num(tc, 'num_attention_heads', 'text_config');
+  // Hugging Face writes only the fields that differ from the text model's class defaults (Google's PaliGemma 2 3B
+  // config.json has no num_attention_heads, for one), so a missing field means that default, as transformers reads it.
+  const d = family === 'gemma2' ? GEMMA2_DEFAULTS : GEMMA_DEFAULTS;
+  const hidden = num(tc, 'hidden_size', 'text_config', d.hidden_size);
+  const heads = num(tc, 'num_attention_heads', 'text_config', d.num_attention_heads);
   const headDim = num(tc, 'head_dim', 'text_config', 256);
   const qpas = family === 'gemma2' ? num(tc, 'query_pre_attn_scalar', 'text_config', 256) : headDim;
   const vh = num(vc, 'hidden_size', 'vision_config', 1152);
@@ -52,15 +59,17 @@ export function parseConfig(cfg: Json): ModelSpec {
   const numPatches = (imageSize / patch) ** 2;
   if (!Number.isInteger(numPatches)) throw new Error(`config.json vision_config: image_size ${imageSize} is not a multiple of patch_size ${patch}`);
   if (vc.vision_use_head === true) throw new Error('config.json vision_config.vision_use_head is true; PaliGemma uses no MAP head');
+  // Absent soft-caps / window take the Gemma 2 defaults; an explicit null turns them off, as in transformers.
+  const capOr = (key: string, dflt: number | null) => (tc[key] === undefined ? dflt : optNum(tc, key));
   const text: TextSpec = {
     family, hidden, heads, headDim,
-    intermediate: num(tc, 'intermediate_size', 'text_config'),
-    layers: num(tc, 'num_hidden_layers', 'text_config'),
-    kvHeads: num(tc, 'num_key_value_heads', 'text_config', heads),
+    intermediate: num(tc, 'intermediate_size', 'text_config', d.intermediate_size),
+    layers: num(tc, 'num_hidden_layers', 'text_config', d.num_hidden_layers),
+    kvHeads: num(tc, 'num_key_value_heads', 'text_config', d.num_key_value_heads),
     queryScale: 1 / Math.sqrt(qpas),
-    attnSoftcap: family === 'gemma2' ? optNum(tc, 'attn_logit_softcapping') : null,
-    finalSoftcap: family === 'gemma2' ? optNum(tc, 'final_logit_softcapping') : null,
-    slidingWindow: family === 'gemma2' ? optNum(tc, 'sliding_window') : null,
+    attnSoftcap: family === 'gemma2' ? capOr('attn_logit_softcapping', 50) : null,
+    finalSoftcap: family === 'gemma2' ? capOr('final_logit_softcapping', 30) : null,
+    slidingWindow: family === 'gemma2' ? capOr('sliding_window', 4096) : null,
     vocab: num(tc, 'vocab_size', 'text_config', num(cfg, 'vocab_size', 'config', 257216)),
     eps: num(tc, 'rms_norm_eps', 'text_config', 1e-6),
     ropeTheta: num(tc, 'rope_theta', 'text_config', 10000),

@@ -9,7 +9,10 @@ import { writeSafetensors, type StDtype, type TensorSpec } from './safetensors';
 import { buildTokenizerJson, tokenizerConfigJson, tokenizerLayout } from './tokenizer-fixture';
 import { modernName, weightSpecs, type InitKind, type WeightSpec } from './weights';
 
-export const PRESETS = ['tiny', 'tiny-pg1', 'paligemma2-3b-224', 'paligemma2-3b-448', 'paligemma2-3b-896'] as const;
+export const PRESETS = [
+  'tiny', 'tiny-pg1', 'paligemma2-3b-224', 'paligemma2-3b-448', 'paligemma2-3b-896',
+  'paligemma2-10b-224', 'paligemma2-10b-448', 'paligemma2-10b-896', 'paligemma2-28b-224', 'paligemma2-28b-448', 'paligemma2-28b-896',
+] as const;
 export type PresetName = (typeof PRESETS)[number];
 
 export interface FixtureOptions {
@@ -27,6 +30,13 @@ export interface FixtureOptions {
 }
 
 export interface FixtureResult { spec: ModelSpec; files: string[]; bytes: number }
+
+/** Gemma 2 2B / 9B / 27B decoder widths as in PaliGemma 2 3B / 10B / 28B (doc §2.4). */
+const GEMMA2_WIDTHS = {
+  '3b': { hidden: 2304, intermediate: 9216, heads: 8, kvHeads: 4, headDim: 256, queryScale: 1 / Math.sqrt(256) },
+  '10b': { hidden: 3584, intermediate: 14336, heads: 16, kvHeads: 8, headDim: 256, queryScale: 1 / Math.sqrt(256) },
+  '28b': { hidden: 4608, intermediate: 36864, heads: 32, kvHeads: 16, headDim: 128, queryScale: 1 / Math.sqrt(4608 / 32) },
+} as const;
 
 const SIGLIP_SO400M = { hidden: 1152, intermediate: 4304, heads: 16, headDim: 72, patch: 14, eps: 1e-6 };
 
@@ -47,8 +57,8 @@ export function presetSpec(preset: PresetName, layers?: number): { spec: ModelSp
   const numPatches = (res / 14) ** 2;
   const vision: VisionSpec = { ...SIGLIP_SO400M, layers: Math.min(n, 27), imageSize: res, numPatches };
   const text: TextSpec = {
-    family: 'gemma2', hidden: 2304, intermediate: 9216, layers: n, heads: 8, kvHeads: 4, headDim: 256,
-    queryScale: 1 / 16, attnSoftcap: 50, finalSoftcap: 30, slidingWindow: 4096, vocab: 257216, eps: 1e-6, ropeTheta: 10000,
+    family: 'gemma2', layers: n, ...GEMMA2_WIDTHS[preset.split('-')[1] as '3b' | '10b' | '28b'],
+    attnSoftcap: 50, finalSoftcap: 30, slidingWindow: 4096, vocab: 257216, eps: 1e-6, ropeTheta: 10000,
   };
   return { spec: { vision, text, imageTokenIndex: 257152, numImageTokens: numPatches }, dtype: 'BF16', baseSize: 256000 };
 }

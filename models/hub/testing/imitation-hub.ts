@@ -3,13 +3,16 @@
 //   GET /api/models/{repo}/tree/{revision}?recursive=1   → [{type, path, size, oid, lfs?: {oid (sha256), size, pointerSize}}]
 //                                                          paged with a `Link: <…>; rel="next"` header like the hub
 //   GET /api/spaces/{owner}/{name}/tree/…                 → the same for a Space, served as repo "spaces/{owner}/{name}"
+//   GET /api/models/{repo}/revision/{revision}            → {id, sha, gated, siblings}: the commit a branch points at
 //   GET|HEAD /{repo}/resolve/{revision}/{path}            → the bytes; Range: bytes=N- answers 206; LFS files first
 //                                                          redirect (302) to /cdn-lfs/… on another port (another
 //                                                          origin), as the hub does to its CDN
+// Revisions: "main" or the commit id itself (REVISION_SHA), as the hub accepts both in every route.
 // Gated repositories answer 401 without a token and 403 with a token that was not granted, with the hub's
-// X-Error-Code / X-Error-Message headers.
+// X-Error-Code / X-Error-Message headers, for every file but the model card; their file listing is open to anyone,
+// as on the hub (huggingface.js issue 945: listing a gated repository needs no access since 2024).
 import { createHash } from 'node:crypto';
-import { createReadStream, readdirSync, readFileSync } from 'node:fs';
+import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, relative, sep } from 'node:path';
@@ -52,7 +55,9 @@ export interface ImitationHub {
 
 const LFS_PATTERN = /\.(onnx|onnx_data(_\d+)?|safetensors|bin|npz)$/;
 const CHUNK = 64 * 1024;
-const REVISION_SHA = '0123456789abcdef0123456789abcdef01234567';
+/** The one commit every imitated repository is at. */
+export const REVISION_SHA = '0123456789abcdef0123456789abcdef01234567';
+const knownRevision = (rev: string | undefined) => rev === 'main' || rev === REVISION_SHA;
 
 function walk(dir: string): string[] {
   const out: string[] = [];
@@ -65,13 +70,18 @@ function walk(dir: string): string[] {
   return out.sort();
 }
 
-function describe(dir: string): HubFile[] {
-  return walk(dir).map((abs) => {
-    const bytes = readFileSync(abs);
+/** Hashes are computed by streaming, so multi-GB checkpoint shards never sit in memory. */
+async function describe(dir: string): Promise<HubFile[]> {
+  const out: HubFile[] = [];
+  for (const abs of walk(dir)) {
+    const size = statSync(abs).size;
     const path = relative(dir, abs).split(sep).join('/');
-    const gitOid = createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
-    return { path, abs, size: bytes.length, gitOid, sha256: createHash('sha256').update(bytes).digest('hex'), lfs: LFS_PATTERN.test(path) };
-  });
+    const git = createHash('sha1').update(`blob ${size}\0`);
+    const sha = createHash('sha256');
+    for await (const chunk of createReadStream(abs, { highWaterMark: 1 << 20 })) { git.update(chunk as Buffer); sha.update(chunk as Buffer); }
+    out.push({ path, abs, size, gitOid: git.digest('hex'), sha256: sha.digest('hex'), lfs: LFS_PATTERN.test(path) });
+  }
+  return out;
 }
 
 function treeEntries(files: HubFile[]): object[] {
@@ -90,7 +100,8 @@ function treeEntries(files: HubFile[]): object[] {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function startImitationHub(repos: Record<string, ImitationRepo>, opts: { pageSize?: number } = {}): Promise<ImitationHub> {
-  const described = new Map(Object.entries(repos).map(([name, r]) => [name, { ...r, files: describe(r.dir) }]));
+  const described = new Map<string, ImitationRepo & { files: HubFile[] }>();
+  for (const [name, r] of Object.entries(repos)) described.set(name, { ...r, files: await describe(r.dir) });
   const misbehave: Misbehaviour = { dropAfter: new Map(), corrupt: new Set(), statuses: new Map(), chunkDelayMs: 0, ignoreRange: false };
   const requests: RequestLog[] = [];
   let active = 0;
@@ -190,14 +201,14 @@ export async function startImitationHub(repos: Record<string, ImitationRepo>, op
       // Spaces are served under their "spaces/…" name, as their file URLs have it.
       const found = findRepo(segments[1] === 'spaces' ? ['spaces', ...segments.slice(2)] : segments.slice(2));
       if (!found) return deny(res, 404, 'RepoNotFound', `Repository not found`);
-      if (!admitted(found.repo, req, res)) return;
       const r = described.get(found.repo)!;
-      if (found.rest.length === 0) {
+      if (found.rest.length === 0 || (found.rest[0] === 'revision' && found.rest.length === 2)) {
+        if (found.rest.length === 2 && !knownRevision(found.rest[1])) return deny(res, 404, 'RevisionNotFound', `Invalid rev id: ${found.rest[1] ?? ''}`);
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ id: found.repo, sha: REVISION_SHA, gated: r.grantedToken ? 'manual' : false, siblings: r.files.map((f) => ({ rfilename: f.path })) }));
         return;
       }
-      if (found.rest[0] !== 'tree' || found.rest[1] !== 'main') return deny(res, 404, 'RevisionNotFound', `Invalid rev id: ${found.rest[1] ?? ''}`);
+      if (found.rest[0] !== 'tree' || !knownRevision(found.rest[1])) return deny(res, 404, 'RevisionNotFound', `Invalid rev id: ${found.rest[1] ?? ''}`);
       const entries = treeEntries(r.files);
       const cursor = Number(url.searchParams.get('cursor') ?? 0);
       const page = entries.slice(cursor, cursor + pageSize);
@@ -222,8 +233,8 @@ export async function startImitationHub(repos: Record<string, ImitationRepo>, op
 
     const found = findRepo(segments);
     if (!found || found.rest[0] !== 'resolve') return deny(res, 404, 'RepoNotFound', 'Repository not found');
-    if (!admitted(found.repo, req, res)) return;
-    if (found.rest[1] !== 'main') return deny(res, 404, 'RevisionNotFound', `Invalid rev id: ${found.rest[1] ?? ''}`);
+    if (found.rest.slice(2).join('/') !== 'README.md' && !admitted(found.repo, req, res)) return;
+    if (!knownRevision(found.rest[1])) return deny(res, 404, 'RevisionNotFound', `Invalid rev id: ${found.rest[1] ?? ''}`);
     const path = found.rest.slice(2).join('/');
     const file = described.get(found.repo)!.files.find((f) => f.path === path);
     if (!file) return deny(res, 404, 'EntryNotFound', `${path} does not exist on "main"`);

@@ -38,7 +38,15 @@ export interface ConvertOptions {
   /** Weights read so far out of all the graphs will read (the tied embedding table counts twice). */
   onProgress?: (p: { done: number; total: number; graph: string }) => void;
   signal?: AbortSignal;
+  /**
+   * Build only these graphs (default: all three). Callers that resume a long conversion graph by graph pass the ones
+   * still missing; side files and paliscope.json are written every time.
+   */
+  graphs?: readonly GraphName[];
 }
+/** The three graphs, by their role (the onnx-community decoder file is decoder_model_merged). */
+export const GRAPH_NAMES = ['vision_encoder', 'embed_tokens', 'decoder'] as const;
+export type GraphName = (typeof GRAPH_NAMES)[number];
 export interface ConvertResult { files: string[]; graphs: { name: string; path: string; seconds: number }[] }
 
 /** transformers.js file-name suffix per dtype (doc §4.1). */
@@ -66,19 +74,21 @@ export async function convertCheckpoint(o: ConvertOptions): Promise<ConvertResul
   const ws = weightSpecs(spec);
   const bytesOf = (pred: (n: string) => boolean) => ws.filter((w) => pred(w.name)).reduce((a, w) => a + 4 * w.shape.reduce((x, y) => x * y, 1), 0);
   const embedBytes = bytesOf((n) => n.includes('embed_tokens'));
-  const plans = [
-    { name: 'vision_encoder', bytes: bytesOf((n) => n.startsWith('vision_tower') || n.startsWith('multi_modal')), build: (e: WeightEmitter) => buildVisionGraph(src, e) },
-    { name: 'embed_tokens', bytes: embedBytes, build: (e: WeightEmitter) => buildEmbedGraph(src, e) },
+  const allPlans = [
+    { role: 'vision_encoder', name: 'vision_encoder', bytes: bytesOf((n) => n.startsWith('vision_tower') || n.startsWith('multi_modal')), build: (e: WeightEmitter) => buildVisionGraph(src, e) },
+    { role: 'embed_tokens', name: 'embed_tokens', bytes: embedBytes, build: (e: WeightEmitter) => buildEmbedGraph(src, e) },
     {
+      role: 'decoder',
       name: layout === 'onnx-community' ? 'decoder_model_merged' : 'decoder',
       bytes: bytesOf((n) => n.startsWith('language_model.model.layers')) + embedBytes,
       build: (e: WeightEmitter) => buildDecoderGraph(src, e, layout === 'onnx-community' ? 'onnx-community' : 'paliscope', decoderOps),
     },
   ];
+  const plans = allPlans.filter((p) => !o.graphs || o.graphs.includes(p.role as GraphName));
   const result: ConvertResult = { files: [], graphs: [] };
   const total = plans.reduce((a, p) => a + p.bytes / 4, 0);
   let done = 0;
-  let graph = plans[0]!.name;
+  let graph = plans[0]?.name ?? '';
   // The total is counted from the weight specs; a few small tensors are read twice, so clamp, and
   // say 100 % once every graph is written.
   if (o.onProgress) src.onRead = (values) => o.onProgress!({ done: Math.min((done += values), total), total, graph });
