@@ -15,6 +15,8 @@ import { APP_VERSION } from './version';
 import { APP_ENTRY, APP_HOST, APP_SCHEME, isAppUrl, isTrustedFrame } from './app-url';
 import type { EngineProcess } from './engine/client';
 import type { EngineReply } from './engine/protocol';
+import type { ProbeProcess } from './services/project-guard';
+import type { ProbeReply } from './services/project-probe';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rendererDir = join(here, '../renderer');
@@ -103,6 +105,17 @@ function lockDown(): void {
   });
 }
 
+/** The project-file check in a utilityProcess: the packaged app's Node fuse is off, so no child_process.fork. */
+function spawnUtilityProbe(): ProbeProcess {
+  const child = utilityProcess.fork(join(here, 'project-probe.js'), [], { serviceName: 'Paliscope project check', stdio: 'ignore' });
+  return {
+    send: (m) => child.postMessage(m),
+    onMessage: (l) => void child.on('message', (m: unknown) => l(m as ProbeReply)),
+    onExit: (l) => void child.on('exit', (code) => l(code)),
+    kill: () => void child.kill(),
+  };
+}
+
 async function start(): Promise<void> {
   if (!app.requestSingleInstanceLock()) return app.quit();
   await app.whenReady();
@@ -111,6 +124,7 @@ async function start(): Promise<void> {
   const services = composeServices({
     userDataDir: app.getPath('userData'),
     spawnEngine: spawnUtilityEngine,
+    spawnProbe: spawnUtilityProbe,
     openDocument,
     platform: {
       host: 'electron',

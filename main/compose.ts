@@ -16,6 +16,8 @@ import { TokenStore, type SecretCipher } from './services/token-store';
 import { ProjectService } from './services/project';
 import { BatchService } from './services/batches';
 import { DocumentIdentities, ReviewService } from './services/reviews';
+import { BatchSourceGuard } from './services/untrusted-batches';
+import type { SpawnProbe } from './services/project-guard';
 
 export interface ComposeOptions {
   userDataDir: string;
@@ -29,6 +31,8 @@ export interface ComposeOptions {
   secretCipher?: SecretCipher;
   /** A better_sqlite3.node built for this runtime (Electron); see services/project.ts. */
   sqliteNativeBinding?: string;
+  /** Starts the process that checks a project file before it is opened (default: a Node child process). */
+  spawnProbe?: SpawnProbe;
 }
 
 export interface Services {
@@ -53,7 +57,7 @@ export function composeServices(opts: ComposeOptions): Services {
   // The engine reports status through the dispatcher, which needs the handlers, which need the
   // engine: break the cycle with a late-bound emitter.
   let dispatcher: Dispatcher<Contract> | null = null;
-  const project = new ProjectService({ userDataDir: opts.userDataDir, nativeBinding: opts.sqliteNativeBinding, ...(opts.log ? { log: opts.log } : {}) });
+  const project = new ProjectService({ userDataDir: opts.userDataDir, nativeBinding: opts.sqliteNativeBinding, spawnProbe: opts.spawnProbe, ...(opts.log ? { log: opts.log } : {}) });
   const engine = new EngineClient(opts.spawnEngine, { onStatus: (status) => dispatcher?.emit('engine.status', status) });
   // Every opened document's content hash, so runs on it are filed in the store by content.
   const identities = new DocumentIdentities();
@@ -86,9 +90,10 @@ export function composeServices(opts: ComposeOptions): Services {
     stagingDir: join(opts.userDataDir, 'staging'),
     pickFolder: opts.platform.showFolderDialog,
   });
+  const documentsDir = join(opts.userDataDir, 'documents');
   const batches = new BatchService({
-    project, documents, engine, models,
-    documentsDir: join(opts.userDataDir, 'documents'),
+    project, documents, engine, models, documentsDir,
+    sourceGuard: new BatchSourceGuard({ openedPaths: () => documents.openedPaths(), documentsDir }),
     onProgress: (summary) => dispatcher?.emit('batches.progress', summary),
     ...(opts.log ? { log: opts.log } : {}),
   });

@@ -36,6 +36,8 @@ export interface BatchServiceDeps {
   models: ModelCatalog;
   /** Where documents opened from bytes are kept so a batch can reopen them after a restart (`<userData>/documents`). */
   documentsDir: string;
+  /** Refuses reading a document the person did not give this app (untrusted-batches.ts); checked before each page. */
+  sourceGuard?: { check(store: Store, path: string): Promise<void> };
   /** Every change of a batch (state, page started, page kept, progress) goes here: the app sends it to all windows. */
   onProgress?: (summary: BatchSummary) => void;
   log?: { warn(message: string): void; error(message: string): void };
@@ -276,10 +278,11 @@ export class BatchService {
 
   /** The app's runner: pages rendered in main (the next one while the model reads this one), the model in the engine host. */
   #runner(modelDir: string): Runner<Prepared> {
-    const { engine, models } = this.#deps;
+    const { engine, models, project, sourceGuard } = this.#deps;
     const pages = this.#pages;
     return {
       async preparePage(req: PageRequest, signal: AbortSignal): Promise<Prepared> {
+        if (sourceGuard && project.store) await sourceGuard.check(project.store, req.documentPath);
         const image = await pages.render(req.documentPath, req.page, signal);
         if (req.task === 'ocr-builtin') return { png: null, image, width: image.width, height: image.height };
         return { png: await encodePagePng(image), image: null, width: image.width, height: image.height };

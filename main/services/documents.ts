@@ -53,6 +53,12 @@ export class DocumentService {
     return this.#recent.list();
   }
 
+  /** Every path the person opened in this app: the documents open now and the recent-files list. */
+  async openedPaths(): Promise<string[]> {
+    const open = [...this.#docs.values()].flatMap((d) => ('path' in d.source ? [d.source.path] : []));
+    return [...open, ...(await this.#recent.paths())];
+  }
+
   list(): DocumentSummary[] {
     return [...this.#docs.values()].map((d) => d.summary);
   }

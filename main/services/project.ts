@@ -21,6 +21,9 @@ import { SCHEMA_VERSION } from '../../models/store/migrations';
 import type { ProjectCopy, ProjectInfo, RecentProject } from '../../preload/contract';
 import { AppFailure } from '../ipc/dispatcher';
 import { safeFileName } from './batches';
+import { probeProject, type SpawnProbe } from './project-guard';
+import { checkProjectSchema } from './project-schema';
+import { holdFoundBatches } from './untrusted-batches';
 
 export interface ProjectOptions {
   userDataDir: string;
@@ -29,6 +32,10 @@ export interface ProjectOptions {
   /** The store's file; default: the project open when the app last quit, else `<userData>/paliscope.sqlite`. Tests use ':memory:'. */
   path?: string;
   log?: { warn(message: string): void };
+  /** Starts the process that probes a project before it is opened (default: a Node child; the app: a utilityProcess). */
+  spawnProbe?: SpawnProbe | undefined;
+  /** How long that probe may take (default PROBE_TIME_LIMIT_MS). */
+  probeTimeLimitMs?: number;
 }
 
 /** What the project needs from the services that use it; set once they exist (compose.ts). */
@@ -74,17 +81,21 @@ export class ProjectService {
   readonly #userDataDir: string;
   readonly #nativeBinding: string | undefined;
   readonly #log: ProjectOptions['log'];
+  readonly #probe: { spawn?: SpawnProbe; timeLimitMs?: number };
 
   constructor(opts: ProjectOptions) {
     this.#userDataDir = opts.userDataDir;
+    this.#probe = { ...(opts.spawnProbe ? { spawn: opts.spawnProbe } : {}), ...(opts.probeTimeLimitMs ? { timeLimitMs: opts.probeTimeLimitMs } : {}) };
     this.#nativeBinding = opts.nativeBinding ?? (process.env.PALISCOPE_SQLITE_BINDING || undefined);
     this.#log = opts.log;
     const last = opts.path ? null : this.#readState().current;
-    this.#path = opts.path ?? defaultStorePath(opts.userDataDir);
-    // The project open at the last quit comes back; if it cannot (moved, deleted), the app's own store does.
-    if (last && last !== this.#path && existsSync(last) && this.open(last)) return;
+    const fallback = opts.path ?? defaultStorePath(opts.userDataDir);
+    this.#path = fallback;
+    // The project open at the last quit comes back; if it cannot (moved, deleted, replaced by a file that fails the
+    // checks), the app's own store does.
+    if (last && last !== fallback && existsSync(last) && this.open(last)) return;
     if (last) this.#log?.warn(`the last project (${last}) could not be opened; using the default store`);
-    this.open(this.#path);
+    this.open(fallback);
   }
 
   /** The open store, or null when it could not be opened (see `unavailable`). */
@@ -149,6 +160,8 @@ export class ProjectService {
     this.#path = path;
     try {
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      // The last project passed the probe when it was opened, but the file may have been replaced since.
+      if (path !== ':memory:' && existsSync(path) && statSync(path).size > 0) this.#checkProjectFile(path, basename(path));
       this.#store = this.#openStore(path, false);
       this.#unavailable = null;
       return true;
@@ -260,6 +273,9 @@ export class ProjectService {
     if (!opts.create) {
       if (!existsSync(path)) throw new AppFailure('NOT_FOUND', `${label} is not there any more`);
       this.#checkProjectFile(path, label);
+      // Every read an open makes, in a child process with a time limit: a file that would hang is never opened.
+      await probeProject(path, label, { nativeBinding: this.#nativeBinding, ...this.#probe });
+      this.#refuseIfBusy();
     }
     let next: Store;
     try {
@@ -269,12 +285,18 @@ export class ProjectService {
       const message = (err instanceof Error ? err.message : String(err)).replace(path, label);
       throw new AppFailure('CORRUPT_FILE', `${message}; the current project stays open`);
     }
+    // A project just opened starts no work by itself: its running or queued batches wait for the person.
+    if (resolve(path) !== resolve(defaultStorePath(this.#userDataDir))) {
+      const held = holdFoundBatches(next);
+      if (held.length) this.#log?.warn(`${label}: batch(es) ${held.join(', ')} paused until resumed`);
+    }
     this.#store?.close();
     this.#store = next;
     this.#path = path;
     this.#unavailable = null;
-    this.#remember(path);
     const info = this.info();
+    // Remembered (to reopen at the next start) only once it opened and answered.
+    this.#remember(path);
     this.#hooks.changed?.(info);
     return info;
   }
@@ -309,6 +331,8 @@ export class ProjectService {
       const tables = db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").pluck().get() as number;
       if (version > SCHEMA_VERSION) throw newerVersion(label, version);
       if (version === 0 && tables > 0) throw new AppFailure('UNSUPPORTED_FORMAT', `${label} is not a Paliscope project: it is an SQLite database with other tables`);
+      // Exactly Paliscope's tables and indexes: no view, trigger or virtual table runs SQL from the file.
+      checkProjectSchema(db, label);
     } catch (err) {
       if (err instanceof AppFailure) throw err;
       throw new AppFailure('CORRUPT_FILE', `${label} is not a readable Paliscope project: ${err instanceof Error ? err.message : String(err)}`);

@@ -21,6 +21,11 @@ export class RecentFiles {
     return (await this.#load()).map((e) => ({ id: e.id, name: basename(e.path), location: dirname(e.path), openedAt: e.openedAt }));
   }
 
+  /** Every path on the list (paths the user chose). */
+  async paths(): Promise<string[]> {
+    return (await this.#load()).map((e) => e.path);
+  }
+
   async pathOf(id: string): Promise<string | undefined> {
     return (await this.#load()).find((e) => e.id === id)?.path;
   }

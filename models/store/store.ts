@@ -109,6 +109,8 @@ export class Store {
     try {
       // A file that is not SQLite fails here, on the first read, with "file is not a database".
       if (path !== ':memory:' && !opts.readonly) db.pragma('journal_mode = WAL');
+      // SQL functions with side effects never run from the schema (views, triggers, defaults) of a file from elsewhere.
+      db.pragma('trusted_schema = OFF');
       db.pragma('synchronous = FULL');
       db.pragma('foreign_keys = ON');
       // Another process (the app and the CLI on one project) may hold the write lock for a moment.
