@@ -37,28 +37,30 @@ const call = async (name: string, input: unknown, headers: Record<string, string
 };
 
 describe('headless host', () => {
-  it('listens on 127.0.0.1 only and prints a URL with the token', () => {
+  it('listens on 127.0.0.1 only and prints a URL with the token and the image key', () => {
     expect(server.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(server.url).toBe(`${server.origin}/?token=${server.token}`);
+    expect(server.url).toBe(`${server.origin}/?token=${server.token}&images=${server.imageKey}`);
     expect(server.token.length).toBeGreaterThanOrEqual(32);
+    expect(server.imageKey).not.toBe(server.token);
   });
 
-  it('answers 401 to every request without the token', async () => {
-    expect((await fetch(`${server.origin}/`)).status).toBe(401);
-    expect((await fetch(`${server.origin}/assets/app.js`)).status).toBe(401);
-    expect((await fetch(`${server.origin}/?token=not-the-token`)).status).toBe(401);
+  it('answers 401 to every call, page image and socket without the token, and takes it from no query or cookie', async () => {
     expect((await call('app.info', {}, {})).status).toBe(401);
+    // The token in the address bar or in a cookie opens nothing: only the header does.
+    expect((await fetch(`${server.origin}/api/app.info?token=${server.token}`, { method: 'POST', body: '{}' })).status).toBe(401);
+    expect((await call('app.info', {}, { cookie: `paliscope_token=${server.token}` })).status).toBe(401);
+    // The image key opens page images, never the API.
+    expect((await call('app.info', {}, { authorization: `Bearer ${server.imageKey}` })).status).toBe(401);
+    expect((await fetch(`${server.origin}/page/abc/0?max=100`)).status).toBe(401);
+    expect((await fetch(`${server.origin}/page/abc/0?max=100&k=wrong`)).status).toBe(401);
   });
 
-  it('sets an HttpOnly SameSite cookie on first load, which then authorises the rest', async () => {
+  it('serves the app files to anyone on this machine, with the CSP and no cookie', async () => {
     const first = await fetch(server.url);
     expect(first.status).toBe(200);
     expect(first.headers.get('content-security-policy')).toContain("script-src 'self'");
-    const cookie = first.headers.get('set-cookie')!;
-    expect(cookie).toMatch(/HttpOnly/);
-    expect(cookie).toMatch(/SameSite=Strict/);
-    const asset = await fetch(`${server.origin}/assets/app.js`, { headers: { cookie: cookie.split(';')[0]! } });
-    expect(asset.status).toBe(200);
+    expect(first.headers.get('set-cookie')).toBeNull();
+    expect((await fetch(`${server.origin}/assets/app.js`)).status).toBe(200);
   });
 
   it('refuses other Host names (DNS rebinding) and cross-origin calls', async () => {
@@ -96,6 +98,8 @@ describe('headless host', () => {
     const meta = await sharp(Buffer.from(await img.arrayBuffer())).metadata();
     expect(Math.max(meta.width!, meta.height!)).toBe(100);
     expect((await fetch(`${server.origin}/page/${id}/5?max=100`, { headers: auth() })).status).toBe(404);
+    // What an <img> sends: the image key in the query.
+    expect((await fetch(`${server.origin}/page/${id}/0?max=100&k=${server.imageKey}`)).status).toBe(200);
 
     const broken = await call('documents.openBytes', { name: 'broken.png', bytes: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]) });
     expect(broken.body.ok).toBe(false);
@@ -112,14 +116,22 @@ describe('headless host', () => {
       ws.on('open', () => resolve('open'));
     });
     expect(refused).toMatch(/401/);
-    const hello = await new Promise<unknown>((resolve, reject) => {
-      const ws = new WebSocket(wsUrl, { headers: auth() });
+    // As a browser sends it: the token as a second subprotocol; the server picks the plain one, never echoing it.
+    const { hello, protocol } = await new Promise<{ hello: unknown; protocol: string }>((resolve, reject) => {
+      const ws = new WebSocket(wsUrl, ['paliscope', `paliscope.token.${server.token}`]);
       ws.on('message', (d) => {
-        resolve(decodeWire(String(d)));
+        resolve({ hello: decodeWire(String(d)), protocol: ws.protocol });
         ws.close();
       });
       ws.on('error', reject);
     });
     expect(hello).toMatchObject({ hello: { callerId: expect.stringMatching(/^ws-/) } });
+    expect(protocol).toBe('paliscope');
+    const wrong = await new Promise<string>((resolve) => {
+      const ws = new WebSocket(wsUrl, ['paliscope', 'paliscope.token.not-it']);
+      ws.on('error', (e) => resolve(String(e.message)));
+      ws.on('open', () => resolve('open'));
+    });
+    expect(wrong).toMatch(/401/);
   });
 });

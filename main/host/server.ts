@@ -1,6 +1,12 @@
 // The headless host: main's services over HTTP + WebSocket on 127.0.0.1, for machines where
-// Electron can't open a window and for labs reviewing from a browser. Every request needs the
-// per-launch token (query on first load, then an HttpOnly cookie); anything else gets 401.
+// Electron can't open a window and for labs reviewing from a browser.
+//
+// Authentication, with no cookie: cookies are not port-scoped, so any other web server on 127.0.0.1 the browser
+// visits would receive one. The URL printed at start carries the per-launch token and an image key; the page keeps
+// them in its origin's sessionStorage and takes them out of the address bar (renderer/src/lib/api.ts). Calls carry
+// the token as `Authorization: Bearer`, the event socket as a WebSocket subprotocol (`paliscope.token.<token>`),
+// page images the image key (`k=`: an <img> sends no header; the key opens page images only, never the API). The
+// app's own files (HTML, scripts, styles) hold no data and are served to anyone on this machine.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -15,7 +21,9 @@ import { toAppError } from '../ipc/dispatcher';
 import type { Services } from '../compose';
 import { CONTENT_SECURITY_POLICY } from '../security';
 
-const COOKIE = 'paliscope_token';
+/** The subprotocol the page asks for (and the server picks); the token travels as a second one. */
+export const WS_PROTOCOL = 'paliscope';
+export const WS_TOKEN_PREFIX = 'paliscope.token.';
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -40,6 +48,8 @@ export interface HeadlessServer {
   readonly url: string;
   readonly origin: string;
   readonly token: string;
+  /** Opens page images only (`?k=`), for <img> elements, which cannot send the token as a header. */
+  readonly imageKey: string;
   close(): Promise<void>;
 }
 
@@ -49,12 +59,8 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function cookieToken(req: IncomingMessage): string | null {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === COOKIE) return v.join('=');
-  }
-  return null;
+function offeredProtocols(req: IncomingMessage): string[] {
+  return String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
 }
 
 function send(res: ServerResponse, status: number, body: string | Uint8Array, type = 'text/plain; charset=utf-8', extra: Record<string, string> = {}): void {
@@ -82,19 +88,21 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string | n
 
 export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<HeadlessServer> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
+  const imageKey = randomBytes(24).toString('base64url');
   const { dispatcher, documents } = opts.services;
   const rendererDir = resolve(opts.rendererDir);
   const sockets = new Map<string, Caller>();
   let origin = '';
 
-  const authorised = (req: IncomingMessage, url: URL): 'query' | 'cookie' | 'header' | null => {
-    const q = url.searchParams.get('token');
-    if (q && sameSecret(q, token)) return 'query';
-    const c = cookieToken(req);
-    if (c && sameSecret(c, token)) return 'cookie';
+  const bearer = (req: IncomingMessage): boolean => {
     const h = req.headers.authorization;
-    if (h?.startsWith('Bearer ') && sameSecret(h.slice(7), token)) return 'header';
-    return null;
+    return !!h?.startsWith('Bearer ') && sameSecret(h.slice(7), token);
+  };
+  const socketAuthorised = (req: IncomingMessage): boolean =>
+    offeredProtocols(req).some((p) => p.startsWith(WS_TOKEN_PREFIX) && sameSecret(p.slice(WS_TOKEN_PREFIX.length), token));
+  const imageAuthorised = (req: IncomingMessage, url: URL): boolean => {
+    const k = url.searchParams.get('k');
+    return bearer(req) || (!!k && sameSecret(k, imageKey));
   };
   // Refuse other Host names (DNS rebinding) and cross-origin writes.
   const hostAllowed = (req: IncomingMessage): boolean => {
@@ -106,7 +114,7 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
     return o === undefined || o === origin || o === origin.replace('127.0.0.1', 'localhost');
   };
 
-  const serveStatic = async (res: ServerResponse, pathname: string, setCookie: boolean): Promise<void> => {
+  const serveStatic = async (res: ServerResponse, pathname: string): Promise<void> => {
     const rel = pathname === '/' ? 'index.html' : normalize(decodeURIComponent(pathname)).replace(/^[/\\]+/, '');
     const file = join(rendererDir, rel);
     if (!file.startsWith(rendererDir + sep)) return send(res, 404, 'not found');
@@ -117,7 +125,6 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
       return send(res, 404, 'not found');
     }
     const headers: Record<string, string> = { 'content-security-policy': CONTENT_SECURITY_POLICY, 'cache-control': 'no-cache' };
-    if (setCookie) headers['set-cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
     send(res, 200, body, MIME[extname(file)] ?? 'application/octet-stream', headers);
   };
 
@@ -127,10 +134,10 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
     void (async () => {
       const url = new URL(req.url ?? '/', origin);
       if (!hostAllowed(req)) return send(res, 421, 'wrong host');
-      const auth = authorised(req, url);
-      if (!auth) return send(res, 401, 'Paliscope: this URL needs the token printed when the host started.\n');
+      const refused = (): void => send(res, 401, 'Paliscope: this URL needs the token printed when the host started.\n');
 
       if (req.method === 'POST' && url.pathname.startsWith('/api/')) {
+        if (!bearer(req)) return refused();
         if (!originAllowed(req)) return send(res, 403, 'cross-origin call refused');
         const name = decodeURIComponent(url.pathname.slice(5));
         const text = await readBody(req, MAX_BODY_BYTES);
@@ -150,6 +157,7 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
 
       if (req.method === 'GET') {
         const page = parsePageImagePath(url.pathname, url.search);
+        if (url.pathname.startsWith('/page/') && !imageAuthorised(req, url)) return refused();
         if (page) {
           try {
             const preview = await documents.preview(page.documentId, page.index, page.maxSide);
@@ -159,7 +167,7 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
             return send(res, code === 'NOT_FOUND' || code === 'PAGE_OUT_OF_RANGE' ? 404 : 422, message);
           }
         }
-        return serveStatic(res, url.pathname, auth === 'query');
+        return serveStatic(res, url.pathname);
       }
       send(res, 405, 'method not allowed');
     })().catch((err: unknown) => {
@@ -167,10 +175,11 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
     });
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  // The server picks the plain subprotocol; the token one is never echoed back.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024, handleProtocols: (offered) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false) });
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', origin);
-    if (url.pathname !== '/events' || !hostAllowed(req) || !originAllowed(req) || !authorised(req, url)) {
+    if (url.pathname !== '/events' || !hostAllowed(req) || !originAllowed(req) || !(socketAuthorised(req) || bearer(req))) {
       socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n');
       return;
     }
@@ -198,9 +207,10 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
   const { port } = server.address() as AddressInfo;
   origin = `http://127.0.0.1:${port}`;
   return {
-    url: `${origin}/?token=${token}`,
+    url: `${origin}/?token=${token}&images=${imageKey}`,
     origin,
     token,
+    imageKey,
     close: () =>
       new Promise<void>((r) => {
         for (const ws of wss.clients) ws.terminate();

@@ -17,10 +17,13 @@ import type {
 import type { Bridge } from '../../../preload/bridge';
 import { encodeWire, decodeWire } from '../../../preload/contract/wire';
 import { pageImagePath, type PageImageRequest } from '../../../preload/contract/page-image';
+import { takeHostSession, type HostSession } from './host-session';
 
 export interface Transport {
   call(name: string, input: unknown): Promise<Result<unknown>>;
   onPush(listener: (push: Push) => void): () => void;
+  /** A page image's URL as this host serves it (the headless host adds its image key). */
+  pageUrl?(path: string): string;
 }
 
 export interface StreamHandle<O> {
@@ -98,7 +101,8 @@ export class Api {
 
   /** Relative URL: the app's own origin serves page images in both hosts. */
   pageUrl(req: PageImageRequest): string {
-    return pageImagePath(req);
+    const path = pageImagePath(req);
+    return this.#transport.pageUrl?.(path) ?? path;
   }
 
   #onPush(push: Push): void {
@@ -116,17 +120,20 @@ export class Api {
 }
 
 /**
- * Headless host: calls over HTTP POST, pushes over one WebSocket (the token travels as a cookie).
- * The socket's first message names this connection; calls carry that name so a stream's messages
- * come back on this page's socket. Calls wait for it (briefly) after a reconnect.
+ * Headless host: calls over HTTP POST, pushes over one WebSocket; the token travels as a header and as a
+ * WebSocket subprotocol, never as a cookie (host-session.ts). The socket's first message names this connection;
+ * calls carry that name so a stream's messages come back on this page's socket. Calls wait for it (briefly) after a
+ * reconnect.
  */
-export function httpTransport(base: URL = new URL(location.href)): Transport {
+export function httpTransport(base: URL = new URL(location.href), session: HostSession = takeHostSession()): Transport {
+  const authorization: Record<string, string> = session.token ? { authorization: `Bearer ${session.token}` } : {};
+  const protocols = session.token ? ['paliscope', `paliscope.token.${session.token}`] : ['paliscope'];
   const listeners = new Set<(p: Push) => void>();
   let callerId: string | null = null;
   let waiters: Array<() => void> = [];
   let retryMs = 250;
   const connect = (): void => {
-    const ws = new WebSocket(new URL('/events', base.href.replace(/^http/, 'ws')));
+    const ws = new WebSocket(new URL('/events', base.href.replace(/^http/, 'ws')), protocols);
     ws.onmessage = (e) => {
       const message = decodeWire(String(e.data)) as Push | { hello: { callerId: string } };
       if ('hello' in message) {
@@ -158,9 +165,9 @@ export function httpTransport(base: URL = new URL(location.href)): Transport {
       try {
         const res = await fetch(new URL(`/api/${encodeURIComponent(name)}`, base), {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-paliscope-caller': callerId ?? '' },
+          headers: { 'content-type': 'application/json', 'x-paliscope-caller': callerId ?? '', ...authorization },
           body: encodeWire(input ?? {}),
-          credentials: 'same-origin',
+          credentials: 'omit',
         });
         if (res.status === 401) return { ok: false, error: { code: 'FORBIDDEN', message: 'the headless host refused the session token; open the URL it printed' } };
         return decodeWire(await res.text()) as Result<unknown>;
@@ -172,6 +179,7 @@ export function httpTransport(base: URL = new URL(location.href)): Transport {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    pageUrl: (path) => (session.imageKey ? `${path}${path.includes('?') ? '&' : '?'}k=${encodeURIComponent(session.imageKey)}` : path),
   };
 }
 
