@@ -1,6 +1,7 @@
 // Lint keeps the boundaries of the house (see the foundation issue):
 // models/ never imports electron or the app; the renderer imports no Node builtins, no electron,
-// and only types from the contract; the contract imports only zod.
+// and only types from the contract; the contract imports only zod and the task table; the task
+// table (models/tasks/table.ts), read by all of them, imports nothing.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import svelte from 'eslint-plugin-svelte';
@@ -55,7 +56,7 @@ export default tseslint.config(
           ...nodeBuiltins.map((name) => ({ name, message: 'The renderer runs in a sandbox without Node.' })),
         ],
         patterns: [
-          { group: ['**/main/**', '**/models/**'], message: 'The renderer reaches main only through the contract.' },
+          { regex: '(^|/)(main/|models/(?!tasks/table$))', message: 'The renderer reaches main only through the contract (and reads the task table, models/tasks/table).' },
           { regex: 'preload/(contract(/(index|define))?|bridge)$', allowTypeImports: true, message: 'Import only types from the contract (zod-free runtime helpers: page-image, wire, limits).' },
         ],
       }],
@@ -65,7 +66,15 @@ export default tseslint.config(
     files: ['preload/contract/**'],
     ignores: ['preload/contract/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ regex: '^(?!zod$|\\./)', message: 'The contract imports only zod.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^(?!zod$|\\./|(\\.\\./)+models/tasks/table$)', message: 'The contract imports only zod and the task table.' }] }],
+    },
+  },
+  {
+    // The task table is read by the engine, the contract, main and the renderer (browser): it stands alone.
+    files: ['models/tasks/**'],
+    ignores: ['models/tasks/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '.', message: 'The task table imports nothing: the contract and the renderer import it.' }] }],
     },
   },
 );

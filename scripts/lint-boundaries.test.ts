@@ -25,11 +25,22 @@ describe('boundary lint rules', () => {
     expect(restricted(await ruleIds(file, "import { contract } from '../../preload/contract';\nexport const a = contract;\n"))).toHaveLength(1);
     expect(restricted(await ruleIds(file, "import type { Contract } from '../../preload/contract';\nexport type A = Contract;\n"))).toHaveLength(0);
     expect(restricted(await ruleIds(file, "import { pageImagePath } from '../../preload/contract/page-image';\nexport const a = pageImagePath;\n"))).toHaveLength(0);
+    expect(restricted(await ruleIds(file, "import { TASKS } from '../../models/tasks/table';\nexport const a = TASKS;\n"))).toHaveLength(0);
+    expect(restricted(await ruleIds(file, "import { analyzeRun } from '../../models/runs/analyze';\nexport const a = analyzeRun;\n"))).toHaveLength(1);
+    expect(restricted(await ruleIds(file, "import { x } from '../../main/compose';\nexport const a = x;\n"))).toHaveLength(1);
   });
 
   it('the contract imports only zod', async () => {
     expect(restricted(await ruleIds('preload/contract/probe.ts', "import { z } from 'zod';\nexport const a = z;\n"))).toHaveLength(0);
     expect(restricted(await ruleIds('preload/contract/probe.ts', "import { readFile } from 'node:fs';\nexport const a = readFile;\n"))).toHaveLength(1);
     expect(restricted(await ruleIds('preload/contract/probe.ts', "import { x } from '../../main/compose';\nexport const a = x;\n"))).toHaveLength(1);
+    expect(restricted(await ruleIds('preload/contract/probe.ts', "import { TASKS } from '../../models/tasks/table';\nexport const a = TASKS;\n"))).toHaveLength(0);
+    expect(restricted(await ruleIds('preload/contract/probe.ts', "import { analyzeRun } from '../../models/runs/analyze';\nexport const a = analyzeRun;\n"))).toHaveLength(1);
+  });
+
+  it('the task table imports nothing', async () => {
+    expect(restricted(await ruleIds('models/tasks/table.ts', "import { z } from 'zod';\nexport const a = z;\n"))).toHaveLength(1);
+    expect(restricted(await ruleIds('models/tasks/table.ts', "import { x } from './other';\nexport const a = x;\n"))).toHaveLength(1);
+    expect(restricted(await ruleIds('models/tasks/table.ts', 'export const a = 1;\n'))).toHaveLength(0);
   });
 });

@@ -134,6 +134,10 @@ const methods: Impl = {
     const { analyzeOutput } = await import('../../models/paligemma/tasks/analyze');
     return analyzeOutput(task, raw, options);
   },
+  async 'runs.analyze'(input) {
+    const { analyzeRun } = await import('../../models/runs/analyze');
+    return (await analyzeRun(input)) ?? null;
+  },
   async 'paligemma.generate'(params, signal, progress) {
     const run = paligemmaQueue.then(() => {
       if (signal.aborted) throw new CancelledError('generation cancelled before it started');

@@ -7,7 +7,8 @@ import type { GenerateResult } from '../../models/paligemma/engine';
 import type { Strategy } from '../../models/runtime/decode';
 import type { ValidationReport } from '../../models/hub/local-import';
 import type { RunRecord } from '../../preload/contract';
-import type { RunExportFormat } from '../../preload/contract/run-exports';
+import type { ExportFormat as RunExportFormat } from '../../models/tasks/table';
+import type { AnalyzeRunInput, ParsedResult } from '../../models/runs/analyze';
 import type { ExportedFile, ResultSource } from '../services/run-export';
 import type { AnalyzeOptions, AnalyzeTask, TaskResult } from '../../models/paligemma/tasks/analyze';
 
@@ -42,6 +43,8 @@ export interface EngineMethods {
   /** Opens a model folder's graphs to check them (an import): sessions are never opened in main. */
   'models.validate': { params: { dir: string }; result: ValidationReport };
   'tasks.analyze': { params: { task: AnalyzeTask; raw: string; options: AnalyzeOptions }; result: TaskResult };
+  /** The analyze step of a run (models/runs/analyze): the output parsed into its stored result, in page pixels. */
+  'runs.analyze': { params: AnalyzeRunInput; result: ParsedResult | null };
   /** Writes a parsed result as a file (MIDI and MEI need Verovio, XLSX exceljs): here for the same reasons. */
   'tasks.export': { params: { parsed: NonNullable<RunRecord['parsed']>; from: ResultSource; format: RunExportFormat }; result: ExportedFile };
   /** Progress messages are `{ done, total, graph }` in weights read. */

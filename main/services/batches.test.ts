@@ -16,7 +16,6 @@ import { Store } from '../../models/store/store';
 import { makeFixtures, type FixtureName } from '../../e2e/fixtures/make-fixtures';
 import { prepareTinyModels, TINY_MODELS } from '../../e2e/support/tiny-models';
 import type { Caller } from '../ipc/dispatcher';
-import { safeFileName } from './batches';
 
 const root = mkdtempSync(join(tmpdir(), 'paliscope-batches-test-'));
 const modelsDir = join(root, 'models');
@@ -187,7 +186,7 @@ describe('batches.start', () => {
   it('refuses bad input with a clear message', async () => {
     await expect(call(app, 'batches.start', { documentIds: ['nope'], task: 'caption', prompt: 'en', modelId: 'x', maxNewTokens: 4 })).rejects.toThrow(/no model with id x/);
     await expect(call(app, 'batches.start', { documentIds: ['nope'], task: 'caption', prompt: 'en', maxNewTokens: 4 })).rejects.toThrow(/choose a model/);
-    await expect(call(app, 'batches.start', { documentIds: ['nope'], task: 'detect', prompt: ' ', modelId: 'x' })).rejects.toThrow(/needs a prompt/);
+    await expect(call(app, 'batches.start', { documentIds: ['nope'], task: 'detect', prompt: ' ', modelId: 'x' })).rejects.toThrow(/Detect needs objects/);
     await expect(call(app, 'batches.start', { documentIds: ['nope'], task: 'ocr-builtin' })).rejects.toThrow(/no open document with id nope/);
     await expect(call(app, 'batches.pause', { batchId: 999 })).rejects.toThrow(/no batch 999/);
   });
@@ -301,15 +300,4 @@ describe('without a store', () => {
       await app2.services.shutdown();
     }
   }, 60_000);
-});
-
-describe('safeFileName', () => {
-  it('keeps a name that is one safe path segment with the right extension', () => {
-    expect(safeFileName('scan.TIF', 'tif')).toBe('scan.TIF');
-    expect(safeFileName('../../etc/passwd', 'png')).toBe('passwd.png');
-    expect(safeFileName('a\\b:c*?.pdf', 'pdf')).toBe('b_c__.pdf');
-    expect(safeFileName('..', 'pdf')).toBe('document.pdf');
-    expect(safeFileName('photo.jpeg', 'jpg')).toBe('photo.jpeg');
-    expect(safeFileName(`${'x'.repeat(300)}.png`, 'png')).toHaveLength(180);
-  });
 });

@@ -8,8 +8,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { BatchItem, BatchStartRequest, BatchStartResult, BatchSummary, RunTask } from '../../preload/contract';
-import { promptText } from '../../preload/contract/run-tasks';
+import type { BatchItem, BatchStartRequest, BatchStartResult, BatchSummary } from '../../preload/contract';
+import { BUILTIN_OCR, isTaskName, promptText } from '../../models/tasks/table';
+import { safeFileName } from './export-names';
 import { BatchQueue, type BatchEvent } from '../../models/batch/queue';
 import { enqueueBatch } from '../../models/batch/enqueue';
 import { PageSource } from '../../models/batch/page-source';
@@ -24,10 +25,7 @@ import type { DocumentService } from './documents';
 import type { ModelCatalog } from './models';
 import type { ProjectService } from './project';
 import { encodePagePng } from './page-png';
-import { parseRun, type Analyze } from './runs';
-
-/** The store's model id for the built-in OCR; the same one `paliscope batch --task ocr-builtin` records. */
-export const BUILTIN_OCR_MODEL = { id: 'builtin-ppocr', name: 'PP-OCRv4 (built-in)' } as const;
+import type { AnalyzeRun } from './runs';
 
 export interface BatchServiceDeps {
   project: ProjectService;
@@ -63,18 +61,6 @@ interface Active {
 
 const EXTENSIONS: Record<string, string> = { png: 'png', jpeg: 'jpg', webp: 'webp', bmp: 'bmp', gif: 'gif', tiff: 'tif', pdf: 'pdf' };
 
-/**
- * A file name that is safe as one path segment on every platform: no separators, no control or reserved characters,
- * not empty, not "." or "..", and not longer than file systems allow. Written by hand: the rules are five lines.
- */
-export function safeFileName(name: string, extension: string): string {
-  // eslint-disable-next-line no-control-regex
-  let n = basename(name.replaceAll('\\', '/')).replace(/[\u0000-\u001f<>:"/\\|?*\u007f]/g, '_').replace(/^[.\s]+|[.\s]+$/g, '');
-  if (!n) n = 'document';
-  if (!n.toLowerCase().endsWith(`.${extension}`) && !(extension === 'jpg' && /\.jpe?g$/i.test(n)) && !(extension === 'tif' && /\.tiff?$/i.test(n))) n = `${n}.${extension}`;
-  return n.length > 180 ? n.slice(n.length - 180) : n;
-}
-
 export class BatchService {
   readonly #deps: BatchServiceDeps;
   readonly #pages = new PageSource();
@@ -98,9 +84,10 @@ export class BatchService {
 
   async start(input: BatchStartRequest): Promise<BatchStartResult> {
     const store = this.#deps.project.requireStore('A batch');
-    const builtin = input.task === 'ocr-builtin';
-    const model = builtin ? { id: BUILTIN_OCR_MODEL.id, name: BUILTIN_OCR_MODEL.name } : this.#deps.models.get(input.modelId ?? '');
-    const prompt = builtin ? '' : promptText({ task: input.task as RunTask, text: input.prompt });
+    const task = input.task;
+    const builtin = task === BUILTIN_OCR.task;
+    const model = builtin ? { id: BUILTIN_OCR.modelId, name: BUILTIN_OCR.modelName } : this.#deps.models.get(input.modelId ?? '');
+    const prompt = task === BUILTIN_OCR.task ? '' : promptText(task, input.prompt);
     // Every document must be open; a path is what the store and the queue know it by (bytes are kept first).
     const named = new Map<string, string>();
     const inputs: string[] = [];
@@ -236,7 +223,7 @@ export class BatchService {
     const next = waiting.find((b) => b.status === 'running') ?? waiting[0];
     if (!next) return;
     let modelDir = '';
-    if (next.modelId !== BUILTIN_OCR_MODEL.id) {
+    if (next.modelId !== BUILTIN_OCR.modelId) {
       try {
         modelDir = this.#deps.models.get(next.modelId).location;
       } catch (err) {
@@ -284,25 +271,26 @@ export class BatchService {
       async preparePage(req: PageRequest, signal: AbortSignal): Promise<Prepared> {
         if (sourceGuard && project.store) await sourceGuard.check(project.store, req.documentPath);
         const image = await pages.render(req.documentPath, req.page, signal);
-        if (req.task === 'ocr-builtin') return { png: null, image, width: image.width, height: image.height };
+        if (req.task === BUILTIN_OCR.task) return { png: null, image, width: image.width, height: image.height };
         return { png: await encodePagePng(image), image: null, width: image.width, height: image.height };
       },
       async runPage(req, signal): Promise<PageResult> {
         const p = req.prepared!;
-        if (req.task === 'ocr-builtin') {
+        if (req.task === BUILTIN_OCR.task) {
           return ocrPageResult(await engine.request('ocr.recognize', { image: p.image! }, { signal }));
         }
         const maxNewTokens = typeof req.parameters.maxNewTokens === 'number' ? req.parameters.maxNewTokens : 64;
         const r = await engine.request('paligemma.generate', { modelDir, image: p.png!, prompt: req.prompt, maxNewTokens, strategy: { kind: 'greedy' } }, { signal });
-        const task = req.task as RunTask;
-        const vae = task === 'segment' ? models.maskDecoder() : null;
-        // Parsed as app runs are: in the engine host ('tasks.analyze'), so main never loads RDKit, Verovio or the mask
-        // decoder; hostile model text only ever becomes numbers, labels and strings.
-        const analyze: Analyze = (t, raw, options) => engine.request('tasks.analyze', { task: t, raw, options }, { signal });
+        if (!isTaskName(req.task)) throw new Error(`this batch's task "${req.task}" is not one this Paliscope knows`);
+        const task = req.task;
+        const vaePath = task === 'segment' ? models.maskDecoder() : null;
+        // Parsed as app runs are: in the engine host, so main never loads RDKit, Verovio or the mask decoder; hostile
+        // model text only ever becomes numbers, labels and strings.
+        const analyze: AnalyzeRun = async (input) => (await engine.request('runs.analyze', input, { signal })) ?? undefined;
         let parsed: unknown = null;
         let parseError: string | undefined;
         try {
-          parsed = (await parseRun({ prompt: { task, text: req.prompt }, text: r.text }, { width: p.width, height: p.height }, vae, analyze)) ?? null;
+          parsed = (await analyze({ task, raw: r.text, seen: { width: p.width, height: p.height }, vaePath })) ?? null;
         } catch (err) {
           if (signal.aborted) throw err;
           // The output is kept either way (as app runs keep it): a parser that failed is said, not fatal. The store's

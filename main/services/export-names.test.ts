@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NAME_MAX, assertEntriesContained, safeName } from './export-names';
+import { NAME_MAX, assertEntriesContained, safeFileName, safeName } from './export-names';
 
 describe('safeName', () => {
   it('never yields a separator, a dot-dot, a hidden name, a device name or an overlong component', () => {
@@ -23,5 +23,19 @@ describe('assertEntriesContained', () => {
       expect(() => assertEntriesContained(['ok.txt', bad]), bad).toThrow(/leaves its folder/);
     }
     expect(() => assertEntriesContained(['a/b.txt', 'README.txt', 'x y/z..txt'])).not.toThrow();
+  });
+});
+
+describe('safeFileName', () => {
+  it('makes the stem safe by the same rule and ends with the extension', () => {
+    expect(safeFileName('scan.TIF', 'tif')).toBe('scan.TIF');
+    expect(safeFileName('multipage.tiff', 'tif')).toBe('multipage.tiff');
+    expect(safeFileName('photo.jpeg', 'jpg')).toBe('photo.jpeg');
+    expect(safeFileName('study', 'paliscope')).toBe('study.paliscope');
+    expect(safeFileName('../../etc/passwd', 'png')).toBe('_.._etc_passwd.png');
+    expect(safeFileName('a\\b:c*?.pdf', 'pdf')).toBe('a_b_c_.pdf');
+    expect(safeFileName('..', 'pdf')).toBe('document.pdf');
+    expect(safeFileName('nul.pdf', 'pdf')).toBe('_nul.pdf');
+    expect(safeFileName(`${'x'.repeat(300)}.png`, 'png')).toBe(`${'x'.repeat(NAME_MAX)}.png`);
   });
 });

@@ -1,5 +1,6 @@
-// Names of exported files and of zip entries, built from text that came from elsewhere (a document's name, a run's
-// task and model name — all of which a shared project file sets). Every component is sanitised on its own and an
+// Names of files Paliscope writes, built from text that came from elsewhere (a document's name, a run's task and
+// model name — all of which a shared project file sets; a dropped file's or a project copy's name): exported files,
+// zip entries, documents kept for batches and project copies. One rule, safeName, for all of them. Every component is sanitised on its own and an
 // archive's entry list is checked as a whole before it is written, so no entry can climb out of the folder it is
 // unpacked into (zip-slip), whatever the project says.
 
@@ -20,6 +21,17 @@ export function safeName(name: string, fallback: string): string {
   n = n.replace(/^[.\s]+/, '').slice(0, NAME_MAX).replace(/[.\s]+$/, '');
   if (WINDOWS_RESERVED.test(n)) n = `_${n}`;
   return n || fallback;
+}
+
+/**
+ * A file name with the given extension from a name someone else chose: its stem made safe by safeName, then its own
+ * spelling of the extension when it has one (`.TIF`, `.jpeg` and `.tiff` count as `tif`/`jpg`), `.extension` otherwise.
+ */
+export function safeFileName(name: string, extension: string, fallback = 'document'): string {
+  const pattern = extension === 'jpg' ? 'jpe?g' : extension === 'tif' ? 'tiff?' : extension.replace(/[^a-z0-9]/gi, '');
+  const own = new RegExp(`\\.(${pattern})$`, 'i').exec(name);
+  const stem = own ? name.slice(0, own.index) : name;
+  return `${safeName(stem, fallback)}.${own?.[1] ?? extension}`;
 }
 
 /**

@@ -116,7 +116,7 @@ describe('ProjectService: switching projects', () => {
     db.exec(readFileSync(new URL('../../models/store/fixtures/v1.sql', import.meta.url), 'utf8'));
     db.close();
     const info = await project.openBytes('old.paliscope', readFileSync(file));
-    expect(info.migrated).toEqual([2]);
+    expect(info.migrated).toEqual([2, 3]);
     expect(info.schemaVersion).toBe(SCHEMA_VERSION);
     expect(info.counts.runs).toBe(3);
     expect(project.store!.check()).toEqual([]);

@@ -5,7 +5,7 @@
 // with the reason instead of failing the export.
 import { basename } from 'node:path';
 import { zipSync } from 'fflate';
-import type { RunExportFormat } from '../../preload/contract/run-exports';
+import type { RunExportFormat } from '../../preload/contract';
 import type { RunRecord } from '../../preload/contract';
 import { bestPerPage, effectiveValue, toJsonl } from '../../models/store/export';
 import type { ResultRow } from '../../models/store/types';

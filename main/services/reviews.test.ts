@@ -12,7 +12,7 @@ import type { LoadedDocument } from '../../models/documents';
 import { DocumentService } from './documents';
 import { RecentFiles } from './recent-files';
 import { DocumentIdentities, ReviewService, historyPlan } from './reviews';
-import { parseRun } from './runs';
+import { analyzeRun } from '../../models/runs/analyze';
 import { analyzeOutput } from '../../models/paligemma/tasks/analyze';
 import { MISMATCHED_KERN, PIANO_KERN } from '../../models/paligemma/tasks/music/fixtures';
 import { compareValues, diffText, iou, matchBoxes } from './review-values';
@@ -43,7 +43,7 @@ async function record(task: RunRecord['prompt']['task'], text: string, extra: Pa
     pieces: [], finishReason: null, timings: null, providers: {}, dtypes: {}, error: null, region: null, source: 'pasted',
   };
   const r = { ...base, ...extra };
-  const parsed = await parseRun(r, PAGE);
+  const parsed = await analyzeRun({ task: r.prompt.task, raw: r.text, seen: PAGE });
   return parsed ? { ...r, parsed } : r;
 }
 

@@ -22,6 +22,7 @@ import { asRunParsed, checkKern, checkSmiles, compareValues, correctedValue, ocr
 import { reviewedBundle } from './review-bundle';
 import type { ExportParsed } from './run-export';
 import { ocrPageResult } from '../../models/batch/ocr-result';
+import { BUILTIN_OCR } from '../../models/tasks/table';
 
 // ---- document identity ----
 
@@ -108,9 +109,6 @@ export function historyPlan(entries: readonly StoreHistoryEntry[]): { redo: Stor
 
 // ---- the service ----
 
-/** The store's model for the built-in OCR: the id `paliscope batch --task ocr-builtin` and the app's batches record. */
-export const BUILTIN_OCR = { id: 'builtin-ppocr', name: 'PP-OCRv4 (built-in)' } as const;
-
 export interface ReviewServiceDeps {
   /** Parses outputs (SMILES by RDKit, **kern by Verovio): the engine host's 'tasks.analyze' in the app. */
   analyze: Analyze;
@@ -159,7 +157,7 @@ export class ReviewService {
       if (!store) return null;
       const pageId = await this.#pageId(store, documentId, pageIndex);
       const { raw, parsed, timings, provider } = ocrPageResult(result);
-      return store.addRun({ pageId, modelId: BUILTIN_OCR.id, modelName: BUILTIN_OCR.name, task: 'ocr-builtin', prompt: '', parameters: {}, provider, timings, raw, parsed, status: 'done' }).id;
+      return store.addRun({ pageId, modelId: BUILTIN_OCR.modelId, modelName: BUILTIN_OCR.modelName, task: BUILTIN_OCR.task, prompt: '', parameters: {}, provider, timings, raw, parsed, status: 'done' }).id;
     });
   }
 

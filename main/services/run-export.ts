@@ -1,6 +1,7 @@
-// A run's parsed result as a file. The format table is shared with the renderer (contract/run-exports); the writers
+// A run's parsed result as a file. The formats of each kind of result are the task table's (models/tasks/table.ts); the writers
 // for each task live with their parsers in models/paligemma/tasks, and this module only routes and names files.
-import { EXPORTS_BY_KIND, type RunExportFormat } from '../../preload/contract/run-exports';
+import { RESULT_KINDS } from '../../models/tasks/table';
+import type { RunExportFormat } from '../../preload/contract';
 import type { RunRecord } from '../../preload/contract';
 import { AppFailure } from '../ipc/dispatcher';
 import { safeName } from './export-names';
@@ -27,7 +28,7 @@ export function exportFileName(documentName: string, page: number, task: string,
 
 /** Refuses a format the result's kind does not have, naming the ones it has. */
 function checkFormat(kind: NonNullable<RunRecord['parsed']>['kind'], task: string, format: RunExportFormat): void {
-  const allowed = EXPORTS_BY_KIND[kind];
+  const allowed: readonly RunExportFormat[] = RESULT_KINDS[kind].exports;
   if (!allowed.includes(format)) throw new AppFailure('BAD_INPUT', `a ${task} result exports as ${allowed.join(', ')}, not ${format}`);
 }
 

@@ -14,7 +14,6 @@ import { openDocument } from '../../models/documents';
 import { makeFixtures } from '../../e2e/fixtures/make-fixtures';
 import { prepareTinyModels, TINY_MODELS } from '../../e2e/support/tiny-models';
 import type { Caller } from '../ipc/dispatcher';
-import { parseRun } from './runs';
 import { parseBoxes } from '../../models/paligemma/tasks/parse';
 
 const root = mkdtempSync(join(tmpdir(), 'paliscope-runs-test-'));
@@ -279,17 +278,5 @@ describe('runs.start', () => {
     expect(services.runs.list(documentId).length).toBeGreaterThan(0);
     await call('documents.close', { documentId });
     expect(services.runs.list(documentId)).toEqual([]);
-  });
-});
-
-describe('parseRun', () => {
-  it('parses box tasks in the given page size, and every other task without one', async () => {
-    const text = '<loc0000><loc0000><loc1023><loc0511> left half ; <loc0001><loc0002>';
-    const p = await parseRun({ prompt: { task: 'detect', text: 'x' }, text }, { width: 2046, height: 300 });
-    expect(p).toEqual({ kind: 'boxes', task: 'detect', width: 2046, height: 300, objects: [{ label: 'left half', box: [0, 0, 1022, 300] }], warnings: ['object 2: 2 loc tokens, need 4; skipped'] });
-    expect(await parseRun({ prompt: { task: 'caption', text: 'en' }, text: 'a page of text' }, null)).toEqual({ kind: 'text', task: 'caption', text: 'a page of text', warnings: [] });
-    expect(await parseRun({ prompt: { task: 'vsr', text: 'x' }, text: 'true' }, null)).toMatchObject({ kind: 'verdict', answer: true });
-    expect(await parseRun({ prompt: { task: 'detect', text: 'x' }, text: '' }, { width: 10, height: 10 })).toBeUndefined();
-    expect(await parseRun({ prompt: { task: 'segment', text: 'x' }, text }, null)).toBeUndefined();
   });
 });

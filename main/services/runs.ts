@@ -2,7 +2,7 @@
 // streams tokens back, and every run — finished, cancelled or failed — is kept with its raw output,
 // parameters, timings and providers, per document page (the history the prompt panel shows).
 import { randomUUID } from 'node:crypto';
-import { promptText, type AppError, type RunChunk, type RunExportRequest, type RunInput, type RunPaste, type RunRecord, type RunTimings } from '../../preload/contract';
+import { type AppError, type RunChunk, type RunExportRequest, type RunInput, type RunPaste, type RunRecord, type RunTimings } from '../../preload/contract';
 import { exportRun, type ExportedFile } from './run-export';
 import { AppFailure, toAppError, type StreamContext } from '../ipc/dispatcher';
 import type { EngineClient } from '../engine/client';
@@ -10,8 +10,10 @@ import type { PaliGemmaProgress } from '../engine/protocol';
 import type { DocumentService } from './documents';
 import type { ModelCatalog } from './models';
 import { encodePagePng } from './page-png';
-import { checkRegion, placeOnPage } from './run-region';
-import { analyzeOutput, SIZED_TASKS, type AnalyzeOptions, type AnalyzeTask, type TaskResult } from '../../models/paligemma/tasks/analyze';
+import { checkRegion } from './run-region';
+import { promptText } from '../../models/tasks/table';
+import type { AnalyzeRunInput, ParsedResult } from '../../models/runs/analyze';
+import type { AnalyzeOptions, AnalyzeTask, TaskResult } from '../../models/paligemma/tasks/analyze';
 import { importVaeBytes } from '../../models/paligemma/tasks/mask/segment';
 
 /** Enough history to compare prompts on a page without letting a long session grow without bound. */
@@ -20,28 +22,10 @@ const MAX_RUNS_PER_DOCUMENT = 200;
 /** Model failures worth naming the model folder for; other codes (cancelled, bad page) are not about it. */
 const MODEL_CODES = new Set(['MODEL_NOT_FOUND', 'INPUT_MISMATCH', 'PROVIDER_UNAVAILABLE', 'OUT_OF_MEMORY', 'INTERNAL', 'BAD_INPUT']);
 
-/** Where outputs are parsed: in process (tests, the CLI), or the engine host's 'tasks.analyze' (the app). */
+/** A task's parser on one output (models/paligemma/tasks/analyze): the review editor checks SMILES and **kern with it. */
 export type Analyze = (task: AnalyzeTask, raw: string, options: AnalyzeOptions) => Promise<TaskResult>;
-
-/**
- * The parsed result of a run's output, for every task (models/paligemma/tasks/analyze). Boxes need the size of the
- * image the model saw; without it (the page never rendered) a box task has no parsed result.
- */
-export async function parseRun(
-  record: Pick<RunRecord, 'prompt' | 'text'>,
-  size: { width: number; height: number } | null,
-  vaePath: string | null = null,
-  analyze: Analyze = analyzeOutput,
-): Promise<RunRecord['parsed']> {
-  const task = record.prompt.task;
-  if (!record.text || (SIZED_TASKS.includes(task) && !size)) return undefined;
-  const r = await analyze(task, record.text, { ...(size ? { size } : {}), vaePath });
-  if (r.kind === 'boxes') {
-    // locs stay out of the contract: the renderer draws boxes in pixels and never needs the bins.
-    return { ...r, objects: r.objects.map(({ label, box, seg, mask }) => ({ label, box, ...(seg ? { seg } : {}), ...(mask !== undefined ? { mask } : {}) })) };
-  }
-  return r;
-}
+/** The analyze step of a run (models/runs/analyze), where main has it done: the engine host's 'runs.analyze'. */
+export type AnalyzeRun = (input: AnalyzeRunInput, signal?: AbortSignal) => Promise<ParsedResult | undefined>;
 
 /** A record with nothing generated yet: no tokens, timings, providers or error, started now. */
 function newRecord(
@@ -90,7 +74,7 @@ export class RunService {
       page: input.page,
       model: { id: model.id, name: model.name, location: model.location },
       prompt: input.prompt,
-      promptText: promptText(input.prompt),
+      promptText: promptText(input.prompt.task, input.prompt.text),
       maxNewTokens: input.maxNewTokens,
       strategy: input.strategy,
       status: 'error',
@@ -235,15 +219,14 @@ export class RunService {
   }
 
   async #parseOn(record: RunRecord, page: { width: number; height: number } | null): Promise<RunRecord['parsed']> {
-    const region = record.region;
+    const region = record.region && page ? { region: record.region, page } : null;
+    const seen = region ? { width: region.region.width, height: region.region.height } : page;
     const vaePath = record.prompt.task === 'segment' ? this.#models.maskDecoder() : null;
-    if (!region || !page) return parseRun(record, page, vaePath, this.#analyze);
-    const parsed = await parseRun(record, { width: region.width, height: region.height }, vaePath, this.#analyze);
-    return placeOnPage(parsed, region, page);
+    return this.#analyze({ task: record.prompt.task, raw: record.text, seen, region, vaePath });
   }
 
-  /** Parsing runs in the engine host (see 'tasks.analyze'), so main never loads RDKit or Verovio. */
-  readonly #analyze: Analyze = (task, raw, options) => this.#engine.request('tasks.analyze', { task, raw, options });
+  /** Parsing runs in the engine host, so main never loads RDKit or Verovio. */
+  readonly #analyze: AnalyzeRun = async (input) => (await this.#engine.request('runs.analyze', input)) ?? undefined;
 
   /** A failure as the person should read it: which model, where it lives, and what is wrong. */
   #describe(err: unknown, name: string, location: string): AppError {

@@ -75,7 +75,11 @@ describe('paliscope batch', () => {
       expect(r.run).toMatchObject({ task: 'ocr', prompt: 'ocr', modelId: modelIdOf(m.modelDir), modelName: 'model', status: 'done', provider: 'cpu', parameters: { maxNewTokens: 48 } });
       expect(r.run.logprobs).toHaveLength(48);
       expect(r.page).toMatchObject({ width: 300, height: 400 });
+      // Stored as the app stores it: the parsed value carries its kind, the tokens their ids and texts.
+      expect(r.run.parsed).toMatchObject({ kind: 'text', task: 'ocr', warnings: expect.any(Array) });
       expect((r.run.parsed as { text: string }).text.length).toBeGreaterThan(0);
+      expect(r.run.tokens?.ids).toHaveLength(48);
+      expect(r.run.tokens?.pieces).toHaveLength(48);
     }
     // Review: accept page 1, correct page 2, leave page 3.
     s.setReview(results[0]!.run.id, { status: 'accepted' });
@@ -153,11 +157,13 @@ describe('paliscope batch', () => {
     const cases: [string[], RegExp][] = [
       [[], /no input files or folders/],
       [['x.png'], /--task is required/],
-      [['x.png', '--task', 'poem'], /--task poem: expected one of caption, answer, detect/],
-      [['x.png', '--task', 'detect', '--model', m.modelDir], /--task detect needs --prompt/],
+      [['x.png', '--task', 'poem'], /--task poem: expected one of caption, describe, answer, ocr, detect, segment, ocr-boxes, table, molecule, music, report, vsr, ocr-builtin/],
+      [['x.png', '--task', 'detect', '--model', m.modelDir], /--task detect: Detect needs objects, e.g. table ; signature \(--prompt\)/],
       [['x.png', '--task', 'caption'], /--model is required/],
       [['x.png', '--task', 'caption', '--model', join(dir, 'nope')], /--model .*nope: no such folder, and no model of that name or id/],
       [['x.png', '--task', 'caption', '--model', m.modelDir, '--max-new-tokens', '0'], /--max-new-tokens 0: expected a positive integer/],
+      [['x.png', '--task', 'ocr-builtin', '--prompt', 'x'], /--task ocr-builtin takes no --prompt/],
+      [['x.png', '--task', 'caption', '--model', m.modelDir, '--vae', 'v.npz'], /--vae is for --task segment/],
     ];
     for (const [args, re] of cases) {
       const err = sink();

@@ -1,6 +1,6 @@
 // `paliscope batch`: documents × a task × a model, headless, kept in a project file. Running the same command again
 // with the same project resumes the batch (pages already done are not run again; new files in a folder are added).
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultLoader } from '../documents';
 import { defaultOcrModelDir } from '../ocr/model-dir';
@@ -17,7 +17,8 @@ import { createPaliGemmaRunner } from './paligemma-runner';
 import { BatchQueue, type BatchEvent } from './queue';
 import type { Runner } from './runner';
 import { chooseShard, pageInShard, projectPathFor, type ShardChoice } from './shard';
-import { BATCH_TASKS, isBatchTask, promptFor, type BatchTask } from './tasks';
+import { BATCH_TASKS, BUILTIN_OCR, isBatchTask, promptProblem, promptText, TASKS, type BatchTaskName as BatchTask } from '../tasks/table';
+import { findVae } from '../paligemma/tasks/mask/segment';
 
 export const DEFAULT_PROJECT = 'paliscope.paliscope';
 
@@ -28,9 +29,10 @@ TIFF and PDF files), one page at a time, and keeps every result in a project fil
 again with the same project to resume after an interruption or a crash.
 
 options:
-  --task TASK         ${BATCH_TASKS.join(', ')} (ocr-builtin: Paliscope's own OCR, no --model)
+  --task TASK         one of the tasks below
   --model M           model folder, or the name or id of a model in the app's models folders
-  --prompt TEXT       detect/segment: what to find ("cat ; dog"); answer: the question; caption: the language
+  --prompt TEXT       the text after the task's name, or the whole prompt (see below)
+  --vae FILE          segment: the mask decoder (vae-oid.npz); default: vae-oid.npz beside the model folder
   --project FILE      project file (default ./${DEFAULT_PROJECT}; created if missing)
   --max-new-tokens N  maximum new tokens per page (default 64; 256 for ocr)
   --threads N         intra-op threads (default: physical cores)
@@ -44,6 +46,9 @@ options:
   -v, --verbose       one line per finished page on stderr
   -h, --help          show this help
 
+tasks (the prompt the model reads; --prompt gives what follows the task's name, or the whole prompt):
+${BATCH_TASKS.map((t) => `  ${t.padEnd(12)}${t === BUILTIN_OCR.task ? `${BUILTIN_OCR.modelName}: Paliscope's own OCR, no --model` : `${TASKS[t].label}: ${TASKS[t].prefix ? `"${t} …", --prompt ${TASKS[t].needsText ? '' : 'optional, '}${TASKS[t].placeholder}` : `--prompt ${TASKS[t].placeholder}`}`}`).join('\n')}
+
 Unreadable inputs are reported by name and skipped; failed pages are kept with their reason.
 Exit code: 0 all pages done, 1 some input or page failed, 2 bad arguments, 75 transient failure (storage busy or
 failing, or stopped by SIGTERM: run it again, or let the scheduler requeue it), 130 interrupted (resumable).
@@ -56,7 +61,7 @@ interface Io {
 
 export interface BatchCliDeps {
   /** Tests inject a runner; by default the CLI creates one in-process for the task. */
-  createRunner?: (task: BatchTask, model: ModelRef | null, opts: { pages: PageSource; threads?: number }) => Promise<Runner & { dispose?(): Promise<void> }>;
+  createRunner?: (task: BatchTask, model: ModelRef | null, opts: RunnerOptions) => Promise<Runner & { dispose?(): Promise<void> }>;
 }
 
 function formatDuration(ms: number): string {
@@ -66,12 +71,14 @@ function formatDuration(ms: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-async function defaultRunner(task: BatchTask, model: ModelRef | null, opts: { pages: PageSource; threads?: number }): Promise<Runner & { dispose(): Promise<void> }> {
-  if (task === 'ocr-builtin') {
+interface RunnerOptions { pages: PageSource; threads?: number; vaePath?: string | null }
+
+async function defaultRunner(task: BatchTask, model: ModelRef | null, opts: RunnerOptions): Promise<Runner & { dispose(): Promise<void> }> {
+  if (task === BUILTIN_OCR.task) {
     const r = await createOcrRunner({ pages: opts.pages, threads: opts.threads ?? 2, modelDir: defaultOcrModelDir({ env: process.env }) });
     return Object.assign(r, { dispose: () => r.engine.dispose() });
   }
-  const r = await createPaliGemmaRunner({ modelDir: model!.dir, pages: opts.pages, prefs: { threads: opts.threads } });
+  const r = await createPaliGemmaRunner({ modelDir: model!.dir, pages: opts.pages, prefs: { threads: opts.threads }, vaePath: opts.vaePath ?? null });
   return Object.assign(r, { dispose: () => r.engine.dispose() });
 }
 
@@ -82,7 +89,7 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
       args: argv,
       allowPositionals: true,
       options: {
-        task: { type: 'string' }, model: { type: 'string' }, prompt: { type: 'string' }, project: { type: 'string' },
+        task: { type: 'string' }, model: { type: 'string' }, prompt: { type: 'string' }, project: { type: 'string' }, vae: { type: 'string' },
         'max-new-tokens': { type: 'string' }, threads: { type: 'string' }, 'retry-failed': { type: 'boolean' },
         'inputs-from': { type: 'string' }, shard: { type: 'string' }, shards: { type: 'string' },
         verbose: { type: 'boolean', short: 'v' }, help: { type: 'boolean', short: 'h' },
@@ -107,13 +114,20 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
   if (!a.task) return usageError('--task is required');
   if (!isBatchTask(a.task)) return usageError(`--task ${a.task}: expected one of ${BATCH_TASKS.join(', ')}`);
   const task = a.task;
-  let prompt: string, model: ModelRef | null = null, maxNewTokens: number, threads: number | undefined;
+  let prompt = '', model: ModelRef | null = null, maxNewTokens: number, threads: number | undefined, vaePath: string | null = null;
   try {
-    prompt = promptFor(task, a.prompt);
-    if (task !== 'ocr-builtin') {
+    if (task !== BUILTIN_OCR.task) {
+      const problem = promptProblem(task, a.prompt ?? '');
+      if (problem) throw new Error(`--task ${task}: ${problem} (--prompt)`);
+      prompt = promptText(task, a.prompt ?? '');
       if (!a.model) throw new Error('--model is required');
       model = resolveModel(a.model);
+      // The app keeps the mask decoder in the models folder, next to the model folders.
+      if (task === 'segment') vaePath = a.vae ? resolve(a.vae) : findVae(dirname(model.dir));
+    } else if (a.prompt) {
+      throw new Error(`--task ${task} takes no --prompt`);
     }
+    if (a.vae && task !== 'segment') throw new Error('--vae is for --task segment');
     const int = (v: string | undefined, name: string, dflt: number | undefined) => {
       if (v === undefined) return dflt;
       const n = Number(v);
@@ -134,8 +148,8 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
   }
   const shard = sharding.shard;
   if (shard) io.stderr.write(`paliscope batch: shard ${shard.index}/${shard.count} ${sharding.reason}\n`);
-  const modelRef = model ?? { id: 'builtin-ppocr', name: 'PP-OCRv4 (built-in)', dir: '' };
-  const parameters = task === 'ocr-builtin' ? {} : { maxNewTokens };
+  const modelRef = model ?? { id: BUILTIN_OCR.modelId, name: BUILTIN_OCR.modelName, dir: '' };
+  const parameters = task === BUILTIN_OCR.task ? {} : { maxNewTokens };
 
   let store: Store | undefined;
   let runner: (Runner & { dispose?(): Promise<void> }) | undefined;
@@ -172,7 +186,7 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
     io.stderr.write(`paliscope batch: ${enq.resumed ? 'resuming' : 'starting'} batch ${batchId} in ${projectPath}: ${before.total} pages, ${pending} to run` +
       `${enq.added && enq.resumed ? ` (${enq.added} new)` : ''}\n`);
     if (interrupted) return stopCode();
-    if (pending) runner = await (deps.createRunner ?? defaultRunner)(task, model, { pages, threads });
+    if (pending) runner = await (deps.createRunner ?? defaultRunner)(task, model, { pages, threads, vaePath });
     const t0 = performance.now();
     // The bar names the page on the model; it is redrawn when a page starts and when one is kept.
     let current = '';

@@ -3,6 +3,5 @@ export { BatchQueue, type BatchEvent, type BatchQueueOptions } from './queue';
 export type { PageRequest, PageResult, Runner } from './runner';
 export { enqueueBatch, batchSignature, type BatchRequest, type EnqueueResult, type InspectDocument } from './enqueue';
 export { expandInputs, DOCUMENT_EXTENSIONS, type ExpandedInputs } from './inputs';
-export { BATCH_TASKS, isBatchTask, promptFor, parseTaskOutput, type BatchTask } from './tasks';
 export { PageSource, encodePng } from './page-source';
 export { resolveModel, modelIdOf, appModelFolders, type ModelRef } from './model-ref';

@@ -1,15 +1,19 @@
 // A Runner that runs PaliGemma in this process (the CLI's `paliscope batch`): the page is rendered and encoded in
-// preparePage (overlapped with the previous page's inference by the queue), then generated and parsed in runPage.
+// preparePage (overlapped with the previous page's inference by the queue), then generated and parsed in runPage
+// through the run's analyze step (models/runs/analyze.ts), so the CLI stores results exactly as the app does.
 import type { Strategy } from '../runtime/decode';
 import { createPaliGemma, type PaliGemmaEngine, type PaliGemmaOptions } from '../paligemma/engine';
 import { encodePng, PageSource } from './page-source';
 import type { PageRequest, PageResult, Runner } from './runner';
-import { isBatchTask, parseTaskOutput } from './tasks';
+import { isTaskName } from '../tasks/table';
+import { analyzeRun } from '../runs/analyze';
 
 interface Prepared { png: Buffer; width: number; height: number }
 
 export interface PaliGemmaRunnerOptions extends PaliGemmaOptions {
   pages: PageSource;
+  /** segment: the mask decoder's weights (vae-oid.npz); without them masks are a warning in the result. */
+  vaePath?: string | null;
 }
 
 export async function createPaliGemmaRunner(o: PaliGemmaRunnerOptions): Promise<Runner<Prepared> & { engine: PaliGemmaEngine }> {
@@ -25,12 +29,14 @@ export async function createPaliGemmaRunner(o: PaliGemmaRunnerOptions): Promise<
       const maxNewTokens = typeof req.parameters.maxNewTokens === 'number' ? req.parameters.maxNewTokens : 64;
       const strategy = (req.parameters.strategy as Strategy | undefined) ?? { kind: 'greedy' };
       const r = await engine.generate({ image: p.png, prompt: req.prompt, maxNewTokens, strategy, signal });
-      const task = isBatchTask(req.task) && req.task !== 'ocr-builtin' ? req.task : 'caption';
+      if (!isTaskName(req.task)) throw new Error(`task "${req.task}" is not a PaliGemma task`);
+      const parsed = await analyzeRun({ task: req.task, raw: r.text, seen: { width: p.width, height: p.height }, vaePath: req.task === 'segment' ? (o.vaePath ?? null) : null });
       const used = [...new Set(Object.values(engine.providers))];
       return {
         raw: r.text,
-        parsed: parseTaskOutput(task, r.text, { width: p.width, height: p.height }),
+        parsed: parsed ?? null,
         logprobs: r.logprobs,
+        tokens: { ids: r.ids, pieces: r.pieces },
         timings: { ...r.timings, finishReason: r.finishReason, tokens: r.ids.length },
         provider: used.length === 1 ? used[0]! : JSON.stringify(engine.providers),
       };

@@ -20,6 +20,8 @@ export interface PageResult {
   parsed: unknown;
   /** Log-probability of each generated token; null when the model gives none (built-in OCR). */
   logprobs: number[] | null;
+  /** Each generated token's id and text, aligned with logprobs; absent when the model gives none. */
+  tokens?: { ids: number[]; pieces: string[] } | null;
   timings: Record<string, unknown> | null;
   provider: string | null;
 }

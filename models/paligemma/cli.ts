@@ -4,7 +4,8 @@ import { isEngineError } from '../runtime/errors';
 import { DTYPES, type Dtype, type ProviderName } from '../runtime/plan';
 import type { Strategy } from '../runtime/decode';
 import { createPaliGemma } from './engine';
-import { analyzeOutput, ANALYZE_TASKS, type AnalyzeTask } from './tasks/analyze';
+import { analyzeOutput, type AnalyzeTask } from './tasks/analyze';
+import { isTaskName, TASK_NAMES } from '../tasks/table';
 import { taskOfPrompt } from './tasks/parse';
 import { findVae } from './tasks/mask/segment';
 import { dirname, resolve } from 'node:path';
@@ -26,7 +27,7 @@ options:
   --provider P        execution provider to try first: ${PROVIDERS.join(', ')} (CPU stays as fallback)
   --threads N         intra-op threads (default: physical cores)
   --resampler R       image resize: sharp (default, fast) or pillow (exact Hugging Face parity, slower)
-  --task TASK         parse the output as ${ANALYZE_TASKS.join(', ')} (as paliscope parse does,
+  --task TASK         parse the output as ${TASK_NAMES.join(', ')} (as paliscope parse does,
                       boxes in the image's pixels) and print the parsed JSON after the text; with --json it
                       is the "parsed" field. Without --task, --json still parses prompts with a known prefix.
   --vae FILE          segment: the mask decoder (vae-oid.npz); default: vae-oid.npz beside the model folder
@@ -71,7 +72,7 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
   let strategy: Strategy, maxNewTokens: number, threads: number | undefined;
   let task: AnalyzeTask | undefined;
   try {
-    if (a.task !== undefined && !(ANALYZE_TASKS as readonly string[]).includes(a.task)) throw new Error(`--task ${a.task}: expected one of ${ANALYZE_TASKS.join(', ')}`);
+    if (a.task !== undefined && !isTaskName(a.task)) throw new Error(`--task ${a.task}: expected one of ${TASK_NAMES.join(', ')}`);
     task = a.task as AnalyzeTask | undefined;
     for (const k of ['model', 'image', 'prompt'] as const) if (a[k] === undefined) throw new Error(`--${k} is required`);
     if (a.dtype !== undefined && !(DTYPES as readonly string[]).includes(a.dtype)) throw new Error(`--dtype ${a.dtype}: expected one of ${DTYPES.join(', ')}`);

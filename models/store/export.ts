@@ -4,6 +4,7 @@
 // and rejected results are left out of the per-task formats (COCO, txt), which are meant as ground truth.
 import { basename } from 'node:path';
 import type { ResultRow } from './types';
+import { BUILTIN_OCR, TASK_NAMES, TASKS } from '../tasks/table';
 
 /** The result to use: the corrected value when the run was corrected, else what the model's parser made of it. */
 export function effectiveValue(r: ResultRow): unknown {
@@ -140,7 +141,8 @@ const isRle = (v: unknown): v is { size: [number, number]; counts: string | numb
 
 // ---- plain text ----
 
-export const TEXT_TASKS: ReadonlySet<string> = new Set(['ocr', 'ocr-builtin', 'caption', 'answer']);
+/** The tasks whose result is text (the task table's text kind), and the built-in OCR's lines. */
+export const TEXT_TASKS: ReadonlySet<string> = new Set([...TASK_NAMES.filter((t) => TASKS[t].kind === 'text'), BUILTIN_OCR.task]);
 
 /** The text of a result: `text`, or OCR lines one per line. */
 export function resultText(value: unknown): string | null {

@@ -133,6 +133,29 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: 'every stored result carries its kind; token ids and texts of a run',
+    up(db) {
+      db.exec(`
+        -- Before version 3, \`paliscope batch\` stored PaliGemma results without the \`kind\` every reader needs
+        -- (fixtures/v2-cli.sql is such a store): text tasks as {task, text, warnings}, box tasks as {task, objects,
+        -- warnings} with boxes in page pixels. Add the kind, and for boxes the page size they are in.
+        UPDATE runs SET parsed = json_set(parsed, '$.kind', 'text')
+          WHERE task IN ('caption', 'describe', 'answer', 'ocr') AND json_valid(parsed) AND json_type(parsed) = 'object'
+            AND json_type(parsed, '$.kind') IS NULL AND json_type(parsed, '$.text') = 'text';
+        UPDATE runs SET parsed = (
+            SELECT json_set(runs.parsed, '$.kind', 'boxes', '$.task', runs.task, '$.width', p.width, '$.height', p.height)
+            FROM pages p WHERE p.id = runs.page_id)
+          WHERE task IN ('detect', 'segment', 'ocr-boxes') AND json_valid(parsed) AND json_type(parsed) = 'object'
+            AND json_type(parsed, '$.kind') IS NULL AND json_type(parsed, '$.objects') = 'array'
+            AND (SELECT p.width > 0 AND p.height > 0 FROM pages p WHERE p.id = runs.page_id);
+        -- Each generated token's id and text ({"ids": [...], "pieces": [...]}, aligned with logprobs): the output
+        -- shaded by confidence, from the store alone.
+        ALTER TABLE runs ADD COLUMN tokens TEXT;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

@@ -27,7 +27,7 @@ describe('Store', () => {
     expect(s.db.pragma('synchronous', { simple: true })).toBe(2); // FULL
     expect(s.db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(s.schemaVersion).toBe(SCHEMA_VERSION);
-    expect(s.migrated).toEqual([1, 2]);
+    expect(s.migrated).toEqual([1, 2, 3]);
     s.close();
     const again = Store.open(join(dir, 'p.paliscope'));
     expect(again.migrated).toEqual([]);
@@ -188,7 +188,7 @@ describe('migrations', () => {
     db.exec(`INSERT INTO runs VALUES (4, 2, 'builtin-ppocr', 'PP-OCRv4', 'ocr-builtin', '', '{}', 'cpu', NULL, 'x', '{"lines":[],"meanConfidence":0.87}', 'done', NULL, '2026-10-01T09:04:00.000Z')`);
     db.close();
     const s = Store.open(file);
-    expect(s.migrated).toEqual([2]);
+    expect(s.migrated).toEqual([2, 3]);
     expect(s.schemaVersion).toBe(SCHEMA_VERSION);
     expect(s.check()).toEqual([]);
     expect(s.run(4)!.confidence).toBe(0.87);
@@ -205,6 +205,38 @@ describe('migrations', () => {
     expect(s.requeueRunning(1)).toBe(1);
     expect(s.batchCounts(1)).toMatchObject({ done: 1, queued: 1 });
     s.addRun({ pageId: 2, modelId: 'x', modelName: 'x', task: 'caption', prompt: 'caption en', logprobs: [-1], status: 'done' });
+    s.close();
+  });
+
+  it('migrates a version-2 store written by the CLI: every PaliGemma result gets its kind', () => {
+    const file = join(dir, 'cli.paliscope');
+    const db = new Database(file);
+    db.exec(readFileSync(new URL('./fixtures/v2-cli.sql', import.meta.url), 'utf8'));
+    db.pragma('user_version = 2');
+    const before = db.prepare("SELECT count(*) AS n FROM runs WHERE task != 'ocr-builtin' AND json_type(parsed, '$.kind') IS NULL").get() as { n: number };
+    expect(before.n).toBe(10);
+    db.close();
+    const s = Store.open(file);
+    expect(s.migrated).toEqual([3]);
+    expect(s.check()).toEqual([]);
+    const runs = s.results().map((r) => ({ ...r.run, page: r.page }));
+    expect(runs).toHaveLength(12);
+    for (const r of runs) {
+      const parsed = r.parsed as Record<string, unknown>;
+      if (r.task === 'ocr-builtin') {
+        expect(parsed.kind).toBeUndefined();
+        continue;
+      }
+      if (['detect', 'segment'].includes(r.task)) expect(parsed).toMatchObject({ kind: 'boxes', task: r.task, width: r.page.width, height: r.page.height });
+      else expect(parsed).toMatchObject({ kind: 'text', task: r.task, text: expect.any(String) });
+      expect(r.tokens).toBeNull();
+    }
+    // The one box the CLI found is still where it was, in page pixels.
+    const box = runs.find((r) => r.task === 'detect' && (r.parsed as { objects: unknown[] }).objects.length)!;
+    expect((box.parsed as { objects: { box: number[] }[] }).objects[0]!.box[2]).toBeLessThanOrEqual(box.page.width!);
+    // Runs added now keep their tokens.
+    const added = s.addRun({ pageId: 1, modelId: 'x', modelName: 'x', task: 'caption', prompt: 'caption en', logprobs: [-1], tokens: { ids: [5], pieces: ['a'] }, status: 'done' });
+    expect(s.run(added.id)!.tokens).toEqual({ ids: [5], pieces: ['a'] });
     s.close();
   });
 

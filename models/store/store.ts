@@ -47,7 +47,7 @@ function toRun(r: Row): RunRecord {
     id: r.id as number, pageId: r.page_id as number, modelId: r.model_id as string, modelName: r.model_name as string, task: r.task as string,
     prompt: r.prompt as string, parameters: unjson(r.parameters) as Record<string, unknown>, provider: (r.provider as string | null) ?? null,
     timings: unjson(r.timings) as Record<string, unknown> | null, raw: r.raw as string, parsed: unjson(r.parsed),
-    logprobs: unjson(r.logprobs) as number[] | null, status: r.status as RunRecord['status'], error: (r.error as string | null) ?? null,
+    logprobs: unjson(r.logprobs) as number[] | null, tokens: (unjson(r.tokens) as RunRecord['tokens'] | undefined) ?? null, status: r.status as RunRecord['status'], error: (r.error as string | null) ?? null,
     confidence: (r.confidence as number | null) ?? null, createdAt: r.created_at as string,
   };
 }
@@ -439,8 +439,8 @@ export class Store {
 
   // Prepared once: runs are the hot insert.
   get #insertRun(): Database.Statement {
-    this.#insertRunStmt ??= this.db.prepare(`INSERT INTO runs (page_id, model_id, model_name, task, prompt, parameters, provider, timings, raw, parsed, logprobs, confidence, status, error, created_at)
-      VALUES (@pageId, @modelId, @modelName, @task, @prompt, @parameters, @provider, @timings, @raw, @parsed, @logprobs, @confidence, @status, @error, @createdAt)`);
+    this.#insertRunStmt ??= this.db.prepare(`INSERT INTO runs (page_id, model_id, model_name, task, prompt, parameters, provider, timings, raw, parsed, logprobs, tokens, confidence, status, error, created_at)
+      VALUES (@pageId, @modelId, @modelName, @task, @prompt, @parameters, @provider, @timings, @raw, @parsed, @logprobs, @tokens, @confidence, @status, @error, @createdAt)`);
     return this.#insertRunStmt;
   }
   #insertRunStmt: Database.Statement | undefined;
@@ -448,7 +448,7 @@ export class Store {
   #runParams(r: RunInput): Record<string, unknown> {
     return {
       pageId: r.pageId, modelId: r.modelId, modelName: r.modelName, task: r.task, prompt: r.prompt, parameters: json(r.parameters ?? {}),
-      provider: r.provider ?? null, timings: json(r.timings), raw: r.raw ?? '', parsed: json(r.parsed), logprobs: json(r.logprobs), confidence: confidenceOf(r),
+      provider: r.provider ?? null, timings: json(r.timings), raw: r.raw ?? '', parsed: json(r.parsed), logprobs: json(r.logprobs), tokens: json(r.tokens), confidence: confidenceOf(r),
       status: r.status, error: r.error ?? null, createdAt: now(),
     };
   }

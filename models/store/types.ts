@@ -54,11 +54,15 @@ export interface RunInput {
   raw?: string;
   parsed?: unknown;
   logprobs?: number[] | null;
+  /** Each generated token's id and text, aligned with logprobs; null when the model gives none (built-in OCR). */
+  tokens?: RunTokens | null;
   status: RunStatus;
   error?: string | null;
 }
 
-export interface RunRecord extends Required<Omit<RunInput, 'parsed' | 'provider' | 'timings' | 'logprobs' | 'error'>> {
+export interface RunTokens { ids: number[]; pieces: string[] }
+
+export interface RunRecord extends Required<Omit<RunInput, 'parsed' | 'provider' | 'timings' | 'logprobs' | 'tokens' | 'error'>> {
   id: number;
   /** exp(mean token log-probability), or the built-in OCR's mean line confidence; null when unknown. 0…1. */
   confidence: number | null;
@@ -66,6 +70,7 @@ export interface RunRecord extends Required<Omit<RunInput, 'parsed' | 'provider'
   provider: string | null;
   timings: Record<string, unknown> | null;
   logprobs: number[] | null;
+  tokens: RunTokens | null;
   error: string | null;
   createdAt: string;
 }

@@ -3,10 +3,9 @@
 import { z } from 'zod';
 import { Id } from './common';
 import { MAX_NEW_TOKENS } from './limits';
-import { RUN_TASKS } from './run-tasks';
+import { BATCH_TASKS, BUILTIN_OCR, promptProblem } from '../../models/tasks/table';
 
-/** The run tasks, plus Paliscope's built-in OCR (PP-OCR, no model to pick). */
-export const BATCH_TASKS = [...RUN_TASKS, 'ocr-builtin'] as const;
+/** Every task of the table, plus Paliscope's built-in OCR (PP-OCR, no model to pick). */
 export const BatchTask = z.enum(BATCH_TASKS);
 export type BatchTask = z.infer<typeof BatchTask>;
 export const BatchId = z.number().int().positive();
@@ -20,16 +19,16 @@ export const BatchStartInput = z
     documentIds: z.array(Id).min(1).max(200),
     task: BatchTask,
     /** The prompt's argument as in runs (a language, a question, objects; a transfer task's whole prompt). */
-    prompt: z.string().max(2000).refine((t) => !/[\n\r]/.test(t), 'one line (PaliGemma ends the prompt at a newline)').default(''),
+    prompt: z.string().max(2000).default(''),
     /** The model (ModelInfo id); not used by 'ocr-builtin'. */
     modelId: Id.optional(),
     maxNewTokens: z.number().int().min(1).max(MAX_NEW_TOKENS).default(64),
   })
   .strict()
-  .refine((b) => b.task === 'ocr-builtin' || b.modelId !== undefined, { message: 'choose a model for this task', path: ['modelId'] })
-  .refine((b) => ['ocr', 'ocr-builtin'].includes(b.task) || b.prompt.trim().length > 0, {
-    message: 'this task needs a prompt (a language, a question, objects, or the prompt from the model card)',
-    path: ['prompt'],
+  .refine((b) => b.task === BUILTIN_OCR.task || b.modelId !== undefined, { message: 'choose a model for this task', path: ['modelId'] })
+  .superRefine((b, ctx) => {
+    const problem = b.task === BUILTIN_OCR.task ? null : promptProblem(b.task, b.prompt);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['prompt'] });
   });
 export type BatchStartInput = z.input<typeof BatchStartInput>;
 /** The input as main receives it, defaults filled in. */

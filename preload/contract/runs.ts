@@ -4,24 +4,24 @@ import { z } from 'zod';
 import { AppErrorSchema } from './define';
 import { MAX_NEW_TOKENS } from './limits';
 import { Id, PixelBox } from './common';
-import { RUN_EXPORT_FORMATS } from './run-exports';
-import { RUN_TASKS } from './run-tasks';
+import { EXPORT_FORMATS, TASK_NAMES, TASKS, promptProblem, type BoxTask, type ExportFormat, type TaskName, type TextTask } from '../../models/tasks/table';
 import { SegmentMask } from './tasks/mask';
 import { TableParsed } from './tasks/table';
 import { MoleculeParsed } from './tasks/molecule';
 import { MusicParsed } from './tasks/music';
 
-export { PREFIX_TASKS, promptText } from './run-tasks';
-
-/** What a run is for: it picks the prompt's prefix and how main parses the output (run-tasks.ts). */
-export const RunTask = z.enum(RUN_TASKS);
+/** What a run is for: it picks the prompt rule and how main parses the output (the task table, models/tasks/table.ts). */
+export const RunTask = z.enum(TASK_NAMES);
 export type RunTask = z.infer<typeof RunTask>;
 /** A prompt as a record keeps it: pasted outputs may not say what prompt they answered. */
 const RunPromptFields = z.object({ task: RunTask, text: z.string().max(2000) });
 export const RunPrompt = z
-  .object({ task: RunTask, text: z.string().max(2000).refine((t) => !/[\n\r]/.test(t), 'one line (PaliGemma ends the prompt at a newline)') })
+  .object({ task: RunTask, text: z.string().max(2000) })
   .strict()
-  .refine((p) => p.task === 'ocr' || p.text.trim().length > 0, { message: 'this task needs a prompt (a language, a question, objects, or the prompt from the model card)', path: ['text'] });
+  .superRefine((p, ctx) => {
+    const problem = promptProblem(p.task, p.text);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['text'] });
+  });
 export type RunPrompt = z.infer<typeof RunPrompt>;
 export const RunStrategy = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('greedy') }).strict(),
@@ -83,6 +83,11 @@ export const RunTimings = z.object({
 export type RunTimings = z.infer<typeof RunTimings>;
 const Warnings = z.array(z.string().max(2000)).max(500);
 
+/** The tasks of the table whose results are of one kind, as a tuple for z.enum. */
+function tasksOfKind<T extends TaskName>(kind: (typeof TASKS)[TaskName]['kind']): [T, ...T[]] {
+  return TASK_NAMES.filter((t) => TASKS[t].kind === kind) as [T, ...T[]];
+}
+
 /** An object with a box (detect / segment) or a word with its box (ocr-boxes), in pixels of the image the model saw. */
 export const ParsedObject = z.object({
   /** The label, or the word's text for ocr-boxes; model text, only ever shown as text. */
@@ -102,13 +107,13 @@ export const ParsedObject = z.object({
 export const RunParsed = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('boxes'),
-    task: z.enum(['detect', 'segment', 'ocr-boxes']),
+    task: z.enum(tasksOfKind<BoxTask>('boxes')),
     width: z.number().positive(),
     height: z.number().positive(),
     objects: z.array(ParsedObject).max(5000),
     warnings: Warnings,
   }),
-  z.object({ kind: z.literal('text'), task: z.enum(['caption', 'describe', 'answer', 'ocr']), text: z.string(), warnings: Warnings }),
+  z.object({ kind: z.literal('text'), task: z.enum(tasksOfKind<TextTask>('text')), text: z.string(), warnings: Warnings }),
   /** A radiography report: its sections (FINDINGS, IMPRESSION, …) as written; heading null for text before the first. */
   z.object({
     kind: z.literal('report'),
@@ -177,5 +182,6 @@ export const RunPaste = z
   .strict();
 export type RunPaste = z.infer<typeof RunPaste>;
 
-export const RunExportRequest = z.object({ documentId: Id, runId: Id, format: z.enum(RUN_EXPORT_FORMATS) }).strict();
+export type RunExportFormat = ExportFormat;
+export const RunExportRequest = z.object({ documentId: Id, runId: Id, format: z.enum(EXPORT_FORMATS) }).strict();
 export type RunExportRequest = z.infer<typeof RunExportRequest>;

@@ -9,12 +9,10 @@ import { parseTable, type TableResult } from './table/parse-table';
 import type { MoleculeResult } from './molecule/analyze';
 import type { MusicResult } from './music/result';
 import type { SegmentMaskResult } from './mask/segment';
+import { TASKS, type BoxTask, type TaskName, type TextTask } from '../../tasks/table';
 
-export const ANALYZE_TASKS = ['caption', 'describe', 'answer', 'ocr', 'detect', 'segment', 'ocr-boxes', 'table', 'molecule', 'music', 'report', 'vsr'] as const;
-export type AnalyzeTask = (typeof ANALYZE_TASKS)[number];
-
-/** Tasks whose boxes need the size of the image the model was given. */
-export const SIZED_TASKS: readonly AnalyzeTask[] = ['detect', 'segment', 'ocr-boxes'];
+/** Every task of the task table (models/tasks/table.ts) has a parser here, picked by the kind of its result. */
+export type AnalyzeTask = TaskName;
 
 export interface BoxObject {
   label: string;
@@ -28,8 +26,8 @@ export interface BoxObject {
 }
 
 export type TaskResult =
-  | { kind: 'boxes'; task: 'detect' | 'segment' | 'ocr-boxes'; width: number; height: number; objects: BoxObject[]; warnings: string[] }
-  | { kind: 'text'; task: 'caption' | 'describe' | 'answer' | 'ocr'; text: string; warnings: string[] }
+  | { kind: 'boxes'; task: BoxTask; width: number; height: number; objects: BoxObject[]; warnings: string[] }
+  | { kind: 'text'; task: TextTask; text: string; warnings: string[] }
   | { kind: 'report'; text: string; sections: ReportSection[]; warnings: string[] }
   | { kind: 'verdict'; text: string; answer: boolean | null; warnings: string[] }
   | { kind: 'table'; table: TableResult; warnings: string[] }
@@ -48,44 +46,41 @@ export interface AnalyzeOptions {
 
 /** Parses `raw` as the output of `task`. Never throws for bad model output: malformed parts become warnings. */
 export async function analyzeOutput(task: AnalyzeTask, raw: string, options: AnalyzeOptions = {}): Promise<TaskResult> {
-  switch (task) {
-    case 'detect':
-    case 'segment':
-    case 'ocr-boxes': {
+  const kind = TASKS[task].kind;
+  switch (kind) {
+    case 'boxes': {
+      const boxTask = task as BoxTask;
       const size = options.size ?? { width: 0, height: 0 };
-      const r = parseBoxes(task, raw, size);
-      const result: TaskResult = { kind: 'boxes', task, width: size.width, height: size.height, objects: r.objects, warnings: r.warnings };
-      if (task === 'segment' && r.objects.some((o) => o.seg)) await addMasks(result, options.vaePath ?? null);
+      const r = parseBoxes(boxTask, raw, size);
+      const result: TaskResult = { kind, task: boxTask, width: size.width, height: size.height, objects: r.objects, warnings: r.warnings };
+      if (boxTask === 'segment' && r.objects.some((o) => o.seg)) await addMasks(result, options.vaePath ?? null);
       return result;
     }
-    case 'vsr': {
+    case 'verdict': {
       const r = parseText('vsr', raw);
-      return { kind: 'verdict', text: r.text ?? '', answer: r.answer ?? null, warnings: r.warnings };
+      return { kind, text: r.text ?? '', answer: r.answer ?? null, warnings: r.warnings };
     }
     case 'report':
-      return { kind: 'report', ...parseReport(raw) };
-    case 'caption':
-    case 'describe':
-    case 'answer':
-    case 'ocr': {
+      return { kind, ...parseReport(raw) };
+    case 'text': {
       // The plain-text tasks differ only in name; the checks (empty, stray loc tokens) are the same.
       const r = parseText(task === 'answer' ? 'answer' : 'caption', raw);
-      return { kind: 'text', task, text: r.text ?? '', warnings: r.warnings };
+      return { kind, task: task as TextTask, text: r.text ?? '', warnings: r.warnings };
     }
     case 'table': {
       // The table keeps its own warnings (the view lists them beside the grid); they are the result's too.
       const table = parseTable(raw);
-      return { kind: 'table', table, warnings: table.warnings };
+      return { kind, table, warnings: table.warnings };
     }
     case 'molecule': {
       const { analyzeSmiles } = await import('./molecule/analyze');
       const molecule = await analyzeSmiles(raw);
-      return { kind: 'molecule', molecule, warnings: molecule.warnings };
+      return { kind, molecule, warnings: molecule.warnings };
     }
     case 'music': {
       const { analyzeMusic } = await import('./music/render');
       const music = await analyzeMusic(raw);
-      return { kind: 'music', music, warnings: music.warnings };
+      return { kind, music, warnings: music.warnings };
     }
   }
 }

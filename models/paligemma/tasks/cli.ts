@@ -1,6 +1,7 @@
 // `paliscope parse`: turn a PaliGemma raw output (stdin) into JSON, with boxes in original image pixels.
 import { parseArgs } from 'node:util';
-import { analyzeOutput, ANALYZE_TASKS, SIZED_TASKS, type AnalyzeTask } from './analyze';
+import { analyzeOutput, type AnalyzeTask } from './analyze';
+import { isTaskName, TASK_NAMES, TASKS } from '../../tasks/table';
 
 const USAGE = `usage: paliscope parse --task TASK [--width W --height H] [--vae vae-oid.npz] < raw.txt
 
@@ -18,7 +19,7 @@ and "warnings" for anything malformed. Boxes are in pixels of the ORIGINAL image
 does: value / 1023 × width or height).
 
 options:
-  --task TASK    ${ANALYZE_TASKS.join(', ')}
+  --task TASK    ${TASK_NAMES.join(', ')}
   --width W      original image width in pixels (required for detect, segment, ocr-boxes)
   --height H     original image height in pixels (same)
   --vae FILE     segment: the VQ-VAE mask decoder weights (big_vision's vae-oid.npz) to decode masks with
@@ -52,13 +53,13 @@ export async function run(argv: string[], io: ParseIo = { stdin: process.stdin, 
     }).values;
     if (a.help) { io.stdout.write(USAGE); return 0; }
     if (a.task === undefined) throw new Error('--task is required');
-    if (!(ANALYZE_TASKS as readonly string[]).includes(a.task)) throw new Error(`--task ${a.task}: expected one of ${ANALYZE_TASKS.join(', ')}`);
-    task = a.task as AnalyzeTask;
+    if (!isTaskName(a.task)) throw new Error(`--task ${a.task}: expected one of ${TASK_NAMES.join(', ')}`);
+    task = a.task;
     if (a.vae !== undefined) {
       if (task !== 'segment') throw new Error('--vae is for --task segment');
       vaePath = a.vae;
     }
-    if (SIZED_TASKS.includes(task)) {
+    if (TASKS[task].sized) {
       size = { width: dimension(a.width, 'width'), height: dimension(a.height, 'height') };
     }
   } catch (e) {

@@ -5,12 +5,12 @@ import { SvelteMap } from 'svelte/reactivity';
 import type { Api } from '../lib/api';
 import type { BatchItem, BatchSummary, BatchTask, RunTask } from '../../../preload/contract';
 import type { NoticesState } from './notices.svelte';
-import { TASKS } from './runs.svelte';
+import { BUILTIN_OCR, TASKS } from '../../../models/tasks/table';
 
 /** The task menu: the run tasks (labels shared with Ask model), plus the built-in OCR. */
 export const BATCH_TASK_LABELS: Record<BatchTask, string> = {
   ...(Object.fromEntries(Object.entries(TASKS).map(([k, v]) => [k, v.label])) as Record<RunTask, string>),
-  'ocr-builtin': 'Built-in OCR (no model)',
+  [BUILTIN_OCR.task]: 'Built-in OCR (no model)',
 };
 
 export function formatEta(ms: number | null): string {
@@ -32,7 +32,7 @@ export class BatchesState {
   // The form.
   readonly selected = new SvelteMap<string, boolean>();
   task = $state<BatchTask>('caption');
-  text = $state(TASKS.caption.text);
+  text = $state<string>(TASKS.caption.defaultText);
   modelId = $state<string | null>(null);
   maxNewTokens = $state(64);
 
@@ -68,7 +68,7 @@ export class BatchesState {
 
   setTask(task: BatchTask): void {
     this.task = task;
-    this.text = task === 'ocr-builtin' ? '' : TASKS[task].text;
+    this.text = task === BUILTIN_OCR.task ? '' : TASKS[task].defaultText;
   }
 
   /** Documents checked in the form; the current one is checked until the person says otherwise. */

@@ -5,7 +5,8 @@ import type { Api, StreamHandle } from '../lib/api';
 import type { AppError, ModelInfo, PageRegion, RunChunk, RunRecord, RunStrategy, RunTask } from '../../../preload/contract';
 import { MAX_NEW_TOKENS } from '../lib/run-format';
 import { MAX_UPLOAD_BYTES } from '../../../preload/contract/limits';
-import type { RunExportFormat } from '../../../preload/contract/run-exports';
+import type { RunExportFormat } from '../../../preload/contract';
+import { promptProblem, TASKS } from '../../../models/tasks/table';
 import type { NoticesState } from './notices.svelte';
 import { emitAppEvent } from '../lib/app-events';
 
@@ -23,25 +24,6 @@ export interface ActiveRun {
   providers: Record<string, string> | null;
 }
 
-/**
- * What each task's text field holds by default and asks for. The transfer tasks (text detection and below) have no
- * common prefix: their checkpoints' model cards give the prompt, so the whole prompt is the person's to write.
- */
-export const TASKS: Record<RunTask, { label: string; text: string; placeholder: string; group: 'mix' | 'transfer' }> = {
-  caption: { label: 'Caption', text: 'en', placeholder: 'language, e.g. en', group: 'mix' },
-  describe: { label: 'Describe', text: 'en', placeholder: 'language, e.g. en', group: 'mix' },
-  answer: { label: 'Answer a question', text: 'en ', placeholder: 'language and question, e.g. en what is the date?', group: 'mix' },
-  ocr: { label: 'Read text (OCR)', text: '', placeholder: 'nothing needed', group: 'mix' },
-  detect: { label: 'Detect', text: '', placeholder: 'objects, e.g. table ; signature', group: 'mix' },
-  segment: { label: 'Segment', text: '', placeholder: 'an object, e.g. stamp', group: 'mix' },
-  'ocr-boxes': { label: 'Text with boxes', text: '', placeholder: "the prompt from the checkpoint's model card", group: 'transfer' },
-  table: { label: 'Table structure', text: '', placeholder: "the prompt from the checkpoint's model card", group: 'transfer' },
-  molecule: { label: 'Molecule → SMILES', text: '', placeholder: "the prompt from the checkpoint's model card", group: 'transfer' },
-  music: { label: 'Music score → **kern', text: '', placeholder: "the prompt from the checkpoint's model card", group: 'transfer' },
-  report: { label: 'Radiography report', text: '', placeholder: "the prompt from the checkpoint's model card", group: 'transfer' },
-  vsr: { label: 'Spatial statement (true/false)', text: '', placeholder: 'a statement, e.g. the stamp is left of the signature', group: 'transfer' },
-};
-
 const key = (documentId: string, page: number): string => `${documentId}:${page}`;
 
 export class RunsState {
@@ -52,7 +34,7 @@ export class RunsState {
   modelId = $state<string | null>(null);
 
   task = $state<RunTask>('caption');
-  text = $state(TASKS.caption.text);
+  text = $state<string>(TASKS.caption.defaultText);
   maxNewTokens = $state(64);
   strategy = $state<StrategyKind>('greedy');
   temperature = $state(1);
@@ -103,9 +85,9 @@ export class RunsState {
 
   setTask(task: RunTask): void {
     // The text follows the task unless the person wrote their own.
-    const untouched = Object.values(TASKS).some((t) => t.text === this.text);
+    const untouched = Object.values(TASKS).some((t) => t.defaultText === this.text);
     this.task = task;
-    if (untouched) this.text = TASKS[task].text;
+    if (untouched) this.text = TASKS[task].defaultText;
   }
 
   strategyValue(): RunStrategy {
@@ -125,7 +107,8 @@ export class RunsState {
     if (this.active) return 'A run is in progress';
     if (!this.model) return 'Choose a model';
     if (this.model.problem) return `This model cannot be used: ${this.model.problem}`;
-    if (this.task !== 'ocr' && !this.text.trim()) return `${TASKS[this.task].label} needs ${TASKS[this.task].placeholder}`;
+    const promptIssue = promptProblem(this.task, this.text);
+    if (promptIssue) return promptIssue;
     if (!Number.isInteger(this.maxNewTokens) || this.maxNewTokens < 1 || this.maxNewTokens > MAX_NEW_TOKENS) return `Max tokens must be 1 to ${MAX_NEW_TOKENS}`;
     return null;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkRegion, embedRle, placeOnPage } from './run-region';
+import { embedRle, placeOnPage, regionProblem } from './place';
 
 /** Column-major bitmap from an RLE, for checking. */
 function decode(rle: { size: [number, number]; counts: number[] }): number[][] {
@@ -66,11 +66,11 @@ describe('placeOnPage', () => {
   });
 });
 
-describe('checkRegion', () => {
+describe('regionProblem', () => {
   it('refuses a region that leaves the page, naming both sizes', () => {
-    expect(() => checkRegion({ x: 90, y: 0, width: 20, height: 10 }, { width: 100, height: 100 }, 'page 2 of scan.pdf')).toThrow(
+    expect(regionProblem({ x: 90, y: 0, width: 20, height: 10 }, { width: 100, height: 100 }, 'page 2 of scan.pdf')).toBe(
       'the region 20×10 at (90, 0) is not inside page 2 of scan.pdf, which is 100×100 px',
     );
-    expect(() => checkRegion({ x: 80, y: 90, width: 20, height: 10 }, { width: 100, height: 100 }, 'p')).not.toThrow();
+    expect(regionProblem({ x: 80, y: 90, width: 20, height: 10 }, { width: 100, height: 100 }, 'p')).toBeNull();
   });
 });
