@@ -66,7 +66,7 @@ export function composeServices(opts: ComposeOptions): Services {
   const models = new ModelCatalog(opts.modelFolders ?? defaultModelFolders(opts.userDataDir));
   const modelManager = new ModelManager({
     models,
-    tokens: new TokenStore(join(opts.userDataDir, 'hub-token.bin'), opts.secretCipher),
+    tokens: new TokenStore(join(opts.userDataDir, 'hub-token.bin'), opts.secretCipher, opts.log),
     settingsFile: join(opts.userDataDir, 'model-settings.json'),
     pickFolder: opts.platform.showFolderDialog,
     validateFolder: (dir) => engine.request('models.validate', { dir }),

@@ -42,3 +42,25 @@ describe('TokenStore', () => {
     expect(existsSync(join(dir, 'token.bin'))).toBe(false);
   });
 });
+
+describe('TokenStore without a keyring (Linux basic_text)', () => {
+  it('keeps the token in memory, writes nothing, and moves a token stored that way before into memory, removing the file', () => {
+    const file = join(dir, 'token.bin');
+    // A previous run stored a token while safeStorage used its fixed password.
+    new TokenStore(file, cipher).set('hf_old');
+    expect(existsSync(file)).toBe(true);
+    const basic: SecretCipher = { ...cipher, getSelectedStorageBackend: () => 'basic_text' };
+    const warnings: string[] = [];
+    const store = new TokenStore(file, basic, { warn: (m) => warnings.push(m) });
+    expect(store.storage).toBe('memory');
+    expect(store.get()).toBe('hf_old');
+    expect(existsSync(file)).toBe(false);
+    store.set('hf_new');
+    expect(existsSync(file)).toBe(false);
+    expect(store.get()).toBe('hf_new');
+    expect(warnings.join()).toMatch(/basic_text.*memory only/);
+    // A real keyring backend still encrypts to disk.
+    const keyring = new TokenStore(file, { ...cipher, getSelectedStorageBackend: () => 'gnome_libsecret' });
+    expect(keyring.storage).toBe('safeStorage');
+  });
+});
