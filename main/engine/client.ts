@@ -5,6 +5,7 @@
 import type { EngineStatus } from '../../preload/contract';
 import { AppFailure } from '../ipc/dispatcher';
 import type { EngineMethod, EngineMethods, EngineReply, EngineRequest } from './protocol';
+import { TIME_LIMITS_MS, describeInput } from './time-limits';
 
 export interface EngineProcess {
   readonly pid: number | undefined;
@@ -26,6 +27,8 @@ export interface EngineClientOptions {
   /** Give up after this many crashes in a row that each came soon after a start. */
   maxRapidCrashes?: number;
   readyTimeoutMs?: number;
+  /** Per-method time limits (default TIME_LIMITS_MS): a request over its limit restarts the host. */
+  timeLimitsMs?: Partial<Record<EngineMethod, number>>;
 }
 
 const RAPID_CRASH_MS = 10_000;
@@ -46,7 +49,7 @@ export class EngineClient {
 
   constructor(spawn: SpawnEngine, opts: EngineClientOptions = {}) {
     this.#spawn = spawn;
-    this.#opts = { maxRapidCrashes: 5, readyTimeoutMs: 30_000, ...opts };
+    this.#opts = { maxRapidCrashes: 5, readyTimeoutMs: 30_000, timeLimitsMs: TIME_LIMITS_MS, ...opts };
   }
 
   get status(): EngineStatus {
@@ -90,10 +93,20 @@ export class EngineClient {
     if (!proc) throw new AppFailure('ENGINE_UNAVAILABLE', 'engine host is not running');
     if (opts.signal?.aborted) throw new AppFailure('CANCELLED', `${method} was cancelled`);
     const id = this.#nextId++;
+    const limit = this.#opts.timeLimitsMs[method];
     return new Promise((resolve, reject) => {
       const onAbort = (): void => proc.postMessage({ kind: 'cancel', id });
       opts.signal?.addEventListener('abort', onAbort, { once: true });
-      const done = (): void => opts.signal?.removeEventListener('abort', onAbort);
+      // Parsers and writers stuck in WASM or a loop cannot be cancelled: over the limit, the host is restarted.
+      const timer = limit === undefined ? undefined : setTimeout(() => {
+        if (!this.#pending.has(id) || this.#proc !== proc) return;
+        const what = `${describeInput(method, params)} took longer than ${limit / 1000} s to ${method === 'tasks.export' ? 'write' : 'parse'}`;
+        this.#restartNow(proc, id, new AppFailure('BAD_INPUT', `${what}; it was stopped and the engine host restarted`), `the engine host was restarted (${what}); the request was not finished`);
+      }, limit);
+      const done = (): void => {
+        clearTimeout(timer);
+        opts.signal?.removeEventListener('abort', onAbort);
+      };
       this.#pending.set(id, {
         resolve: (v) => (done(), resolve(v as EngineMethods[M]['result'])),
         reject: (e) => (done(), reject(e)),
@@ -148,6 +161,22 @@ export class EngineClient {
       // A request may already have started it again during the delay.
       if (!this.#ready && !this.#stopping) void this.start().catch(() => undefined);
     }, delay).unref?.();
+  }
+
+  /**
+   * Kills `proc` on purpose (request `id` ran over its time limit) and starts a new host at once: the request gets
+   * `failure`, any other in flight `othersMessage`. Not a crash: it does not count towards giving up.
+   */
+  #restartNow(proc: EngineProcess, id: number, failure: AppFailure, othersMessage: string): void {
+    const pending = [...this.#pending];
+    this.#pending.clear();
+    // Detached first, so the old process's exit is not taken for a crash of the new one.
+    this.#proc = null;
+    this.#ready = null;
+    proc.kill();
+    for (const [pid, p] of pending) p.reject(pid === id ? failure : new AppFailure('ENGINE_CRASHED', othersMessage));
+    this.#restarts++;
+    void this.start().catch(() => undefined);
   }
 
   #setStatus(status: EngineStatus): void {

@@ -16,8 +16,9 @@ export function nodeEngineSpawner(entry: string, opts: { execArgv?: string[]; en
       get pid() {
         return child.pid;
       },
+      // A write to a host that is being killed fails with EPIPE; its exit is what reports it.
       postMessage: (m) => {
-        if (child.connected) child.send(m);
+        if (child.connected) child.send(m, (err) => void err);
       },
       onMessage: (l) => void child.on('message', (m) => l(m as EngineReply)),
       onExit: (l) => void child.on('exit', (code) => l(code)),
