@@ -5,9 +5,11 @@
 // limited here: they are long by nature and the person cancels them.
 import type { EngineMethod, EngineMethods } from './protocol';
 
+// Generous: the first request of a host also loads RDKit or Verovio (seconds on a busy machine); a real output
+// parses in well under a second after that.
 export const TIME_LIMITS_MS: Partial<Record<EngineMethod, number>> = {
-  'tasks.analyze': 15_000,
-  'tasks.export': 30_000,
+  'tasks.analyze': 30_000,
+  'tasks.export': 60_000,
 };
 
 const clip = (s: string, n = 40): string => (s.length > n ? `${s.slice(0, n)}…` : s);
