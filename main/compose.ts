@@ -8,6 +8,7 @@ import { DocumentService, type OpenDocument } from './services/documents';
 import { OcrService } from './services/ocr';
 import { RecentFiles } from './services/recent-files';
 import { createHandlers, type HostPlatform } from './services/handlers';
+import { DatasetExportService } from './services/dataset-export';
 import { ModelCatalog, defaultModelFolders } from './services/models';
 import { RunService } from './services/runs';
 import { CheckpointImporter } from './services/checkpoint-import';
@@ -50,6 +51,8 @@ export interface Services {
   reviews: ReviewService;
   /** Batch runs over the project store's queue; a batch a crash left running resumes at start-up. */
   batches: BatchService;
+  /** Project → Export training data… (models/dataset). */
+  dataset: DatasetExportService;
   shutdown(): Promise<void>;
 }
 
@@ -97,7 +100,11 @@ export function composeServices(opts: ComposeOptions): Services {
     onProgress: (summary) => dispatcher?.emit('batches.progress', summary),
     ...(opts.log ? { log: opts.log } : {}),
   });
-  dispatcher = new Dispatcher(contract, createHandlers({ documents, ocr, engine, models, modelManager, runs, importer, reviews, batches, project, platform: opts.platform }), opts.log);
+  const dataset = new DatasetExportService({
+    store: () => project.store, unavailable: () => project.unavailable, projectName: () => project.info().name,
+    vaePath: () => models.maskDecoder(), settled: () => reviews.settled(), outRoot: join(opts.userDataDir, 'training-data'),
+  });
+  dispatcher = new Dispatcher(contract, createHandlers({ documents, ocr, engine, models, modelManager, runs, importer, reviews, batches, project, dataset, platform: opts.platform }), opts.log);
   void engine.start().catch((err: unknown) => opts.log?.error(`engine host did not start: ${String(err)}`));
   // A batch a crash (or a quit) left running goes on where it stopped.
   batches.resumeInterrupted();
@@ -122,6 +129,7 @@ export function composeServices(opts: ComposeOptions): Services {
     project,
     reviews,
     batches,
+    dataset,
     async shutdown() {
       // Batches first: the page on the model goes back to the queue before the engine host stops under it.
       await batches.close();

@@ -12,6 +12,7 @@ import type { CheckpointImporter } from './checkpoint-import';
 import type { BatchService } from './batches';
 import type { ReviewService } from './reviews';
 import type { ProjectService } from './project';
+import type { DatasetExportService } from './dataset-export';
 import { basename } from 'node:path';
 
 export interface HostPlatform {
@@ -40,6 +41,7 @@ export interface HandlerDeps {
   reviews: ReviewService;
   batches: BatchService;
   project: ProjectService;
+  dataset: DatasetExportService;
 }
 
 const NO_PROJECT_DIALOG = 'this host has no file dialog: use "Open a project file…" to upload a .paliscope file instead';
@@ -129,6 +131,7 @@ export function createHandlers(deps: HandlerDeps): Handlers<Contract> {
     'reviews.checkKern': ({ kern }) => deps.reviews.checkKern(kern),
     'reviews.compare': ({ a, b }) => deps.reviews.compare(a, b),
     'reviews.export': (input) => deps.reviews.export(input),
+    'dataset.export': (input, ctx) => deps.dataset.export(input, ctx),
 
     'projects.current': () => deps.project.info(),
     'projects.openBytes': ({ name, bytes }) => deps.project.openBytes(name, bytes),

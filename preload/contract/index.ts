@@ -9,6 +9,7 @@ import { RunInput, RunChunk, RunRecord, RunPaste, RunExportRequest } from './run
 import { ReviewFilter, ReviewList, ReviewDetail, ReviewSet, ReviewHistoryEntry, SmilesCheck, ReviewComparison, ReviewExportRequest, ReviewExport, RunRef, StoreRunId, KernCheck } from './review';
 import { BatchStartInput, BatchStartResult, BatchSummary, BatchItem, BatchRef } from './batches';
 import { ProjectInfo, ProjectSwitch, ProjectOpenBytes, ProjectCopy, RecentProject } from './projects';
+import { DatasetExportInput, DatasetExportProgress, DatasetExportResult } from './dataset';
 import { CatalogModel, ModelDownloadInput, ModelDownloadProgress, ModelDownloadResult, ModelImportResult, ModelList, ModelSettings } from './models';
 
 export * from './define';
@@ -17,6 +18,7 @@ export * from './models';
 export * from './batches';
 export * from './review';
 export * from './projects';
+export * from './dataset';
 
 export const DocumentFormat = z.enum(['png', 'jpeg', 'webp', 'bmp', 'gif', 'tiff', 'pdf']);
 export const PageInfo = z.object({ index: z.number().int().nonnegative(), width: z.number().int().positive(), height: z.number().int().positive() });
@@ -154,6 +156,8 @@ export const contract = {
   'reviews.checkKern': invoke(z.object({ kern: z.string().max(100_000) }).strict(), KernCheck),
   'reviews.compare': invoke(z.object({ a: StoreRunId, b: StoreRunId }).strict(), ReviewComparison),
   'reviews.export': invoke(ReviewExportRequest, ReviewExport),
+  // Project → Export training data…: reviewed results as PaliGemma fine-tuning data, zipped, with progress.
+  'dataset.export': stream(DatasetExportInput, DatasetExportProgress, DatasetExportResult),
 
   // Batches: a task × a model over every page of some open documents, kept page by page in the project store, so a
   // batch survives a crash and resumes when the app starts again. One batch runs at a time; others wait, queued.
