@@ -103,6 +103,13 @@ export function composeServices(opts: ComposeOptions): Services {
   const dataset = new DatasetExportService({
     store: () => project.store, unavailable: () => project.unavailable, projectName: () => project.info().name,
     vaePath: () => models.maskDecoder(), settled: () => reviews.settled(), outRoot: join(opts.userDataDir, 'training-data'),
+    openDocument: async (sha256) => {
+      for (const summary of documents.list()) {
+        const doc = documents.get(summary.id);
+        if ((identities.peek(doc) ?? (await identities.of(doc)))?.sha256 === sha256) return doc;
+      }
+      return null;
+    },
   });
   dispatcher = new Dispatcher(contract, createHandlers({ documents, ocr, engine, models, modelManager, runs, importer, reviews, batches, project, dataset, platform: opts.platform }), opts.log);
   void engine.start().catch((err: unknown) => opts.log?.error(`engine host did not start: ${String(err)}`));

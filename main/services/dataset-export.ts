@@ -6,7 +6,7 @@ import { join, relative, sep } from 'node:path';
 import { zipSync, type Zippable } from 'fflate';
 import type { DatasetExportInput, DatasetExportProgress, DatasetExportResult } from '../../preload/contract';
 import { AppFailure, type StreamContext } from '../ipc/dispatcher';
-import { buildDataset } from '../../models/dataset/build';
+import { buildDataset, type OpenPages } from '../../models/dataset/build';
 import type { Store } from '../../models/store/store';
 import { safeName, assertEntriesContained } from './export-names';
 
@@ -22,6 +22,8 @@ export interface DatasetExportDeps {
   /** Waits for runs still being filed in the store. */
   settled: () => Promise<unknown>;
   outRoot: string;
+  /** An open document with this content hash (documents opened from bytes have no file to reopen). */
+  openDocument?: (sha256: string) => Promise<OpenPages | null>;
 }
 
 async function filesUnder(dir: string): Promise<string[]> {
@@ -58,6 +60,7 @@ export class DatasetExportService {
         ...(input.tasks ? { tasks: input.tasks } : {}),
         split: { train: input.split.train / 100, validation: input.split.validation / 100, test: input.split.test / 100 },
         only: input.only, resolution: input.resolution, seed: input.seed, vaePath: this.#deps.vaePath(), signal: ctx.signal,
+        ...(this.#deps.openDocument ? { openDocument: this.#deps.openDocument } : {}),
         onProgress: (p) => { if (p.stage !== 'done') ctx.send(p); },
       }).catch((e: unknown) => {
         if (ctx.signal.aborted) throw new AppFailure('CANCELLED', 'the export was cancelled');

@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { PageSource } from '../batch/page-source';
+import type { RawImage } from '../documents';
 import { fileIdentity } from '../store/hash';
 import type { Store } from '../store/store';
 import type { ResultRow } from '../store/types';
@@ -42,6 +43,16 @@ export interface DatasetOptions {
   vaePath?: string | null;
   signal?: AbortSignal;
   onProgress?: (p: DatasetProgress) => void;
+  /**
+   * Documents already open by their content hash (the app's open documents, which may have come as bytes and have no
+   * file); a document not found here is opened from its stored path after its hash is checked.
+   */
+  openDocument?: (sha256: string) => Promise<OpenPages | null>;
+}
+
+/** What the builder needs of an open document: its pages' pixels. */
+export interface OpenPages {
+  renderPage(index: number, opts?: { signal?: AbortSignal }): Promise<RawImage>;
 }
 
 export interface DatasetProgress {
@@ -131,14 +142,21 @@ async function collect(o: DatasetOptions, skipped: Skipped[]): Promise<Pending[]
 }
 
 /** Documents whose file still holds the content the runs saw; the others' examples are skipped. */
-async function checkDocuments(pending: Pending[], skipped: Skipped[], signal?: AbortSignal): Promise<Pending[]> {
+async function checkDocuments(pending: Pending[], skipped: Skipped[], open: Map<string, OpenPages>, o: DatasetOptions): Promise<Pending[]> {
   const verdict = new Map<string, string | null>();
+  const signal = o.signal;
   for (const p of pending) {
     const { sha256, path } = p.row.document;
     if (verdict.has(sha256)) continue;
     throwIfAborted(signal);
+    const already = o.openDocument ? await o.openDocument(sha256) : null;
+    if (already) {
+      open.set(sha256, already);
+      verdict.set(sha256, null);
+      continue;
+    }
     let why: string | null = null;
-    if (!existsSync(path)) why = `its document ${path} is no longer there`;
+    if (!existsSync(path)) why = `its document ${path} is not open and no longer at that path`;
     else {
       try {
         if ((await fileIdentity(path, signal)).sha256 !== sha256) why = `its document ${path} has changed since the run`;
@@ -154,8 +172,9 @@ async function checkDocuments(pending: Pending[], skipped: Skipped[], signal?: A
 }
 
 /** The example's image as PNG: the page (or its region, scaled if the page renders at another size), optionally squashed. */
-async function imagePng(pages: PageSource, p: Pending, resolution: Resolution | null | undefined, signal?: AbortSignal): Promise<Buffer> {
-  const img = await pages.render(p.row.document.path, p.row.page.index, signal);
+async function imagePng(pages: PageSource, open: Map<string, OpenPages>, p: Pending, resolution: Resolution | null | undefined, signal?: AbortSignal): Promise<Buffer> {
+  const doc = open.get(p.row.document.sha256);
+  const img = doc ? await doc.renderPage(p.row.page.index, { signal }) : await pages.render(p.row.document.path, p.row.page.index, signal);
   let s = sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels } });
   if (p.region) {
     const sx = p.row.page.width ? img.width / p.row.page.width : 1, sy = p.row.page.height ? img.height / p.row.page.height : 1;
@@ -183,7 +202,8 @@ export async function buildDataset(o: DatasetOptions): Promise<DatasetSummary> {
   const ratios = o.split ?? DEFAULT_SPLIT;
   const seed = o.seed ?? 0;
   const skipped: Skipped[] = [];
-  const pending = await checkDocuments(await collect(o, skipped), skipped, o.signal);
+  const open = new Map<string, OpenPages>();
+  const pending = await checkDocuments(await collect(o, skipped), skipped, open, o);
   const splitOf = assignSplits(pending.map((p) => ({ document: p.row.document.sha256, task: p.task })), ratios, seed);
 
   const work = join(dirname(outDir), `.${basename(outDir)}.partial-${process.pid}-${Date.now()}`);
@@ -198,7 +218,7 @@ export async function buildDataset(o: DatasetOptions): Promise<DatasetSummary> {
       o.onProgress?.({ stage: 'images', done: done++, total: pending.length });
       let png: Buffer;
       try {
-        png = await imagePng(pages, p, o.resolution, o.signal);
+        png = await imagePng(pages, open, p, o.resolution, o.signal);
       } catch (e) {
         throwIfAborted(o.signal);
         skipped.push({ runId: p.row.run.id, task: p.task, reason: `its page could not be rendered: ${(e as Error).message}` });

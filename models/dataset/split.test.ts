@@ -48,3 +48,10 @@ describe('parseSplit', () => {
     expect(() => parseSplit('a/b/c')).toThrow(/expected three/);
   });
 });
+
+describe('assignSplits with documents that share no task', () => {
+  it('still fills every split asked for, by its share of all examples', () => {
+    const s = assignSplits([...['a', 'b', 'c'].map((t) => ({ document: 'one', task: t })), ...['d', 'e', 'f'].map((t) => ({ document: 'two', task: t }))], parseSplit('50/0/50'), 4);
+    expect(new Set(s.values())).toEqual(new Set(['train', 'test']));
+  });
+});

@@ -3,7 +3,8 @@
 //
 // Documents are visited in an order fixed by the seed (SHA-256 of seed and content hash, so adding a document does
 // not reshuffle the others), and each goes to the split that most lacks examples of the tasks it holds, relative to
-// the asked proportions. Greedy, but with many documents per task it lands within a document of the target.
+// the asked proportions (ties: the split furthest below its share of all examples). Greedy, but with many documents
+// per task it lands within a document of the target.
 import { createHash } from 'node:crypto';
 
 export const SPLITS = ['train', 'validation', 'test'] as const;
@@ -36,10 +37,12 @@ export function assignSplits(items: readonly SplitItem[], ratios: SplitRatios, s
   const key = (doc: string) => createHash('sha256').update(`${seed}\0${doc}`).digest('hex');
   const order = [...perDoc.keys()].map((d) => ({ d, k: key(d) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0)).map((x) => x.d);
   const have = new Map<Split, Map<string, number>>(SPLITS.map((s) => [s, new Map()]));
+  const haveAll = new Map<Split, number>(SPLITS.map((s) => [s, 0]));
+  const all = items.length;
   const out = new Map<string, Split>();
   for (const doc of order) {
     const tasks = perDoc.get(doc)!;
-    let best: Split = 'train', bestScore = -Infinity;
+    let best: Split = 'train', bestScore = -Infinity, bestOverall = -Infinity;
     for (const s of SPLITS) {
       if (ratios[s] === 0) continue;
       // How far below its target this split is for the document's tasks, each task weighted by the document's
@@ -50,10 +53,15 @@ export function assignSplits(items: readonly SplitItem[], ratios: SplitRatios, s
         const lack = ratios[s] * total - (have.get(s)!.get(task) ?? 0);
         score += (lack / total) * n;
       }
-      if (score > bestScore + 1e-12) { bestScore = score; best = s; }
+      // Ties (a document whose tasks no other document holds) go to the split furthest below its share of everything.
+      const overall = (ratios[s] * all - haveAll.get(s)!) / all;
+      if (score > bestScore + 1e-12 || (Math.abs(score - bestScore) <= 1e-12 && overall > bestOverall + 1e-12)) { bestScore = score; bestOverall = overall; best = s; }
     }
     out.set(doc, best);
-    for (const [task, n] of tasks) have.get(best)!.set(task, (have.get(best)!.get(task) ?? 0) + n);
+    for (const [task, n] of tasks) {
+      have.get(best)!.set(task, (have.get(best)!.get(task) ?? 0) + n);
+      haveAll.set(best, haveAll.get(best)! + n);
+    }
   }
   return out;
 }

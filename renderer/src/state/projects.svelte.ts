@@ -7,6 +7,7 @@ import type { ProjectInfo, ProjectSwitch, RecentProject, Result } from '../../..
 import { MAX_UPLOAD_BYTES } from '../../../preload/contract/limits';
 import { saveFile } from '../lib/download';
 import type { NoticesState } from './notices.svelte';
+import { TrainingDataState } from './training-data.svelte';
 
 export class ProjectsState {
   current = $state<ProjectInfo | null>(null);
@@ -15,6 +16,8 @@ export class ProjectsState {
   busy = $state<string | null>(null);
   /** True where main can show native dialogs (Electron). */
   canShowDialogs = $state(false);
+  /** Project → Export training data…: its options, progress and result. */
+  readonly trainingData: TrainingDataState;
 
   readonly #api: Api;
   readonly #notices: NoticesState;
@@ -24,6 +27,7 @@ export class ProjectsState {
     this.#api = api;
     this.#notices = notices;
     this.#onChanged = onChanged;
+    this.trainingData = new TrainingDataState(api, notices);
     api.on('projects.changed', (info) => this.#changed(info));
   }
 
