@@ -9,6 +9,7 @@ import { AppFailure, type StreamContext } from '../ipc/dispatcher';
 import { buildDataset, type OpenPages } from '../../models/dataset/build';
 import type { Store } from '../../models/store/store';
 import { safeName, assertEntriesContained } from './export-names';
+import { unreadablePathReason } from './untrusted-batches';
 
 /** Above this the zip is not built (it would sit in memory twice); the folder is still there. */
 export const MAX_ZIP_BYTES = 1024 * 1024 * 1024;
@@ -61,6 +62,7 @@ export class DatasetExportService {
         split: { train: input.split.train / 100, validation: input.split.validation / 100, test: input.split.test / 100 },
         only: input.only, resolution: input.resolution, seed: input.seed, vaePath: this.#deps.vaePath(), signal: ctx.signal,
         ...(this.#deps.openDocument ? { openDocument: this.#deps.openDocument } : {}),
+        unreadablePath: unreadablePathReason,
         onProgress: (p) => { if (p.stage !== 'done') ctx.send(p); },
       }).catch((e: unknown) => {
         if (ctx.signal.aborted) throw new AppFailure('CANCELLED', 'the export was cancelled');

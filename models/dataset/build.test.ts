@@ -178,3 +178,14 @@ describe('buildDataset', () => {
     } finally { store.close(); }
   });
 });
+
+describe('document paths from the project are not followed blindly', () => {
+  it('refuses network, device and relative paths', async () => {
+    const { defaultUnreadablePath } = await import('./build');
+    expect(defaultUnreadablePath('\\\\server\\share\\scan.png')).toMatch(/network/);
+    expect(defaultUnreadablePath('//server/share/scan.png')).toMatch(/network/);
+    expect(defaultUnreadablePath('scan.png')).toMatch(/not an absolute path/);
+    expect(defaultUnreadablePath('/dev/zero')).toMatch(/device/);
+    expect(defaultUnreadablePath('/home/me/scan.png')).toBeNull();
+  });
+});

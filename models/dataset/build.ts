@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { copyFile, link, mkdir, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { PageSource } from '../batch/page-source';
 import type { RawImage } from '../documents';
@@ -48,6 +48,20 @@ export interface DatasetOptions {
    * file); a document not found here is opened from its stored path after its hash is checked.
    */
   openDocument?: (sha256: string) => Promise<OpenPages | null>;
+  /**
+   * Why a document path from the project may not be read, or null. A project file may come from someone else, so a
+   * path is never followed blindly: the app passes its own guard; the default refuses relative, network (UNC) and
+   * device paths.
+   */
+  unreadablePath?: (path: string) => string | null;
+}
+
+/** The default path guard: absolute local paths only (a UNC path would make Windows send credentials to a server). */
+export function defaultUnreadablePath(path: string): string | null {
+  if (/^[\\/]{2}/.test(path)) return 'it is a network or device path';
+  if (!isAbsolute(path)) return 'it is not an absolute path';
+  if (/^\/(dev|proc|sys)(\/|$)/.test(path)) return 'it is a device or system path';
+  return null;
 }
 
 /** What the builder needs of an open document: its pages' pixels. */
@@ -156,7 +170,9 @@ async function checkDocuments(pending: Pending[], skipped: Skipped[], open: Map<
       continue;
     }
     let why: string | null = null;
-    if (!existsSync(path)) why = `its document ${path} is not open and no longer at that path`;
+    const refused = (o.unreadablePath ?? defaultUnreadablePath)(path);
+    if (refused) why = `its document ${path} is not open, and its path is not read: ${refused}`;
+    else if (!existsSync(path)) why = `its document ${path} is not open and no longer at that path`;
     else {
       try {
         if ((await fileIdentity(path, signal)).sha256 !== sha256) why = `its document ${path} has changed since the run`;
