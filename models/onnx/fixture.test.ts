@@ -92,6 +92,10 @@ describe('presets', () => {
       expect([spec.text.hidden, spec.text.heads, spec.text.kvHeads, spec.text.headDim, spec.text.intermediate]).toEqual([2304, 8, 4, 256, 9216]);
       expect([spec.imageTokenIndex, spec.text.vocab, spec.text.slidingWindow]).toEqual([257152, 257216, 4096]);
     }
+    // 10B and 28B decoder widths (doc §2.4); 28B's query scale is 1/√144 with head_dim 128.
+    const t10 = presetSpec('paligemma2-10b-224', 2).spec.text, t28 = presetSpec('paligemma2-28b-224', 2).spec.text;
+    expect([t10.hidden, t10.heads, t10.kvHeads, t10.headDim, t10.intermediate, t10.queryScale]).toEqual([3584, 16, 8, 256, 14336, 1 / 16]);
+    expect([t28.hidden, t28.heads, t28.kvHeads, t28.headDim, t28.intermediate, t28.queryScale]).toEqual([4608, 32, 16, 128, 36864, 1 / 12]);
   });
 });
 

@@ -13,6 +13,11 @@ export const PRESETS = [
   'tiny', 'tiny-pg1', 'paligemma2-3b-224', 'paligemma2-3b-448', 'paligemma2-3b-896',
   'paligemma2-10b-224', 'paligemma2-10b-448', 'paligemma2-10b-896', 'paligemma2-28b-224', 'paligemma2-28b-448', 'paligemma2-28b-896',
 ] as const;
+/**
+ * Bump when the bytes a preset + seed generate change (benchmarks key their cached checkpoints on it, so a converter
+ * change does not force rewriting multi-GB fixtures).
+ */
+export const FIXTURE_GENERATOR_VERSION = 1;
 export type PresetName = (typeof PRESETS)[number];
 
 export interface FixtureOptions {

@@ -18,7 +18,10 @@ export interface ConvertOptions {
   outDir: string;
   dtype?: WeightDtype;
   layout?: Layout;
-  /** Block size of 4-bit MatMulNBits / int4 embedding blocks (32, 64 or 128). */
+  /**
+   * Block size of 4-bit MatMulNBits / int4 embedding blocks (32, 64 or 128). Default: 128 for the paliscope layout
+   * (the fastest int8-activation kernel measured here, bench/vlm/ceiling.ts), 32 for onnx-community (the published q4).
+   */
   q4Block?: number;
   /** Embedding table storage; default follows dtype (q4 → int4). */
   embedDtype?: EmitOptions['embedDtype'];
@@ -64,7 +67,7 @@ export async function convertCheckpoint(o: ConvertOptions): Promise<ConvertResul
   const decoderOps: DecoderOps = o.decoderOps ?? (layout === 'paliscope' ? 'fused' : 'plain');
   if (decoderOps === 'fused' && layout !== 'paliscope') throw new Error('decoderOps "fused" needs the paliscope layout; the onnx-community layout keeps the export recipe graph');
   const emitOpts: EmitOptions = {
-    dtype, q4Block: o.q4Block ?? 32, accuracyLevel: compute === 'fast' ? 4 : 0,
+    dtype, q4Block: o.q4Block ?? (layout === 'paliscope' ? 128 : 32), accuracyLevel: compute === 'fast' ? 4 : 0,
     embedDtype: o.embedDtype ?? (dtype === 'q4' ? 'int4' : dtype === 'int8' ? 'int8' : dtype),
     rowBlockBytes: o.rowBlockBytes,
   };
