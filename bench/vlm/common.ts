@@ -15,10 +15,6 @@ export const PROMPTS = ['caption en', 'answer en what is written in the top left
 
 export type Dtype = 'q4' | 'fp32';
 
-/** Where one preset/layer count's checkpoint and both converted layouts live (under the gitignored .cache/). */
-export function modelRoot(repo: string, preset: string, layers: number): string {
-  return join(repo, '.cache', 'bench-vlm', `${preset}-L${layers}`);
-}
 /** onnx-community folder: transformers.js resolves `<localModelPath>/<id>/onnx/<name><suffix>.onnx`. */
 export const OC_ID = 'onnx-community';
 export const ocDir = (root: string) => join(root, OC_ID);

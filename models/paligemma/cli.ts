@@ -10,7 +10,7 @@ import { taskOfPrompt } from './tasks/parse';
 import { findVae } from './tasks/mask/segment';
 import { dirname, resolve } from 'node:path';
 
-const PROVIDERS: ProviderName[] = ['cpu', 'cuda', 'dml', 'coreml'];
+const PROVIDERS: ProviderName[] = ['cpu', 'cuda', 'dml', 'coreml', 'webgpu'];
 
 const USAGE = `usage: paliscope run --model DIR --image FILE --prompt TEXT [options]
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isEngineError } from './errors';
 import type { MachineInfo } from './machine';
 import { physicalCoresFromCpuinfo } from './machine';
-import { describePlan, planSessions, type PlanInput, type Variant } from './plan';
+import { describePlan, planSessions, providerAvailable, type PlanInput, type Variant } from './plan';
 
 const linux: MachineInfo = { platform: 'linux', arch: 'x64', logicalCores: 8, physicalCores: 4, totalMemoryBytes: 16e9, cudaInstalled: false };
 const GB = 1e9;
@@ -60,6 +60,19 @@ describe('planSessions', () => {
     expect(Object.isFrozen(p) && Object.isFrozen(p.components) && Object.isFrozen(p.components.decoder)).toBe(true);
     expect(() => { (p.components.decoder as { dtype: string }).dtype = 'fp32'; }).toThrow();
     expect(describePlan(p)).toMatch(/decoder=onnx\/decoder_model_merged_q4\.onnx \(q4, 1500\.0 MB\).*threads 2/);
+  });
+});
+
+describe('WebGPU', () => {
+  it('is offered where onnxruntime-node ships it, never picked by default, and skipped elsewhere with the reason', () => {
+    expect(providerAvailable('webgpu', linux)).toBeNull();
+    expect(providerAvailable('webgpu', { ...linux, platform: 'darwin', arch: 'arm64' })).toBeNull();
+    expect(providerAvailable('webgpu', { ...linux, platform: 'win32' })).toBeNull();
+    expect(planSessions(input()).providers).toEqual(['cpu']);
+    const p = planSessions(input({ machine: { ...linux, arch: 'arm64' }, prefs: { providers: ['webgpu'] } }));
+    expect(p.providers).toEqual(['cpu']);
+    expect(p.notes.join('\n')).toMatch(/provider webgpu skipped: onnxruntime-node ships WebGPU only for Linux x64, Windows and macOS arm64 \(this is linux\/arm64\)/);
+    expect(planSessions(input({ prefs: { providers: ['webgpu'] } })).providers).toEqual(['webgpu', 'cpu']);
   });
 });
 

@@ -8,7 +8,7 @@ import type { MachineInfo } from './machine';
 export const DTYPES = ['fp32', 'fp16', 'int8', 'uint8', 'q8', 'q4', 'q4f16', 'bnb4'] as const;
 export type Dtype = (typeof DTYPES)[number];
 /** onnxruntime-node execution provider names. */
-export type ProviderName = 'cpu' | 'cuda' | 'dml' | 'coreml';
+export type ProviderName = 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu';
 
 export interface Variant { dtype: Dtype; /** path relative to the model folder */ file: string; /** incl. external data */ bytes: number }
 
@@ -61,10 +61,17 @@ export function providerAvailable(p: ProviderName, m: MachineInfo): string | nul
       return m.cudaInstalled ? null : 'the CUDA provider binaries of onnxruntime-node are not installed';
     case 'dml': return m.platform === 'win32' ? null : `DirectML needs Windows (this is ${m.platform})`;
     case 'coreml': return m.platform === 'darwin' ? null : `CoreML needs macOS (this is ${m.platform})`;
+    case 'webgpu':
+      // The builds onnxruntime-node 1.30 ships with WebGPU compiled in; whether a GPU (or a Vulkan/Metal/D3D12 driver)
+      // is really there shows only when a session is created, and sessions.ts falls back with the reason.
+      if ((m.platform === 'linux' && m.arch === 'x64') || m.platform === 'win32' || (m.platform === 'darwin' && m.arch === 'arm64')) return null;
+      return `onnxruntime-node ships WebGPU only for Linux x64, Windows and macOS arm64 (this is ${m.platform}/${m.arch})`;
   }
 }
 
 function chooseProviders(m: MachineInfo, prefs: EnginePrefs, notes: string[]): ProviderName[] {
+  // WebGPU is offered, not picked by default: on a machine without a real GPU it may land on a software rasterizer
+  // (e.g. Mesa's llvmpipe), slower than the CPU provider.
   const auto: ProviderName[] = m.cudaInstalled ? ['cuda'] : m.platform === 'win32' ? ['dml'] : m.platform === 'darwin' ? ['coreml'] : [];
   const requested = prefs.providers ?? [...auto, 'cpu'];
   const out: ProviderName[] = [];
