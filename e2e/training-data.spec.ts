@@ -1,8 +1,8 @@
 // Project → Export training data… end to end, in Chromium against the headless host: outputs of every task are pasted
 // on two documents (realistic outputs the tiny random model could never produce), reviewed with the keyboard in the
-// Review workspace (accepted, one corrected, one rejected), exported from the project menu with a split by document,
-// and the downloaded zip is unpacked and every file checked against the documented schema (models/dataset/schema.ts)
-// and the suffixes parsed back.
+// Review workspace (accepted, an OCR line corrected, one rejected), exported from the project menu with a split by
+// document, and the downloaded zip is unpacked and every file checked against the documented schema
+// (models/dataset/schema.ts) and the suffixes parsed back.
 //
 // This file runs its own headless host, so its project store holds only its runs.
 import { strFromU8, unzipSync } from 'fflate';
@@ -64,15 +64,25 @@ test('review results of every task, export training data from the project menu, 
   await app.runs.open();
   for (const [task, raw, prompt] of SECOND) await app.runs.paste(task, raw, prompt);
 
-  // Review: accept each, except the second caption (rejected: it must not become an example).
+  // Review: accept each, except the OCR (a line corrected) and the second caption (rejected: it must not become an
+  // example).
   await review.open();
   const all = FIRST.length + SECOND.length;
   await expect(review.items).toHaveCount(all);
   for (let i = 0; i < all; i++) {
-    await review.expectCurrent(i, (await review.items.nth(i).getAttribute('data-task'))!);
-    const second = i === FIRST.length; // the first result of the second document: its caption
-    await review.press(second ? 'r' : 'a');
-    await review.expectStatus(second ? 'rejected' : 'accepted');
+    const task = (await review.items.nth(i).getAttribute('data-task'))!;
+    await review.expectCurrent(i, task);
+    if (task === 'ocr') {
+      await review.press('e');
+      await expect(review.lines).toHaveCount(2);
+      await review.lines.nth(1).fill('The meeting is on Tuesday.');
+      await review.press('Control+Enter');
+      await review.expectStatus('corrected');
+    } else {
+      const second = i === FIRST.length; // the first result of the second document: its caption
+      await review.press(second ? 'r' : 'a');
+      await review.expectStatus(second ? 'rejected' : 'accepted');
+    }
     if (i < all - 1) await review.press('j');
   }
   await app.screenshot(testInfo, 'training-reviewed');
@@ -115,14 +125,15 @@ test('review results of every task, export training data from the project menu, 
   expect(parseBoxes('detect', by('detect').suffix, { width: 1275, height: 1650 }).objects.map((o) => o.label)).toEqual(['stamp', 'signature']);
   expect(parseBoxes('segment', by('segment').suffix, { width: 1275, height: 1650 }).objects[0]!.seg).toHaveLength(16);
   expect(by('segment').maskIou).toHaveLength(1);
-  expect(parseText('caption', by('ocr').suffix).text).toBe('Dear Sir,\nThe meeting is on Monday.');
+  expect(by('ocr').review).toBe('corrected');
+  expect(parseText('caption', by('ocr').suffix).text).toBe('Dear Sir,\nThe meeting is on Tuesday.');
   expect(parseTable(by('table').suffix).cells.map((c) => c.text)).toEqual(['Region', '2024', 'North', '1.4']);
   expect(by('molecule').suffix).toBe('Oc1ccccc1');
   expect(bekernToKern(by('music').suffix).kern).toBe(PIANO_KERN.trimEnd());
   expect(by('vsr').suffix).toBe('true');
   const card = text('README.md');
   expect(card).toContain('To be filled in by the person who made this export');
-  expect(card).toMatch(/Reviews: 11 accepted as the model wrote them, 0 corrected/);
+  expect(card).toMatch(/Reviews: 10 accepted as the model wrote them, 1 corrected by a person/);
   await dialog.close();
   await app.expectNoCspViolations();
 });
