@@ -15,6 +15,7 @@ import { CheckpointImporter } from './services/checkpoint-import';
 import { ModelManager } from './services/model-manager';
 import { TokenStore, type SecretCipher } from './services/token-store';
 import { ProjectService } from './services/project';
+import { ResultsImporter } from './services/project-import';
 import { BatchService } from './services/batches';
 import { DocumentIdentities, ReviewService } from './services/reviews';
 import { BatchSourceGuard } from './services/untrusted-batches';
@@ -53,6 +54,8 @@ export interface Services {
   batches: BatchService;
   /** Project → Export training data… (models/dataset). */
   dataset: DatasetExportService;
+  /** Project files from elsewhere (a cluster batch's shards) merged into the open project. */
+  resultsImport: ResultsImporter;
   shutdown(): Promise<void>;
 }
 
@@ -111,7 +114,11 @@ export function composeServices(opts: ComposeOptions): Services {
       return null;
     },
   });
-  dispatcher = new Dispatcher(contract, createHandlers({ documents, ocr, engine, models, modelManager, runs, importer, reviews, batches, project, dataset, platform: opts.platform }), opts.log);
+  const resultsImport = new ResultsImporter({
+    project, busy: () => batches.busy(), workDir: join(opts.userDataDir, 'incoming'),
+    nativeBinding: opts.sqliteNativeBinding ?? (process.env.PALISCOPE_SQLITE_BINDING || undefined),
+  });
+  dispatcher = new Dispatcher(contract, createHandlers({ documents, ocr, engine, models, modelManager, runs, importer, reviews, batches, project, dataset, resultsImport, platform: opts.platform }), opts.log);
   void engine.start().catch((err: unknown) => opts.log?.error(`engine host did not start: ${String(err)}`));
   // A batch a crash (or a quit) left running goes on where it stopped.
   batches.resumeInterrupted();
@@ -137,6 +144,7 @@ export function composeServices(opts: ComposeOptions): Services {
     reviews,
     batches,
     dataset,
+    resultsImport,
     async shutdown() {
       // Batches first: the page on the model goes back to the queue before the engine host stops under it.
       await batches.close();

@@ -46,6 +46,14 @@ export class ProjectMenu {
     await this.fileInput.setInputFiles({ name, mimeType: 'application/octet-stream', buffer: bytes });
   }
 
+  /** Project → Import results… with these project files (the file picker's multiple selection). */
+  async importResults(paths: string[]): Promise<void> {
+    await this.open();
+    const [chooser] = await Promise.all([this.page.waitForEvent('filechooser'), this.menu.getByTestId('project-import').click()]);
+    expect(chooser.isMultiple()).toBe(true);
+    await chooser.setFiles(paths);
+  }
+
   async useDefault(): Promise<void> {
     await this.open();
     await this.menu.getByTestId('project-use-default').click();

@@ -13,6 +13,7 @@ import type { BatchService } from './batches';
 import type { ReviewService } from './reviews';
 import type { ProjectService } from './project';
 import type { DatasetExportService } from './dataset-export';
+import type { ResultsImporter } from './project-import';
 import { basename } from 'node:path';
 
 export interface HostPlatform {
@@ -42,6 +43,7 @@ export interface HandlerDeps {
   batches: BatchService;
   project: ProjectService;
   dataset: DatasetExportService;
+  resultsImport: ResultsImporter;
 }
 
 const NO_PROJECT_DIALOG = 'this host has no file dialog: use "Open a project file…" to upload a .paliscope file instead';
@@ -150,5 +152,6 @@ export function createHandlers(deps: HandlerDeps): Handlers<Contract> {
     'projects.saveCopy': () => deps.project.saveCopy(),
     'projects.recent': () => deps.project.recent(),
     'projects.openRecent': ({ id }) => deps.project.openRecent(id),
+    'projects.importResults': (input, ctx) => deps.resultsImport.import(input, ctx),
   };
 }

@@ -160,6 +160,8 @@ async function mergeOpen(target: Store, s: Database.Database, name: string, opts
   const docMap = new Map<number, number>();
   const pageMap = new Map<number, number>();
   const batchMap = new Map<number, number>();
+  /** Batches added or changed by this merge: their status is worked out again at the end. */
+  const touched = new Set<number>();
   t.transaction(() => {
     const byHash = t.prepare('SELECT id FROM documents WHERE sha256 = ?');
     const addDoc = insert('documents');
@@ -198,7 +200,10 @@ async function mergeOpen(target: Store, s: Database.Database, name: string, opts
       counts.batches.seen++;
       const known = bySignature.get(b.signature) as Row | undefined;
       if (known) { batchMap.set(b.id as number, known.id as number); continue; }
-      batchMap.set(b.id as number, Number(addBatch.run(pick(b, cols.batches, {})).lastInsertRowid));
+      // Its status is worked out from its items below: nothing runs it here yet.
+      const id = Number(addBatch.run(pick(b, cols.batches, { status: 'paused' })).lastInsertRowid);
+      batchMap.set(b.id as number, id);
+      touched.add(id);
       counts.batches.added++;
     }
   }).immediate();
@@ -267,7 +272,6 @@ async function mergeOpen(target: Store, s: Database.Database, name: string, opts
   const updateItem = t.prepare(`UPDATE batch_items SET ${itemCols.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`);
   // Read in id order (the order items were queued), so new items keep their source's queue order, shard after shard.
   const itemPage = s.prepare('SELECT * FROM batch_items WHERE id > ? ORDER BY id LIMIT ?');
-  const touched = new Set<number>();
   last = 0;
   done = 0;
   for (;;) {

@@ -10,6 +10,7 @@ import { ReviewFilter, ReviewList, ReviewDetail, ReviewSet, ReviewHistoryEntry, 
 import { BatchStartInput, BatchStartResult, BatchSummary, BatchItem, BatchRef } from './batches';
 import { ProjectInfo, ProjectSwitch, ProjectOpenBytes, ProjectCopy, RecentProject } from './projects';
 import { DatasetExportInput, DatasetExportProgress, DatasetExportResult } from './dataset';
+import { ProjectImportInput, ProjectImportProgress, ProjectImportResult } from './project-import';
 import { CatalogModel, ModelDownloadInput, ModelDownloadProgress, ModelDownloadResult, ModelImportResult, ModelList, ModelSettings } from './models';
 
 export * from './define';
@@ -19,6 +20,7 @@ export * from './batches';
 export * from './review';
 export * from './projects';
 export * from './dataset';
+export * from './project-import';
 
 export const DocumentFormat = z.enum(['png', 'jpeg', 'webp', 'bmp', 'gif', 'tiff', 'pdf']);
 export const PageInfo = z.object({ index: z.number().int().nonnegative(), width: z.number().int().positive(), height: z.number().int().positive() });
@@ -181,6 +183,9 @@ export const contract = {
   'projects.saveCopy': invoke(Empty, ProjectCopy),
   'projects.recent': invoke(Empty, z.array(RecentProject)),
   'projects.openRecent': invoke(z.object({ id: Id }).strict(), ProjectInfo),
+  // Project files made elsewhere (a cluster batch's shards) merged into the open project, with progress; refused
+  // while a batch runs.
+  'projects.importResults': stream(ProjectImportInput, ProjectImportProgress, ProjectImportResult),
   // The project changed (opened, new, default), to every window: the Batch tab and the review workspace reload.
   'projects.changed': event(ProjectInfo),
 

@@ -3,7 +3,7 @@
 // store, a copy saved as a download). Main holds the truth and announces every change (`projects.changed`), so a
 // switch made in another window shows here too; `onChanged` lets the Batch tab and the review workspace reload.
 import type { Api } from '../lib/api';
-import type { ProjectInfo, ProjectSwitch, RecentProject, Result } from '../../../preload/contract';
+import type { ProjectImportProgress, ProjectImportResult, ProjectInfo, ProjectSwitch, RecentProject, Result } from '../../../preload/contract';
 import { MAX_UPLOAD_BYTES } from '../../../preload/contract/limits';
 import { saveFile } from '../lib/download';
 import type { NoticesState } from './notices.svelte';
@@ -18,6 +18,8 @@ export class ProjectsState {
   canShowDialogs = $state(false);
   /** Project → Export training data…: its options, progress and result. */
   readonly trainingData: TrainingDataState;
+  /** Import results… in progress: the file being merged and how far (0…1 over all files), or null. */
+  importing = $state<{ file: string; index: number; files: number; fraction: number } | null>(null);
 
   readonly #api: Api;
   readonly #notices: NoticesState;
@@ -50,6 +52,41 @@ export class ProjectsState {
     }
     const bytes = new Uint8Array(await file.arrayBuffer());
     await this.#run(`Opening ${file.name}…`, `Could not open ${file.name}`, () => this.#api.call('projects.openBytes', { name: file.name, bytes }));
+  }
+
+  /**
+   * Project → Import results…: project files (a cluster batch's shards) merged into the open project. Every file is
+   * checked before any is merged; importing a file again adds nothing.
+   */
+  async importFiles(files: File[]): Promise<void> {
+    if (this.busy || !files.length) return;
+    const big = files.find((f) => f.size > MAX_UPLOAD_BYTES);
+    if (big) return this.#notices.error(`Could not import ${big.name}`, `it is larger than ${Math.round(MAX_UPLOAD_BYTES / 2 ** 20)} MB`);
+    this.busy = `Importing ${files.length === 1 ? files[0]!.name : `${files.length} files`}…`;
+    this.importing = { file: files[0]!.name, index: 0, files: files.length, fraction: 0 };
+    const payload = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
+    const handle = this.#api.stream('projects.importResults', { files: payload }, (p) => this.#importProgress(p));
+    const r = await handle.result;
+    this.busy = null;
+    this.importing = null;
+    if (!r.ok) {
+      this.#notices.error(files.length === 1 ? `Could not import ${files[0]!.name}` : 'Could not import the results', r.error.message, r.error.code);
+      // Files merged before a failure or a cancel are kept: show them.
+      await this.load();
+      if (this.current) this.#onChanged(this.current);
+      return;
+    }
+    this.current = r.value.project;
+    this.#notices.info('Results imported', describeImport(r.value));
+    this.#onChanged(r.value.project);
+  }
+
+  #importProgress(p: ProjectImportProgress): void {
+    // Checking reads each file once, merging writes it: weigh them a third and two thirds of each file's share.
+    const within = p.total ? p.done / p.total : 1;
+    const part = p.phase === 'checking' ? within / 3 : p.phase === 'done' ? 1 : 1 / 3 + (2 / 3) * (p.phase === 'runs' ? within * 0.8 : 0.8 + within * 0.2);
+    this.importing = { file: p.file, index: p.index, files: p.files, fraction: Math.min(1, (p.index + part) / Math.max(1, p.files)) };
+    this.busy = `Importing ${p.files > 1 ? `${p.index + 1}/${p.files} ` : ''}${p.file}… ${Math.floor(100 * this.importing.fraction)} %`;
   }
 
   openDialog(): Promise<void> {
@@ -95,4 +132,21 @@ export class ProjectsState {
     if (info.migrated.length) this.#notices.info(`${info.name} was updated`, `It was written by an older Paliscope; it now has schema version ${info.schemaVersion}.`);
     this.#onChanged(info);
   }
+}
+
+/** "12 results added (0 already there), 2 reviews, from 4 files". */
+export function describeImport(r: ProjectImportResult): string {
+  const sum = (f: (x: ProjectImportResult['files'][number]) => number) => r.files.reduce((a, x) => a + f(x), 0);
+  const added = sum((x) => x.runs.added);
+  const there = sum((x) => x.runs.seen - x.runs.added);
+  const parts = [`${added} result${added === 1 ? '' : 's'} added (${there} already there)`];
+  const docs = sum((x) => x.documents.added);
+  parts.push(`${docs} new document${docs === 1 ? '' : 's'}`);
+  const reviews = sum((x) => x.reviews.added);
+  if (reviews) parts.push(`${reviews} review${reviews === 1 ? '' : 's'}`);
+  const batches = sum((x) => x.batches.added);
+  if (batches) parts.push(`${batches} new batch${batches === 1 ? '' : 'es'}`);
+  const conflicts = sum((x) => x.reviews.conflicts);
+  if (conflicts) parts.push(`${conflicts} result${conflicts === 1 ? '' : 's'} reviewed differently here and there: this project's reviews kept`);
+  return `${parts.join(', ')}, from ${r.files.length} file${r.files.length === 1 ? '' : 's'}.`;
 }
