@@ -78,10 +78,14 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
   let store: Store | undefined;
   const stages: Record<DatasetProgress['stage'], string> = { reading: 'reading reviews', images: 'rendering images', writing: 'writing files', done: 'done' };
   let last = '';
+  // Ctrl-C stops the export and removes its half-written folder instead of leaving it behind.
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.once('SIGINT', onSigint);
   try {
     store = Store.open(projectPath, { mustExist: true, readonly: true });
     const summary = await buildDataset({
-      store, projectName: basename(projectPath).replace(/\.paliscope$/i, ''), outDir: a.out, tasks, split, only, resolution, seed, vaePath: a.vae ?? null,
+      store, projectName: basename(projectPath).replace(/\.paliscope$/i, ''), outDir: a.out, tasks, split, only, resolution, seed, vaePath: a.vae ?? null, signal: abort.signal,
       onProgress: (p) => {
         const line = `${stages[p.stage]}${p.total > 1 ? ` ${p.done}/${p.total}` : ''}`;
         if (p.stage !== last.split(' ')[0] || p.done % 50 === 0) io.stderr.write(`${line}\n`);
@@ -101,6 +105,7 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
     io.stderr.write(`paliscope dataset: ${(e as Error).message}\n`);
     return 1;
   } finally {
+    process.off('SIGINT', onSigint);
     store?.close();
   }
 }
