@@ -13,6 +13,7 @@ const subcommands: Record<string, Subcommand> = {
   'vae-fixture': { summary: 'write a random-weight segmentation mask decoder (vae-oid.npz layout) for tests', load: () => import('./paligemma/tasks/mask/cli') },
   batch: { summary: 'run a model on every page of files and folders, resumably, into a project file', load: () => import('./batch/cli') },
   dataset: { summary: 'write reviewed results as PaliGemma fine-tuning data (JSON Lines, imagefolder, dataset card)', load: () => import('./dataset/cli') },
+  eval: { summary: 'score a project\'s results against reviewed truth or truth files (CER, AP, TEDS, …)', load: () => import('./eval/cli') },
   export: { summary: 'write a project\'s results as JSON Lines, CSV, COCO JSON or text', load: () => import('./store/export-cli') },
   merge: { summary: 'merge project files (the shards of a cluster batch) into one project', load: () => import('./store/merge-cli') },
   status: { summary: 'pages done, failed and left across project files (shards) while they run', load: () => import('./store/status-cli') },

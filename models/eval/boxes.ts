@@ -86,12 +86,25 @@ export function pageDetection(truth: readonly EvalBox[], preds: readonly EvalBox
 
 export const COCO_THRESHOLDS: readonly number[] = Array.from({ length: 10 }, (_, i) => Math.round((0.5 + 0.05 * i) * 100) / 100);
 
+/** One page's predictions matched at every COCO threshold, computed once so resampling pages costs no re-matching. */
+export interface PageHits {
+  truthPerLabel: Map<string, number>;
+  hits: { label: string; score: number; tp: boolean[] }[];
+}
+
+export function pageHits(truth: readonly EvalBox[], preds: readonly EvalBox[]): PageHits {
+  const t = validBoxes(truth, 'truth', []), p = validBoxes(preds, 'predicted', []);
+  const truthPerLabel = new Map<string, number>();
+  for (const b of t) truthPerLabel.set(labelKey(b.label), (truthPerLabel.get(labelKey(b.label)) ?? 0) + 1);
+  const matches = COCO_THRESHOLDS.map((th) => matchPage(t, p, th).match);
+  return { truthPerLabel, hits: p.map((b, i) => ({ label: labelKey(b.label), score: b.score ?? 1, tp: matches.map((m) => m[i]! >= 0) })) };
+}
+
 /**
- * Average precision over pages at one IoU threshold, averaged over the labels present in the truth (COCO leaves a
- * label with no truth box out). Null when no page has a truth box.
+ * Average precision over pages at the threshold COCO_THRESHOLDS[ti], averaged over the labels present in the truth
+ * (COCO leaves a label with no truth box out). Null when no page has a truth box.
  */
-export function averagePrecision(pages: readonly { truth: readonly EvalBox[]; preds: readonly EvalBox[] }[], threshold: number): number | null {
-  // Per label: every prediction's score and whether it matched, and the number of truth boxes.
+export function apOfHits(pages: readonly PageHits[], ti: number): number | null {
   const perLabel = new Map<string, { hits: { score: number; tp: boolean; order: number }[]; truth: number }>();
   const entry = (k: string) => {
     let e = perLabel.get(k);
@@ -100,10 +113,8 @@ export function averagePrecision(pages: readonly { truth: readonly EvalBox[]; pr
   };
   let order = 0;
   for (const page of pages) {
-    const t = validBoxes(page.truth, 'truth', []), p = validBoxes(page.preds, 'predicted', []);
-    for (const b of t) entry(labelKey(b.label)).truth++;
-    const { match } = matchPage(t, p, threshold);
-    p.forEach((b, i) => entry(labelKey(b.label)).hits.push({ score: b.score ?? 1, tp: match[i]! >= 0, order: order++ }));
+    for (const [k, n] of page.truthPerLabel) entry(k).truth += n;
+    for (const h of page.hits) entry(h.label).hits.push({ score: h.score, tp: h.tp[ti]!, order: order++ });
   }
   const aps: number[] = [];
   for (const { hits, truth } of perLabel.values()) {
@@ -112,6 +123,12 @@ export function averagePrecision(pages: readonly { truth: readonly EvalBox[]; pr
     aps.push(interpolatedAp(hits.map((h) => h.tp), truth));
   }
   return aps.length ? aps.reduce((a, b) => a + b, 0) / aps.length : null;
+}
+
+export function averagePrecision(pages: readonly { truth: readonly EvalBox[]; preds: readonly EvalBox[] }[], threshold: number): number | null {
+  const ti = COCO_THRESHOLDS.indexOf(threshold);
+  if (ti < 0) throw new RangeError(`IoU threshold ${threshold} is not one of COCO's (${COCO_THRESHOLDS.join(', ')})`);
+  return apOfHits(pages.map((p) => pageHits(p.truth, p.preds)), ti);
 }
 
 /** COCO's 101-point interpolated AP of a ranked list of hits against `truth` positives. */
@@ -138,9 +155,11 @@ export function interpolatedAp(ranked: readonly boolean[], truth: number): numbe
 }
 
 /** AP at IoU 0.5 and the mean over IoU 0.50:0.05:0.95 (COCO's "AP"). */
-export function cocoAp(pages: readonly { truth: readonly EvalBox[]; preds: readonly EvalBox[] }[]): { ap50: number | null; ap: number | null } {
-  const per = COCO_THRESHOLDS.map((t) => averagePrecision(pages, t));
+export function cocoApOfHits(pages: readonly PageHits[]): { ap50: number | null; ap: number | null } {
+  const per = COCO_THRESHOLDS.map((_, ti) => apOfHits(pages, ti));
   const ap50 = per[0] ?? null;
   if (per.some((v) => v === null)) return { ap50, ap: null };
   return { ap50, ap: (per as number[]).reduce((a, b) => a + b, 0) / per.length };
 }
+
+export const cocoAp = (pages: readonly { truth: readonly EvalBox[]; preds: readonly EvalBox[] }[]) => cocoApOfHits(pages.map((p) => pageHits(p.truth, p.preds)));

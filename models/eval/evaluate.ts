@@ -1,7 +1,7 @@
 // An evaluation: predictions scored page by page against the truth, summarised per task and model (mean, median,
 // bootstrap interval over pages; AP over all pages), with quality against confidence and against time. Pure: the
 // caller collects truth and predictions (store.ts from a project, truth-files.ts from a folder).
-import { cocoAp, type EvalBox } from './boxes';
+import { cocoApOfHits, pageHits, type EvalBox } from './boxes';
 import { addFingerprints } from './molecules';
 import { METRICS, TASK_METRICS, headlineOf } from './metrics';
 import { scorePage, type Scores } from './score';
@@ -192,10 +192,10 @@ function summarize(
   if (TASK_METRICS[task]!.includes('ap')) {
     // AP over all pages of this model; its interval by resampling pages (fewer resamples: each one re-ranks every box).
     const preds = chosen.filter((p) => p.task === task && p.modelId === modelId);
-    const items = preds.map((p) => ({ truth: boxesOf(truthFor(p)!.value), preds: boxesOf(p.value) }));
-    const all = cocoAp(items);
+    const items = preds.map((p) => pageHits(boxesOf(truthFor(p)!.value), boxesOf(p.value)));
+    const all = cocoApOfHits(items);
     const n = items.length;
-    const ciOf = (pick: 'ap50' | 'ap') => bootstrapCi(items, (s) => cocoAp(s)[pick], { resamples: Math.min(resamples ?? 200, 200) });
+    const ciOf = (pick: 'ap50' | 'ap') => bootstrapCi(items, (s) => cocoApOfHits(s)[pick], { resamples: Math.min(resamples ?? 200, 200) });
     metrics.push({ metric: 'ap50', n, mean: all.ap50, median: null, ci: ciOf('ap50') });
     metrics.push({ metric: 'ap', n, mean: all.ap, median: null, ci: ciOf('ap') });
   }
