@@ -20,6 +20,7 @@ import { BatchService } from './services/batches';
 import { DocumentIdentities, ReviewService } from './services/reviews';
 import { BatchSourceGuard } from './services/untrusted-batches';
 import type { SpawnProbe } from './services/project-guard';
+import { EvaluateService } from './services/evaluate';
 
 export interface ComposeOptions {
   userDataDir: string;
@@ -50,6 +51,8 @@ export interface Services {
   project: ProjectService;
   /** Results in the project store, their reviews, comparisons and exports. */
   reviews: ReviewService;
+  /** The project's results scored against their reviewed truth. */
+  evaluate: EvaluateService;
   /** Batch runs over the project store's queue; a batch a crash left running resumes at start-up. */
   batches: BatchService;
   /** Project → Export training data… (models/dataset). */
@@ -85,6 +88,7 @@ export function composeServices(opts: ComposeOptions): Services {
     exportParsed: (parsed, from, format) => engine.request('tasks.export', { parsed, from, format }),
     ...(opts.log ? { log: opts.log } : {}),
   });
+  const evaluate = new EvaluateService({ store: () => project.store, unavailable: () => project.unavailable, settled: () => reviews.settled() });
   // Every final run (model or pasted) is kept in the project store, where the review workspace finds it.
   const runs = new RunService({ documents, engine, models, onKept: (record) => void reviews.keep(record) });
   // Long jobs (checkpoint conversion) get their own engine host, started on first use, so they
@@ -118,7 +122,7 @@ export function composeServices(opts: ComposeOptions): Services {
     project, busy: () => batches.busy(), workDir: join(opts.userDataDir, 'incoming'),
     nativeBinding: opts.sqliteNativeBinding ?? (process.env.PALISCOPE_SQLITE_BINDING || undefined),
   });
-  dispatcher = new Dispatcher(contract, createHandlers({ documents, ocr, engine, models, modelManager, runs, importer, reviews, batches, project, dataset, resultsImport, platform: opts.platform }), opts.log);
+  dispatcher = new Dispatcher(contract, createHandlers({ documents, ocr, engine, models, modelManager, runs, importer, reviews, evaluate, batches, project, dataset, resultsImport, platform: opts.platform }), opts.log);
   void engine.start().catch((err: unknown) => opts.log?.error(`engine host did not start: ${String(err)}`));
   // A batch a crash (or a quit) left running goes on where it stopped.
   batches.resumeInterrupted();
@@ -142,6 +146,7 @@ export function composeServices(opts: ComposeOptions): Services {
     importer,
     project,
     reviews,
+    evaluate,
     batches,
     dataset,
     resultsImport,

@@ -65,26 +65,30 @@ function buildProject(dir: string, task: string): string {
 }
 
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+const loadBefore = loadavg().map((v) => v.toFixed(2)).join(" ");
 const dir = mkdtempSync(join(tmpdir(), 'paliscope-bench-eval-'));
 try {
   const rows: string[] = [];
   for (const task of Object.keys(makers)) {
     const path = buildProject(dir, task);
-    const times: number[] = [];
+    const times: number[] = [], cpu: number[] = [];
     let scored = 0;
     for (let r = 0; r < repeats; r++) {
-      const t0 = performance.now();
+      const t0 = performance.now(), c0 = process.cpuUsage();
       const store = Store.open(path, { mustExist: true, readonly: true });
       const { truths, predictions } = fromStore(store);
       const report = await evaluate(truths, predictions, { truthLabel: 'reviewed' });
       store.close();
       times.push(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      cpu.push((c.user + c.system) / 1000);
       scored = report.pages.length;
     }
-    rows.push(`| ${task} | ${pages} × 2 | ${scored} | ${(median(times) / 1000).toFixed(2)} s |`);
+    rows.push(`| ${task} | ${pages} × 2 | ${scored} | ${(median(times) / 1000).toFixed(2)} s | ${(median(cpu) / 1000).toFixed(2)} s |`);
   }
-  console.log(`CPU: ${cpus()[0]?.model ?? '?'} × ${cpus().length}; load average before: ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
-  console.log('| task | pages × models | pages scored | time (median of ' + repeats + ') |\n|---|---|---:|---:|\n' + rows.join('\n'));
+  console.log(`CPU: ${cpus()[0]?.model ?? "?"} × ${cpus().length}; load average before: ${loadBefore}`);
+  console.log(`| task | pages × models | pages scored | wall time (median of ${repeats}) | CPU time |\n|---|---|---:|---:|---:|\n${rows.join('\n')}`);
+console.log(`load average after: ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

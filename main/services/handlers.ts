@@ -11,6 +11,7 @@ import type { RunService } from './runs';
 import type { CheckpointImporter } from './checkpoint-import';
 import type { BatchService } from './batches';
 import type { ReviewService } from './reviews';
+import type { EvaluateService } from './evaluate';
 import type { ProjectService } from './project';
 import type { DatasetExportService } from './dataset-export';
 import type { ResultsImporter } from './project-import';
@@ -40,6 +41,7 @@ export interface HandlerDeps {
   runs: RunService;
   importer: CheckpointImporter;
   reviews: ReviewService;
+  evaluate: EvaluateService;
   batches: BatchService;
   project: ProjectService;
   dataset: DatasetExportService;
@@ -134,6 +136,8 @@ export function createHandlers(deps: HandlerDeps): Handlers<Contract> {
     'reviews.compare': ({ a, b }) => deps.reviews.compare(a, b),
     'reviews.export': (input) => deps.reviews.export(input),
     'dataset.export': (input, ctx) => deps.dataset.export(input, ctx),
+    'evaluate.run': (input) => deps.evaluate.run(input),
+    'evaluate.export': (input) => deps.evaluate.export(input),
 
     'projects.current': () => deps.project.info(),
     'projects.openBytes': ({ name, bytes }) => deps.project.openBytes(name, bytes),

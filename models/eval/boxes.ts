@@ -119,7 +119,8 @@ export function apOfHits(pages: readonly PageHits[], ti: number): number | null 
   const aps: number[] = [];
   for (const { hits, truth } of perLabel.values()) {
     if (truth === 0) continue;
-    hits.sort((a, b) => b.score - a.score || a.order - b.order);
+    // Boxes without scores (PaliGemma's) all tie: they are already in output order, and sorting is the costly part.
+    if (hits.some((h) => h.score !== hits[0]!.score)) hits.sort((a, b) => b.score - a.score || a.order - b.order);
     aps.push(interpolatedAp(hits.map((h) => h.tp), truth));
   }
   return aps.length ? aps.reduce((a, b) => a + b, 0) / aps.length : null;

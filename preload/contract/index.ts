@@ -8,6 +8,7 @@ import { Bytes, Empty, Id } from './common';
 import { RunInput, RunChunk, RunRecord, RunPaste, RunExportRequest } from './runs';
 import { ReviewFilter, ReviewList, ReviewDetail, ReviewSet, ReviewHistoryEntry, SmilesCheck, ReviewComparison, ReviewExportRequest, ReviewExport, RunRef, StoreRunId, KernCheck } from './review';
 import { BatchStartInput, BatchStartResult, BatchSummary, BatchItem, BatchRef } from './batches';
+import { EvaluateRequest, EvaluateResult, EvaluateExportRequest, EvaluateExport } from './evaluate';
 import { ProjectInfo, ProjectSwitch, ProjectOpenBytes, ProjectCopy, RecentProject } from './projects';
 import { DatasetExportInput, DatasetExportProgress, DatasetExportResult } from './dataset';
 import { ProjectImportInput, ProjectImportProgress, ProjectImportResult } from './project-import';
@@ -21,6 +22,7 @@ export * from './review';
 export * from './projects';
 export * from './dataset';
 export * from './project-import';
+export * from './evaluate';
 
 export const DocumentFormat = z.enum(['png', 'jpeg', 'webp', 'bmp', 'gif', 'tiff', 'pdf']);
 export const PageInfo = z.object({ index: z.number().int().nonnegative(), width: z.number().int().positive(), height: z.number().int().positive() });
@@ -160,6 +162,10 @@ export const contract = {
   'reviews.export': invoke(ReviewExportRequest, ReviewExport),
   // Project → Export training data…: reviewed results as PaliGemma fine-tuning data, zipped, with progress.
   'dataset.export': stream(DatasetExportInput, DatasetExportProgress, DatasetExportResult),
+
+  // Evaluation of the project's results against their reviewed truth (models/eval).
+  'evaluate.run': invoke(EvaluateRequest, EvaluateResult),
+  'evaluate.export': invoke(EvaluateExportRequest, EvaluateExport),
 
   // Batches: a task × a model over every page of some open documents, kept page by page in the project store, so a
   // batch survives a crash and resumes when the app starts again. One batch runs at a time; others wait, queued.
