@@ -5,7 +5,7 @@
 import type { EngineStatus } from '../../preload/contract';
 import { AppFailure } from '../ipc/dispatcher';
 import type { EngineMethod, EngineMethods, EngineReply, EngineRequest } from './protocol';
-import { TIME_LIMITS_MS, describeInput } from './time-limits';
+import { COLD_FACTOR, TIME_LIMITS_MS, describeInput, verbOf, warmKey } from './time-limits';
 
 export interface EngineProcess {
   readonly pid: number | undefined;
@@ -46,6 +46,8 @@ export class EngineClient {
   #startedAt = 0;
   #rapidCrashes = 0;
   #stopping = false;
+  /** Limited requests the current host has answered, by warmKey: the code they need is loaded there. */
+  #warm = new Set<string>();
 
   constructor(spawn: SpawnEngine, opts: EngineClientOptions = {}) {
     this.#spawn = spawn;
@@ -63,6 +65,7 @@ export class EngineClient {
     this.#setStatus({ state: this.#restarts > 0 ? 'restarting' : 'starting', pid: null, restarts: this.#restarts });
     const proc = this.#spawn();
     this.#proc = proc;
+    this.#warm.clear();
     this.#startedAt = Date.now();
     this.#ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new AppFailure('ENGINE_UNAVAILABLE', `engine host: not ready after ${this.#opts.readyTimeoutMs} ms`)), this.#opts.readyTimeoutMs);
@@ -93,14 +96,16 @@ export class EngineClient {
     if (!proc) throw new AppFailure('ENGINE_UNAVAILABLE', 'engine host is not running');
     if (opts.signal?.aborted) throw new AppFailure('CANCELLED', `${method} was cancelled`);
     const id = this.#nextId++;
-    const limit = this.#opts.timeLimitsMs[method];
+    const key = warmKey(method, params);
+    const base = this.#opts.timeLimitsMs[method];
+    const limit = base === undefined ? undefined : this.#warm.has(key) ? base : base * COLD_FACTOR;
     return new Promise((resolve, reject) => {
       const onAbort = (): void => proc.postMessage({ kind: 'cancel', id });
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       // Parsers and writers stuck in WASM or a loop cannot be cancelled: over the limit, the host is restarted.
       const timer = limit === undefined ? undefined : setTimeout(() => {
         if (!this.#pending.has(id) || this.#proc !== proc) return;
-        const what = `${describeInput(method, params)} took longer than ${limit / 1000} s to ${method === 'tasks.export' ? 'write' : 'parse'}`;
+        const what = `${describeInput(method, params)} took longer than ${limit / 1000} s to ${verbOf(method)}`;
         this.#restartNow(proc, id, new AppFailure('BAD_INPUT', `${what}; it was stopped and the engine host restarted`), `the engine host was restarted (${what}); the request was not finished`);
       }, limit);
       const done = (): void => {
@@ -108,7 +113,11 @@ export class EngineClient {
         opts.signal?.removeEventListener('abort', onAbort);
       };
       this.#pending.set(id, {
-        resolve: (v) => (done(), resolve(v as EngineMethods[M]['result'])),
+        resolve: (v) => {
+          done();
+          if (this.#proc === proc) this.#warm.add(key);
+          resolve(v as EngineMethods[M]['result']);
+        },
         reject: (e) => (done(), reject(e)),
         onProgress: opts.onProgress,
       });

@@ -134,6 +134,14 @@ const methods: Impl = {
     const { analyzeOutput } = await import('../../models/paligemma/tasks/analyze');
     return analyzeOutput(task, raw, options);
   },
+  async 'mask.importDecoder'({ name, bytes, modelsDir }) {
+    const { importVaeBytes } = await import('../../models/paligemma/tasks/mask/segment');
+    try {
+      return { location: importVaeBytes(bytes, name, modelsDir) };
+    } catch (e) {
+      throw Object.assign(new Error((e as Error).message), { code: 'CORRUPT_FILE' });
+    }
+  },
   async 'runs.analyze'(input) {
     const { analyzeRun } = await import('../../models/runs/analyze');
     return (await analyzeRun(input)) ?? null;

@@ -47,6 +47,11 @@ export interface EngineMethods {
   'runs.analyze': { params: AnalyzeRunInput; result: ParsedResult | null };
   /** Writes a parsed result as a file (MIDI and MEI need Verovio, XLSX exceljs): here for the same reasons. */
   'tasks.export': { params: { parsed: NonNullable<RunRecord['parsed']>; from: ResultSource; format: RunExportFormat }; result: ExportedFile };
+  /**
+   * Checks a mask decoder's weights (vae-oid.npz, a file the person picked: inflated with bounds, every tensor's
+   * shape checked) and installs it in `modelsDir`. Here so a hostile archive costs the engine host, not main.
+   */
+  'mask.importDecoder': { params: { name: string; bytes: Uint8Array; modelsDir: string }; result: { location: string } };
   /** Progress messages are `{ done, total, graph }` in weights read. */
   'checkpoint.convert': { params: { checkpointDir: string; outDir: string; dtype: 'fp32' | 'fp16' | 'int8' | 'q4' }; result: { files: string[] } };
 }

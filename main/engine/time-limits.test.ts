@@ -7,6 +7,9 @@ import { EngineClient } from './client';
 import { nodeEngineSpawner } from './spawn-node';
 import { describeInput } from './time-limits';
 import { hostileKern, hostileSmiles, hostileTable } from '../../models/testing/hostile/payloads';
+import { npzBomb } from '../../models/testing/hostile/archives';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 const spawnTsHost = nodeEngineSpawner(join(import.meta.dirname, 'host.ts'), { execArgv: ['--import', 'tsx'] });
 
@@ -19,8 +22,10 @@ describe('engine host time limits (models/testing/hostile/payloads)', () => {
 
   it('stops a table parse over its limit, names the output, restarts the host and serves again', async () => {
     const statuses: EngineStatus[] = [];
-    // A few seconds of parsing at full speed (nested spanning cells); the limit here is half a second.
+    // Seconds of parsing at full speed (nested spanning cells); the limit here is half a second once the parser is
+    // loaded, four times that for the first table of a host.
     client = new EngineClient(spawnTsHost, { onStatus: (s) => statuses.push(s), timeLimitsMs: { 'tasks.analyze': 500 } });
+    await client.request('tasks.analyze', { task: 'table', raw: '<table><tr><td>warm</td></tr></table>', options: {} });
     const before = await client.health();
     const raw = hostileTable(12);
     const t0 = Date.now();
@@ -35,6 +40,18 @@ describe('engine host time limits (models/testing/hostile/payloads)', () => {
     // A small output parses as usual in the new host.
     const ok = await client.request('tasks.analyze', { task: 'table', raw: '<table><tr><td>1</td></tr></table>', options: {} });
     expect(ok).toMatchObject({ kind: 'table' });
+  }, 60_000);
+
+  it('imports a mask decoder in the engine host: a compressed bomb is refused by name and nothing is installed', async () => {
+    client = new EngineClient(spawnTsHost);
+    const modelsDir = join(mkdtempSync(join(tmpdir(), 'paliscope-mask-import-')), 'models');
+    const bomb = npzBomb({ inflatedBytes: 64 * 2 ** 20, declaredBytes: 4096 });
+    await expect(client.request('mask.importDecoder', { name: 'vae-oid.npz', bytes: bomb, modelsDir })).rejects.toMatchObject({
+      code: 'CORRUPT_FILE',
+      message: expect.stringMatching(/^vae-oid\.npz: member "bomb\.npy": inflates to more than the 4096 bytes/),
+    });
+    expect(existsSync(modelsDir) ? readdirSync(modelsDir) : []).toEqual([]);
+    expect(describeInput('mask.importDecoder', { name: 'vae-oid.npz', bytes: bomb, modelsDir })).toMatch(/^the mask decoder file vae-oid\.npz \(0\.\d MiB\)$/);
   }, 60_000);
 
   it('names each kind of hostile input in its message', () => {

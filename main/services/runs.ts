@@ -14,7 +14,6 @@ import { checkRegion } from './run-region';
 import { promptText } from '../../models/tasks/table';
 import type { AnalyzeRunInput, ParsedResult } from '../../models/runs/analyze';
 import type { AnalyzeOptions, AnalyzeTask, TaskResult } from '../../models/paligemma/tasks/analyze';
-import { importVaeBytes } from '../../models/paligemma/tasks/mask/segment';
 
 /** Enough history to compare prompts on a page without letting a long session grow without bound. */
 const MAX_RUNS_PER_DOCUMENT = 200;
@@ -159,13 +158,12 @@ export class RunService {
     return run;
   }
 
-  /** Installs the segmentation mask decoder from a file's bytes into the models folder downloads go to. */
-  importMaskDecoder(name: string, bytes: Uint8Array): { location: string } {
-    try {
-      return { location: importVaeBytes(bytes, name, this.#models.downloadFolder) };
-    } catch (e) {
-      throw new AppFailure('CORRUPT_FILE', (e as Error).message);
-    }
+  /**
+   * Installs the segmentation mask decoder from a file's bytes into the models folder downloads go to. Checked and
+   * written in the engine host, under a time limit: the archive is someone else's file.
+   */
+  importMaskDecoder(name: string, bytes: Uint8Array): Promise<{ location: string }> {
+    return this.#engine.request('mask.importDecoder', { name, bytes, modelsDir: this.#models.downloadFolder });
   }
 
   async export(input: RunExportRequest): Promise<ExportedFile> {
