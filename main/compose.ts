@@ -131,7 +131,7 @@ export function composeServices(opts: ComposeOptions): Services {
     busy: () => batches.busy(),
     settle: () => reviews.settled(),
     changed: (info) => {
-      batches.projectChanged();
+      batches.projectChanged(project.heldOnOpen);
       dispatcher?.emit('projects.changed', info);
     },
   });

@@ -24,6 +24,7 @@ import type { EngineClient } from '../engine/client';
 import type { DocumentService } from './documents';
 import type { ModelCatalog } from './models';
 import type { ProjectService } from './project';
+import { HELD_REASON } from './untrusted-batches';
 import { encodePagePng } from './page-png';
 import type { AnalyzeRun } from './runs';
 
@@ -194,8 +195,10 @@ export class BatchService {
   }
 
   /** The project store was switched: this session's problems were about the old one's batches; resume the new one's. */
-  projectChanged(): void {
+  projectChanged(held: readonly number[] = []): void {
     this.#problems.clear();
+    // Batches the new project held as running or queued were paused when it opened (untrusted-batches.ts): say why.
+    for (const id of held) this.#problems.set(id, HELD_REASON);
     this.resumeInterrupted();
   }
 

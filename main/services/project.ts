@@ -82,6 +82,7 @@ export class ProjectService {
   readonly #nativeBinding: string | undefined;
   readonly #log: ProjectOptions['log'];
   readonly #probe: { spawn?: SpawnProbe; timeLimitMs?: number };
+  #heldOnOpen: number[] = [];
 
   constructor(opts: ProjectOptions) {
     this.#userDataDir = opts.userDataDir;
@@ -114,6 +115,11 @@ export class ProjectService {
 
   get isDefault(): boolean {
     return resolve(this.#path) === resolve(defaultStorePath(this.#userDataDir));
+  }
+
+  /** The batches the project last switched to held as running or queued, paused when it opened. */
+  get heldOnOpen(): readonly number[] {
+    return this.#heldOnOpen;
   }
 
   attach(hooks: ProjectHooks): void {
@@ -286,10 +292,8 @@ export class ProjectService {
       throw new AppFailure('CORRUPT_FILE', `${message}; the current project stays open`);
     }
     // A project just opened starts no work by itself: its running or queued batches wait for the person.
-    if (resolve(path) !== resolve(defaultStorePath(this.#userDataDir))) {
-      const held = holdFoundBatches(next);
-      if (held.length) this.#log?.warn(`${label}: batch(es) ${held.join(', ')} paused until resumed`);
-    }
+    this.#heldOnOpen = resolve(path) !== resolve(defaultStorePath(this.#userDataDir)) ? holdFoundBatches(next) : [];
+    if (this.#heldOnOpen.length) this.#log?.warn(`${label}: batch(es) ${this.#heldOnOpen.join(', ')} paused until resumed`);
     this.#store?.close();
     this.#store = next;
     this.#path = path;

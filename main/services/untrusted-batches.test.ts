@@ -59,7 +59,7 @@ describe('a project with a batch over a file the person never opened', () => {
     // Nothing starts by itself.
     await new Promise((r) => setTimeout(r, 1500));
     const [held] = await call<BatchSummary[]>('batches.list', {});
-    expect(held).toMatchObject({ id: batchId, status: 'paused' });
+    expect(held).toMatchObject({ id: batchId, status: 'paused', problem: expect.stringMatching(/found in this project when it was opened: it runs only when you resume it/) });
     expect(services.project.store!.db.prepare('SELECT COUNT(*) FROM runs').pluck().get()).toBe(0);
 
     // The person resumes it: the page is refused, not read.
