@@ -5,7 +5,7 @@ import { cocoApOfHits, pageHits, type EvalBox } from './boxes';
 import { addFingerprints } from './molecules';
 import { METRICS, TASK_METRICS, headlineOf } from './metrics';
 import { scorePage, type Scores } from './score';
-import { bootstrapCi, mean, meanCi, median, spearman } from './stats';
+import { bootstrapCis, mean, meanCi, median, spearman } from './stats';
 import type { EvalValue } from './values';
 
 export interface PageRef { documentId: number | null; documentPath: string; page: number }
@@ -195,9 +195,9 @@ function summarize(
     const items = preds.map((p) => pageHits(boxesOf(truthFor(p)!.value), boxesOf(p.value)));
     const all = cocoApOfHits(items);
     const n = items.length;
-    const ciOf = (pick: 'ap50' | 'ap') => bootstrapCi(items, (s) => cocoApOfHits(s)[pick], { resamples: Math.min(resamples ?? 200, 200) });
-    metrics.push({ metric: 'ap50', n, mean: all.ap50, median: null, ci: ciOf('ap50') });
-    metrics.push({ metric: 'ap', n, mean: all.ap, median: null, ci: ciOf('ap') });
+    const [ci50, ci] = bootstrapCis(items, (s) => { const r = cocoApOfHits(s); return [r.ap50, r.ap]; }, { resamples: Math.min(resamples ?? 200, 200) });
+    metrics.push({ metric: 'ap50', n, mean: all.ap50, median: null, ci: ci50 ?? null });
+    metrics.push({ metric: 'ap', n, mean: all.ap, median: null, ci: ci ?? null });
   }
   const conf: number[] = [], qual: number[] = [];
   for (const p of pages) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapCi, mean, meanCi, median, ranks, spearman } from './stats';
+import { bootstrapCi, bootstrapCis, mean, meanCi, median, ranks, spearman } from './stats';
 
 describe('summaries', () => {
   it('mean and median', () => {
@@ -29,5 +29,9 @@ describe('summaries', () => {
     expect(meanCi([0.3, 0.3, 0.3])).toEqual([0.3, 0.3]);
     const g = bootstrapCi(xs, (s) => mean(s as number[]))!;
     expect(g[0]).toBeCloseTo(a[0], 1);
+    // Several statistics over the same resamples: each interval as if bootstrapped alone.
+    const both = bootstrapCis(xs, (s) => [mean(s as number[]), median(s as number[])]);
+    expect(both[0]).toEqual(g);
+    expect(both[1]).toEqual(bootstrapCi(xs, (s) => median(s as number[])));
   });
 });

@@ -39,19 +39,28 @@ export const BOOTSTRAP = { resamples: 1000, level: 0.95, seed: 16 } as const;
  * resamples are left out.
  */
 export function bootstrapCi<T>(items: readonly T[], statistic: (sample: readonly T[]) => number | null, opts: { resamples?: number; level?: number; seed?: number } = {}): [number, number] | null {
-  if (items.length < 2) return null;
+  return bootstrapCis(items, (s) => [statistic(s)], opts)[0] ?? null;
+}
+
+/** Several statistics bootstrapped over the same resamples (one pass: AP@.5 and AP@[.5:.95] share their matching). */
+export function bootstrapCis<T>(items: readonly T[], statistics: (sample: readonly T[]) => (number | null)[], opts: { resamples?: number; level?: number; seed?: number } = {}): ([number, number] | null)[] {
+  if (items.length < 2) return statistics(items).map(() => null);
   const B = opts.resamples ?? BOOTSTRAP.resamples, level = opts.level ?? BOOTSTRAP.level;
   const rand = seededRandom(opts.seed ?? BOOTSTRAP.seed);
-  const stats: number[] = [];
+  const stats: number[][] = [];
   const sample = new Array<T>(items.length);
   for (let b = 0; b < B; b++) {
     for (let i = 0; i < items.length; i++) sample[i] = items[Math.floor(rand() * items.length)]!;
-    const v = statistic(sample);
-    if (v !== null && Number.isFinite(v)) stats.push(v);
+    statistics(sample).forEach((v, k) => {
+      if (v !== null && Number.isFinite(v)) (stats[k] ??= []).push(v);
+    });
   }
-  if (!stats.length) return null;
-  stats.sort((a, b) => a - b);
-  return [quantile(stats, (1 - level) / 2), quantile(stats, 1 - (1 - level) / 2)];
+  return statistics(items).map((_, k) => {
+    const xs = stats[k];
+    if (!xs?.length) return null;
+    xs.sort((a, b) => a - b);
+    return [quantile(xs, (1 - level) / 2), quantile(xs, 1 - (1 - level) / 2)];
+  });
 }
 
 /** Bootstrap interval of the mean, on numbers (the common case: a per-page metric). */
