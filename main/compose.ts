@@ -79,6 +79,10 @@ export function composeServices(opts: ComposeOptions): Services {
     settingsFile: join(opts.userDataDir, 'model-settings.json'),
     pickFolder: opts.platform.showFolderDialog,
     validateFolder: (dir) => engine.request('models.validate', { dir }),
+    // A downloaded checkpoint converts in the jobs engine host (below), like Import checkpoint…, so main stays free.
+    convertGraphs: async ({ checkpointDir, outDir, dtype, graphs, signal, onProgress }) => {
+      await jobs.request('checkpoint.convert', { checkpointDir, outDir, dtype, graphs }, { signal, onProgress: (p) => onProgress(p as { done: number; total: number }) });
+    },
   });
   void modelManager.start();
   const reviews = new ReviewService({

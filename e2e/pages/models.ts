@@ -58,8 +58,15 @@ export class CatalogEntryRow {
   readonly error: Locator;
   readonly message: Locator;
   readonly installedMark: Locator;
+  /** A checkpoint's download size, converted size, and the disk and memory check. */
+  readonly needs: Locator;
+  readonly licenceLink: Locator;
+  readonly dtype: Locator;
 
   constructor(readonly root: Locator) {
+    this.needs = root.getByTestId('models-checkpoint-needs');
+    this.licenceLink = root.getByTestId('models-licence-link');
+    this.dtype = root.getByTestId('models-dtype');
     this.download = root.getByTestId('models-download');
     this.pause = root.getByTestId('models-pause');
     this.cancel = root.getByTestId('models-cancel');

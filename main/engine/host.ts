@@ -117,9 +117,9 @@ const methods: Impl = {
     if (signal.aborted) throw new CancelledError('cancelled');
     return engine.recognize(image, { signal, onProgress: progress });
   },
-  async 'checkpoint.convert'({ checkpointDir, outDir, dtype }, signal, progress) {
+  async 'checkpoint.convert'({ checkpointDir, outDir, dtype, graphs }, signal, progress) {
     const { convertCheckpoint } = await import('../../models/onnx/convert/convert');
-    const result = await convertCheckpoint({ checkpointDir, outDir, dtype, layout: 'paliscope', signal, onProgress: progress });
+    const result = await convertCheckpoint({ checkpointDir, outDir, dtype, layout: 'paliscope', graphs, signal, onProgress: progress });
     return { files: result.files };
   },
   async 'models.validate'({ dir }) {

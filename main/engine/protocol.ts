@@ -53,7 +53,11 @@ export interface EngineMethods {
    */
   'mask.importDecoder': { params: { name: string; bytes: Uint8Array; modelsDir: string }; result: { location: string } };
   /** Progress messages are `{ done, total, graph }` in weights read. */
-  'checkpoint.convert': { params: { checkpointDir: string; outDir: string; dtype: 'fp32' | 'fp16' | 'int8' | 'q4' }; result: { files: string[] } };
+  'checkpoint.convert': {
+    /** graphs: only these (a download-and-convert resumes graph by graph); default all three. */
+    params: { checkpointDir: string; outDir: string; dtype: 'fp32' | 'fp16' | 'int8' | 'q4'; graphs?: Array<'vision_encoder' | 'embed_tokens' | 'decoder'> };
+    result: { files: string[] };
+  };
 }
 export type EngineMethod = keyof EngineMethods;
 

@@ -99,6 +99,7 @@ export function createHandlers(deps: HandlerDeps): Handlers<Contract> {
 
     'models.list': () => models.listWithSpace(),
     'models.catalog': () => modelManager.catalog(),
+    'models.refreshSizes': () => modelManager.refreshSizes(),
     'models.download': (input, ctx) => modelManager.download(input, ctx),
     'models.pauseDownload': (input) => modelManager.pause(input),
     'models.remove': ({ modelId }) => modelManager.remove(modelId),

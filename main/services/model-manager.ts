@@ -2,15 +2,19 @@
 // (one per model variant at a time, with progress, pause and cancel), removal, import of a folder the person picks,
 // the models folder and the hub access token. The work itself is models/hub's; this adapts it to the app.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { CatalogModel, ModelDownloadInput, ModelDownloadProgress, ModelDownloadResult, ModelSettings } from '../../preload/contract';
 import type { ErrorCode } from '../../preload/contract';
-import { chooseVariant, findEntry, installName, loadCatalog, variantSize, type CatalogEntry } from '../../models/hub/catalog';
+import { CONVERT_DTYPES, findEntry, installName, isCheckpointEntry, loadCatalog, variantSize, type CatalogEntry } from '../../models/hub/catalog';
 import { DownloadControl, cleanStaging, formatBytes, type DownloadOptions } from '../../models/hub/downloader';
 import { isHubError, type HubErrorCode } from '../../models/hub/errors';
 import { HubClient, endpointFromEnv } from '../../models/hub/hub-client';
 import { downloadMaskDecoder } from '../../models/hub/mask-decoder';
-import { installFromHub } from '../../models/hub/install';
+import { installFromHub, resolveInstallTarget } from '../../models/hub/install';
+import { paligemma2Spec } from '../../models/hub/architectures';
+import { installCheckpoint, type ConvertGraphs } from '../../models/hub/checkpoint-install';
+import { estimateConversion, memoryLimit } from '../../models/hub/conversion-estimate';
+import { ListingCache } from '../../models/hub/listing-cache';
 import { formatReport, type ValidationReport } from '../../models/hub/local-import';
 import { AppFailure, type StreamContext } from '../ipc/dispatcher';
 import type { ModelCatalog } from './models';
@@ -45,15 +49,24 @@ export interface ModelManagerOptions {
   validateFolder?: (dir: string) => Promise<ValidationReport>;
   /** Test hooks for the downloader (free-space probe, write failures, backoff). */
   downloadOverrides?: Partial<Pick<DownloadOptions, 'freeSpace' | 'openWrite' | 'backoffMs' | 'retries' | 'concurrency'>>;
+  /**
+   * Converts a downloaded checkpoint's graphs. Hosts pass one that runs in the jobs engine host (a conversion takes
+   * minutes and all of a core); the default converts in this process (tests).
+   */
+  convertGraphs?: ConvertGraphs;
+  /** Where the hub's listings of checkpoint repositories are remembered (default: beside the settings file). */
+  listingCacheFile?: string;
 }
 
 export class ModelManager {
   readonly #o: ModelManagerOptions;
   readonly #endpoint: string;
   readonly #running = new Map<string, DownloadControl>();
+  readonly #listings: ListingCache;
 
   constructor(o: ModelManagerOptions) {
     this.#o = o;
+    this.#listings = new ListingCache(o.listingCacheFile ?? join(dirname(o.settingsFile), 'hub-listings.json'));
     this.#endpoint = (o.endpoint ?? endpointFromEnv()).replace(/\/+$/, '');
     const chosen = this.#readSettings().downloadFolder;
     if (chosen) o.models.setDownloadFolder(chosen);
@@ -82,16 +95,51 @@ export class ModelManager {
 
   catalog(): CatalogModel[] {
     const installed = new Set(this.#o.models.list().models.filter((m) => m.source === 'download').map((m) => m.name));
-    return this.#catalog().map((e) => ({
-      id: e.id, name: e.name, family: e.family,
-      repo: e.source.kind === 'hub' ? e.source.repo : null,
-      confirmed: e.source.kind === 'hub' ? e.source.confirmed : true,
-      tasks: e.tasks, resolution: e.resolution, licence: e.licence, gated: e.gated, notes: e.notes ?? null,
-      variants: e.variants.map((v) => {
-        const size = variantSize(e, v);
-        return { dtype: v.dtype, knownBytes: size.knownBytes > 0 ? size.knownBytes : null, complete: size.complete, installed: installed.has(installName(e, v.dtype)) };
-      }),
-    }));
+    const client = new HubClient({ endpoint: this.#endpoint });
+    const memoryBytes = memoryLimit();
+    return this.#catalog().map((e) => {
+      const repo = e.source.kind === 'hub' ? e.source.repo : null;
+      const checkpoint = isCheckpointEntry(e) && repo;
+      const listed = checkpoint ? this.#listings.get(repo) : null;
+      const spec = checkpoint && e.size && e.resolution ? paligemma2Spec(e.size, e.resolution) : null;
+      return {
+        id: e.id, name: e.name, family: e.family, repo,
+        confirmed: e.source.kind === 'hub' ? e.source.confirmed : true,
+        tasks: e.tasks, resolution: e.resolution, licence: e.licence, gated: e.gated, notes: e.notes ?? null,
+        kind: e.source.kind === 'bundled' ? 'bundled' : checkpoint ? 'checkpoint' : 'onnx',
+        licenceUrl: repo && e.gated !== false ? client.pageOf(repo) : null,
+        checkpoint: checkpoint ? {
+          downloadBytes: listed?.downloadBytes ?? null, listedAt: listed?.listedAt ?? null, memoryBytes,
+          estimates: spec ? CONVERT_DTYPES.map((dtype) => {
+            const est = estimateConversion(spec, dtype);
+            return { dtype, outputBytes: est.outputBytes, peakMemoryBytes: est.peakMemoryBytes };
+          }) : [],
+        } : null,
+        variants: e.variants.map((v) => {
+          const size = variantSize(e, v);
+          return { dtype: v.dtype, knownBytes: size.knownBytes > 0 ? size.knownBytes : null, complete: size.complete, installed: installed.has(installName(e, v.dtype)) };
+        }),
+      };
+    });
+  }
+
+  /** Lists each checkpoint repository on the hub (four at a time) and remembers its download size. */
+  async refreshSizes(): Promise<{ catalog: CatalogModel[]; failed: string[] }> {
+    const repos = [...new Set(this.#catalog().filter(isCheckpointEntry).flatMap((e) => (e.source.kind === 'hub' ? [e.source.repo] : [])))];
+    const client = new HubClient({ endpoint: this.#endpoint, token: this.#o.tokens.get() });
+    const failed: string[] = [];
+    const queue = [...repos];
+    const worker = async () => {
+      for (let repo = queue.shift(); repo; repo = queue.shift()) {
+        try {
+          this.#listings.put(repo, await client.listFiles(repo, 'main'));
+        } catch {
+          failed.push(repo); // offline, or the repository moved: the size last read stays
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 4 }, worker));
+    return { catalog: this.catalog(), failed: failed.sort() };
   }
 
   settings(): ModelSettings {
@@ -117,16 +165,14 @@ export class ModelManager {
   }
 
   async download(input: ModelDownloadInput, ctx: StreamContext<ModelDownloadProgress>): Promise<ModelDownloadResult> {
-    const catalog = this.#catalog();
-    let entry: CatalogEntry;
-    let dtype: string;
+    let target: ReturnType<typeof resolveInstallTarget>;
     try {
-      entry = findEntry(catalog, input.catalogId);
-      dtype = chooseVariant(entry, input.dtype).dtype;
+      const entry = findEntry(this.#catalog(), input.catalogId);
+      target = resolveInstallTarget([entry], entry.id, input.dtype);
     } catch (err) {
       throw toAppFailure(err);
     }
-    const name = installName(entry, dtype);
+    const { name } = target;
     if (this.#running.has(name)) throw new AppFailure('BAD_INPUT', `${name} is already downloading`);
     const control = new DownloadControl();
     this.#running.set(name, control);
@@ -137,9 +183,33 @@ export class ModelManager {
       const client = new HubClient({ endpoint: this.#endpoint, token: this.#o.tokens.get() });
       const modelsDir = this.#o.models.downloadFolder;
       mkdirSync(modelsDir, { recursive: true });
-      const r = await installFromHub({ ...this.#o.downloadOverrides, client, entry, dtype, modelsDir, control, onProgress: (p) => ctx.send(p) });
-      const model = this.#o.models.store.list().find((m) => m.location === r.location);
-      return { status: 'done', name, model: model ? toModelInfo(model) : null, message: `${entry.name} (${r.dtype}, ${formatBytes(r.bytes)}) downloaded and verified` };
+      let message: string;
+      let location: string;
+      if (target.kind === 'checkpoint') {
+        const { entry } = target;
+        // The converter reports every tensor: one progress message per percent is plenty.
+        let lastPercent = -1;
+        const r = await installCheckpoint({
+          ...this.#o.downloadOverrides, client, repo: target.repo, revision: target.revision, modelsDir, name, dtype: target.dtype, control,
+          catalog: entry ? { id: entry.id, tasks: entry.tasks, licence: entry.licence.name } : null,
+          ...(this.#o.convertGraphs ? { convert: this.#o.convertGraphs } : {}),
+          onProgress: (p) => {
+            if (p.phase === 'download') return ctx.send({ phase: 'download', convert: null, ...p.download });
+            const percent = Math.floor((100 * (p.graphsDone + (p.total > 0 ? p.done / p.total : 0))) / p.graphsTotal);
+            if (percent === lastPercent) return;
+            lastPercent = percent;
+            ctx.send({ phase: 'convert', convert: { graph: p.graph, graphsDone: p.graphsDone, graphsTotal: p.graphsTotal, done: p.done, total: p.total }, doneBytes: 0, totalBytes: 0, bytesPerSecond: null, etaSeconds: null, filesDone: 0, filesTotal: 0, active: [] });
+          },
+        });
+        location = r.location;
+        message = `${entry?.name ?? target.repo} downloaded (${formatBytes(r.downloadedBytes)}, verified) and converted to ${target.dtype} (${formatBytes(r.outputBytes)}); the downloaded checkpoint was deleted`;
+      } else {
+        const r = await installFromHub({ ...this.#o.downloadOverrides, client, entry: target.entry, dtype: target.dtype, modelsDir, control, onProgress: (p) => ctx.send({ phase: 'download', convert: null, ...p }) });
+        location = r.location;
+        message = `${target.entry.name} (${r.dtype}, ${formatBytes(r.bytes)}) downloaded and verified`;
+      }
+      const model = this.#o.models.store.list().find((m) => m.location === location);
+      return { status: 'done', name, model: model ? toModelInfo(model) : null, message };
     } catch (err) {
       if (isHubError(err, 'PAUSED')) return { status: 'paused', name, model: null, message: err.message };
       throw toAppFailure(err);
@@ -158,7 +228,7 @@ export class ModelManager {
       const client = new HubClient({ endpoint: this.#endpoint, token: this.#o.tokens.get() });
       const modelsDir = this.#o.models.downloadFolder;
       mkdirSync(modelsDir, { recursive: true });
-      const r = await downloadMaskDecoder({ ...this.#o.downloadOverrides, client, modelsDir, control, onProgress: (p) => ctx.send(p) });
+      const r = await downloadMaskDecoder({ ...this.#o.downloadOverrides, client, modelsDir, control, onProgress: (p) => ctx.send({ phase: 'download', convert: null, ...p }) });
       return { location: r.location };
     } catch (err) {
       throw toAppFailure(err);
@@ -171,7 +241,7 @@ export class ModelManager {
     let name: string;
     try {
       const entry = findEntry(this.#catalog(), input.catalogId);
-      name = installName(entry, chooseVariant(entry, input.dtype).dtype);
+      name = resolveInstallTarget([entry], entry.id, input.dtype).name;
     } catch (err) {
       throw toAppFailure(err);
     }

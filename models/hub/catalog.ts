@@ -6,6 +6,7 @@ import { delimiter } from 'node:path';
 import { z } from 'zod';
 import shippedCatalog from './catalog.json';
 import { DTYPES, type Dtype } from '../runtime/plan';
+import { PG2_SIZES } from './architectures';
 import { HubError } from './errors';
 
 /** The weight dtypes the converter writes (models/onnx/convert/quant.ts). */
@@ -49,6 +50,8 @@ export const CatalogEntry = z.object({
   sharedBytes: Bytes.default(null),
   variants: z.array(CatalogVariant),
   notes: z.string().optional(),
+  /** A PaliGemma 2 checkpoint's size, for the converted size and memory shown before its config can be read. */
+  size: z.enum(PG2_SIZES).optional(),
 }).strict().refine(
   (e) => e.source.kind !== 'hub' || e.source.layout !== 'safetensors' || e.variants.every((v) => (CONVERT_DTYPES as readonly string[]).includes(v.dtype)),
   { message: `a checkpoint converted here offers only the converter's dtypes (${CONVERT_DTYPES.join(', ')})`, path: ['variants'] },

@@ -11,7 +11,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { access, mkdir, rename, rm, rmdir, stat, statfs, truncate, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { HubError, isHubError, isTransient } from './errors';
@@ -77,9 +77,16 @@ export class DownloadControl {
   }
 }
 
+/** Free bytes on the disk holding `dir`, asked of its nearest existing folder (a models folder is made on first use). */
 export const defaultFreeSpace = async (dir: string): Promise<number> => {
-  const s = await statfs(dir);
-  return Number(s.bavail) * Number(s.bsize);
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    try {
+      const s = await statfs(d);
+      return Number(s.bavail) * Number(s.bsize);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(d) === d) throw err;
+    }
+  }
 };
 
 export function formatBytes(n: number): string {

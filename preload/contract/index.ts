@@ -118,6 +118,9 @@ export const contract = {
   // The model manager: what can be downloaded, downloads (cancel with streams.cancel; pause keeps the partial files
   // so the same download resumes), removal, import of a folder (dialog hosts only), the folder and the hub token.
   'models.catalog': invoke(Empty, z.array(CatalogModel)),
+  // Reads the hub's file listing of each checkpoint in the catalog (public, even for gated repositories), remembers
+  // the download sizes and answers the catalog with them; a listing that fails keeps the size last read.
+  'models.refreshSizes': invoke(Empty, z.object({ catalog: z.array(CatalogModel), failed: z.array(z.string()) })),
   'models.download': stream(ModelDownloadInput, ModelDownloadProgress, ModelDownloadResult),
   'models.pauseDownload': invoke(ModelDownloadInput, z.object({ paused: z.boolean() })),
   'models.remove': invoke(z.object({ modelId: Id }).strict(), z.object({ deleted: z.boolean(), name: z.string() })),

@@ -56,6 +56,19 @@ export const CatalogVariantInfo = z.object({
   complete: z.boolean(),
   installed: z.boolean(),
 });
+/** A checkpoint that is downloaded and converted here: what it takes, for the window's disk and memory check. */
+export const CheckpointFacts = z.object({
+  /** Bytes a download fetches, from the hub's file listing (null until it was listed; the last listing is kept). */
+  downloadBytes: z.number().nonnegative().nullable(),
+  /** When that listing was read (ISO time). */
+  listedAt: z.string().nullable(),
+  /** Per dtype: the converted model's size and the converter's peak memory, computed from the architecture (estimates). */
+  estimates: z.array(z.object({ dtype: ModelDtype, outputBytes: z.number().nonnegative(), peakMemoryBytes: z.number().nonnegative() })),
+  /** Memory this machine offers the converter. */
+  memoryBytes: z.number().nonnegative(),
+});
+export type CheckpointFacts = z.infer<typeof CheckpointFacts>;
+
 export const CatalogModel = z.object({
   id: CatalogId,
   name: z.string(),
@@ -70,12 +83,23 @@ export const CatalogModel = z.object({
   gated: z.boolean().nullable(),
   variants: z.array(CatalogVariantInfo),
   notes: z.string().nullable(),
+  /** onnx: ready-made graphs downloaded as they are; checkpoint: downloaded, then converted on this machine. */
+  kind: z.enum(['onnx', 'checkpoint', 'bundled']).default('onnx'),
+  /** Where a gated repository's licence is accepted (its page on the hub). */
+  licenceUrl: z.string().nullable().default(null),
+  checkpoint: CheckpointFacts.nullable().default(null),
 });
 export type CatalogModel = z.infer<typeof CatalogModel>;
 
 export const ModelDownloadInput = z.object({ catalogId: CatalogId, dtype: ModelDtype.optional() }).strict();
 export type ModelDownloadInput = z.infer<typeof ModelDownloadInput>;
 export const ModelDownloadProgress = z.object({
+  /** download: bytes below; convert: a checkpoint being converted (graph by graph), its weights counted in done/total. */
+  phase: z.enum(['download', 'convert']).default('download'),
+  convert: z.object({
+    graph: z.string(), graphsDone: z.number().int().nonnegative(), graphsTotal: z.number().int().positive(),
+    done: z.number().nonnegative(), total: z.number().nonnegative(),
+  }).nullable().default(null),
   doneBytes: z.number().nonnegative(),
   totalBytes: z.number().nonnegative(),
   bytesPerSecond: z.number().nonnegative().nullable(),

@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDuration, progressText } from './models.svelte';
+import { formatBytes, formatDuration, progressFraction, progressText } from './models.svelte';
 
 describe('download progress text', () => {
   it('says bytes, speed, time left and files like the CLI', () => {
-    expect(progressText({ doneBytes: 12_300_000, totalBytes: 2_100_000_000, bytesPerSecond: 8_400_000, etaSeconds: 250, filesDone: 3, filesTotal: 8, active: [] }))
+    expect(progressText({ phase: 'download', convert: null, doneBytes: 12_300_000, totalBytes: 2_100_000_000, bytesPerSecond: 8_400_000, etaSeconds: 250, filesDone: 3, filesTotal: 8, active: [] }))
       .toBe('12.3 MB / 2.1 GB · 8.4 MB/s · 4 min 10 s left · 3/8 files');
-    expect(progressText({ doneBytes: 0, totalBytes: 999, bytesPerSecond: null, etaSeconds: null, filesDone: 0, filesTotal: 1, active: [] })).toBe('0 B / 999 B · 0/1 files');
+    expect(progressText({ phase: 'download', convert: null, doneBytes: 0, totalBytes: 999, bytesPerSecond: null, etaSeconds: null, filesDone: 0, filesTotal: 1, active: [] })).toBe('0 B / 999 B · 0/1 files');
+  });
+
+  it('says which graph a checkpoint conversion is in and how far the whole conversion is', () => {
+    const p = { phase: 'convert' as const, convert: { graph: 'embed_tokens', graphsDone: 1, graphsTotal: 3, done: 50, total: 100 }, doneBytes: 0, totalBytes: 0, bytesPerSecond: null, etaSeconds: null, filesDone: 0, filesTotal: 0, active: [] };
+    expect(progressFraction(p)).toBeCloseTo(0.5);
+    expect(progressText(p)).toBe('Converting embed tokens (2 of 3) · 50 %');
   });
 
   it('formats sizes and durations', () => {

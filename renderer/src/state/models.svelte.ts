@@ -28,8 +28,18 @@ export function formatDuration(s: number): string {
   return `${Math.floor(t / 3600)} h ${Math.floor((t % 3600) / 60)} min`;
 }
 
-/** "12.3 MB / 2.1 GB · 8.4 MB/s · 4 min 10 s left" — the CLI's progress detail, in the window. */
+/** The share of the whole job done: bytes while downloading, graphs (and the weights of the current one) while converting. */
+export function progressFraction(p: ModelDownloadProgress): number {
+  if (p.phase === 'convert' && p.convert) return (p.convert.graphsDone + (p.convert.total > 0 ? p.convert.done / p.convert.total : 0)) / p.convert.graphsTotal;
+  return p.totalBytes > 0 ? p.doneBytes / p.totalBytes : 0;
+}
+
+/** "12.3 MB / 2.1 GB · 8.4 MB/s · 4 min 10 s left" — the CLI's progress detail, in the window; "Converting …" after. */
 export function progressText(p: ModelDownloadProgress): string {
+  if (p.phase === 'convert' && p.convert) {
+    const c = p.convert;
+    return `Converting ${c.graph.replace('_', ' ')} (${c.graphsDone + 1} of ${c.graphsTotal}) · ${Math.floor(100 * progressFraction(p))} %`;
+  }
   const parts = [`${formatBytes(p.doneBytes)} / ${formatBytes(p.totalBytes)}`];
   if (p.bytesPerSecond !== null) parts.push(`${formatBytes(p.bytesPerSecond)}/s`);
   if (p.etaSeconds !== null) parts.push(`${formatDuration(p.etaSeconds)} left`);
@@ -80,9 +90,29 @@ export class ModelsState {
     this.error = null;
   }
 
+  /** Repositories whose listing could not be read at the last refresh (sizes shown are the last ones read, if any). */
+  sizesFailed = $state<string[]>([]);
+  sizesRefreshing = $state(false);
+
+  /** Reads the hub's listings of the checkpoints (download sizes); the catalog is answered again with them. */
+  async refreshSizes(): Promise<void> {
+    if (this.sizesRefreshing) return;
+    this.sizesRefreshing = true;
+    try {
+      const r = await this.#api.call('models.refreshSizes', {});
+      if (r.ok) {
+        this.catalog = r.value.catalog;
+        this.sizesFailed = r.value.failed;
+      }
+    } finally {
+      this.sizesRefreshing = false;
+    }
+  }
+
   async show(): Promise<void> {
     this.open = true;
     await this.refresh();
+    void this.refreshSizes();
   }
 
   async download(catalogId: string, dtype: string): Promise<void> {
