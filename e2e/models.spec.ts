@@ -81,7 +81,7 @@ test('a cancelled download keeps nothing', async () => {
   await models.tokenInput.fill(TINY_GRANTED_TOKEN);
   await models.tokenSave.click();
   await expect(models.token).toHaveAttribute('data-token-set', 'true');
-  hub.misbehave.chunkDelayMs = 40;
+  hub.misbehave.chunkDelayMs = 150; // the cancel lands mid-download even on a loaded machine
   const gated = models.entry('tiny-gated');
   await gated.download.click();
   await expect(gated.progressText).toBeVisible();
@@ -92,7 +92,8 @@ test('a cancelled download keeps nothing', async () => {
 });
 
 test('download with progress, pause and resume; the model is verified and listed with what a run will use', async ({}, testInfo) => {
-  hub.misbehave.chunkDelayMs = 40;
+  // Slow enough (≈ 5 s for the tiny model) that the screenshot and the pause land mid-download on a loaded machine.
+  hub.misbehave.chunkDelayMs = 150;
   const tiny = models.entry('tiny-test');
   await tiny.download.click();
   await expect(tiny.progressText).toContainText(/^[1-9][\d.]* (kB|MB) \/ [\d.]+ MB/);
