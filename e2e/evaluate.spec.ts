@@ -3,6 +3,7 @@
 // accepted); the Evaluate view shows the scores, asserted against values worked out by hand (and, for the tiny model's
 // random text, by the metric on its output), the chart is kept as a screenshot, a page opens beside its truth, and
 // `paliscope eval` on the same project file prints the same numbers.
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { test as base, expect } from './support/app';
@@ -98,6 +99,19 @@ test('review a few results, open Evaluate: the scores, the chart, a page beside 
   await expect(evaluate.opened.getByTestId('review-compare-a')).toContainText('The meeting is on Monday.');
   await expect(evaluate.opened.getByTestId('review-compare-b')).toContainText(TINY_MODELS.paliscope);
   await app.screenshot(testInfo, 'evaluate-page-opened');
+
+  // Exports: CSV, one row per page and task (two OCR pages, one detect, one table); the HTML report with its charts.
+  const download = async (format: string) => {
+    const [d] = await Promise.all([appPage.waitForEvent('download'), evaluate.root.getByTestId(`evaluate-export-${format}`).click()]);
+    return { name: d.suggestedFilename(), text: await readFile((await d.path())!, 'utf8') };
+  };
+  const csv = await download('csv');
+  expect(csv.name).toBe('paliscope-evaluation.csv');
+  const rows = csv.text.trim().split('\r\n');
+  expect(rows).toHaveLength(5);
+  expect(rows.filter((r) => r.includes(',ocr,pasted,'))[0]).toContain(String(2 / 35).slice(0, 8));
+  const html = await download('html');
+  expect(html.text).toContain('<svg role="img" aria-label="CER by model');
 
   // The CLI on the same project file: the same means.
   const host = await headlessPool.get();
