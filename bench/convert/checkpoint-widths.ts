@@ -1,9 +1,10 @@
 // PaliGemma 2 10B and 28B widths through the whole checkpoint path: a random-weight checkpoint in Google's sharded bf16
 // layout with 1 and 2 decoder (and vision) layers is served by the imitation hub (gated), then downloaded, converted
 // and installed by `installCheckpoint` in a fresh child process, which reports its wall time per phase and per graph and
-// its peak RSS (getrusage maxRSS). From the 1- and 2-layer runs, per-layer times are the differences, and the times at
-// full depth (27 vision layers; 42 / 46 decoder layers) are computed by arithmetic — stated as such in the output.
-// Peak RSS does not grow with depth (tensors are streamed one at a time), so the measured peak is reported as is.
+// its peak RSS (getrusage maxRSS). The conversion time at full depth (27 vision layers; 42 / 46 decoder layers) is
+// computed by arithmetic — the measured seconds per weight read, times the weights a full-depth conversion reads (the
+// embedding table twice: embed_tokens and the tied head) — and labelled as computed in the output. (Differences between
+// the 1- and 2-layer runs were tried first: on a shared machine the noise is larger than one layer's cost.)
 //
 //   npx tsx bench/convert/checkpoint-widths.ts [--sizes 10b,28b] [--layers 1,2] [--dtype q4] [--work /tmp/paliscope-widths]
 //       [--out bench/convert/results-checkpoint-widths.json]
@@ -16,8 +17,7 @@ import { parseArgs } from 'node:util';
 
 const self = fileURLToPath(import.meta.url);
 const repo = join(dirname(self), '..', '..');
-const FULL = { '10b': { text: 42, vision: 27 }, '28b': { text: 46, vision: 27 } } as const;
-type Size = keyof typeof FULL;
+type Size = '10b' | '28b';
 
 interface InstallReport {
   seconds: number; downloadSeconds: number; graphSeconds: Record<string, number>; maxRssMB: number;
@@ -109,17 +109,17 @@ async function main(): Promise<void> {
       results.push(row);
       process.stdout.write(JSON.stringify(row) + '\n');
     }
-    if (runs[1] && runs[2]) {
-      // Arithmetic, not a measurement: one more vision / decoder layer costs what going from 1 to 2 layers cost.
-      const g1 = runs[1].graphSeconds, g2 = runs[2].graphSeconds;
-      const perVisionLayer = (g2.vision_encoder ?? 0) - (g1.vision_encoder ?? 0);
-      const perTextLayer = (g2.decoder ?? 0) - (g1.decoder ?? 0);
-      const full = FULL[size];
-      const convertSecondsFullDepth = (g1.vision_encoder ?? 0) + (full.vision - 1) * perVisionLayer + (g1.embed_tokens ?? 0) + (g1.decoder ?? 0) + (full.text - 1) * perTextLayer;
+    const { paligemma2Spec } = await import('../../models/hub/architectures');
+    const { estimateConversion } = await import('../../models/hub/conversion-estimate');
+    const table = 257216 * paligemma2Spec(size, 224).text.hidden;
+    const fullRead = estimateConversion(paligemma2Spec(size, 224), dtype as 'q4').params + table;
+    for (const [layers, r] of Object.entries(runs)) {
+      // Arithmetic, not a measurement: the same seconds per weight read, over a full-depth checkpoint's weights.
+      const convertSeconds = Object.values(r.graphSeconds).reduce((a, b) => a + b, 0);
       const row = {
-        size, dtype, scaledToFullDepth: 'computed from the 1- and 2-layer runs, not measured',
-        perVisionLayerSeconds: perVisionLayer, perTextLayerSeconds: perTextLayer, convertSecondsFullDepth,
-        peakRssMB: Math.max(runs[1].maxRssMB, runs[2].maxRssMB),
+        size, dtype, fromLayers: Number(layers), scaledToFullDepth: 'computed (seconds per weight read × weights of a full-depth conversion), not measured',
+        convertSecondsMeasured: convertSeconds, convertSecondsFullDepth: convertSeconds * (fullRead / (r.estimate.params + table)),
+        peakRssMBMeasured: r.maxRssMB, estimatedPeakMB: r.estimate.peakMemoryBytes / 1e6,
       };
       results.push(row);
       process.stdout.write(JSON.stringify(row) + '\n');
