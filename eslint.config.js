@@ -70,6 +70,17 @@ export default tseslint.config(
     },
   },
   {
+    // Layers inside main: the engine host (host.ts, and the protocol it shares with main's client) is its own process
+    // and runs the engine and the file writers; it never reaches into main's services, the headless host or IPC.
+    files: ['main/engine/host.ts', 'main/engine/protocol.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [{ name: 'electron', message: 'The engine host runs without Electron (a utility or child process).' }],
+        patterns: [{ group: ['**/services/**', '**/host/**', '**/ipc/**', '**/renderer/**'], message: 'The engine host never imports main/services, the headless host, IPC or the renderer.' }],
+      }],
+    },
+  },
+  {
     // The task table is read by the engine, the contract, main and the renderer (browser): it stands alone.
     files: ['models/tasks/**'],
     ignores: ['models/tasks/**/*.test.ts'],

@@ -205,3 +205,46 @@ test('with no models, the panel says where to put them and how to make one', asy
     rmSync(empty, { recursive: true, force: true });
   }
 });
+
+test('the history is the project store: after a restart of the host the run is listed again, its boxes drawn over the page', async ({ app: host, browser, fixtures }, testInfo) => {
+  test.skip(host.kind !== 'headless', 'restarts a headless host of its own');
+  test.setTimeout(180_000);
+  const userData = mkdtempSync(join(tmpdir(), 'paliscope-history-'));
+  let running = await startHeadlessHost({ userDataDir: userData });
+  const page = await browser.newPage();
+  try {
+    await page.goto(running.url);
+    const first = await PaliscopeApp.attach(page);
+    const doc = await first.openFile(join(fixtures, 'page.png'));
+    await first.runs.open();
+    await first.runs.chooseModel(TINY_MODELS.paliscope);
+    await first.runs.fill('detect', 'table ; stamp', 96);
+    // Seeded sampling (seed 0) gives the tiny model's output boxes (see the detect test above).
+    await first.runs.strategy.selectOption('sample');
+    const mark = await first.events.mark();
+    await first.runs.start.click();
+    const done = await first.events.waitFor('paliscope:run-done', mark, { documentId: doc.documentId, page: 0 });
+    expect(done).toMatchObject({ status: 'done' });
+    const boxes = await first.viewer.shapesWithTone('object').count();
+    expect(boxes).toBeGreaterThan(0);
+    await first.screenshot(testInfo, 'history-before-restart');
+
+    await running.stop();
+    running = await startHeadlessHost({ userDataDir: userData });
+    await page.goto(running.url);
+    const second = await PaliscopeApp.attach(page);
+    await second.openFile(join(fixtures, 'page.png'));
+    await second.runs.open();
+    // Nothing was kept in memory across the restart: the run comes back from the store, same id, same result.
+    await expect(second.runs.history).toHaveCount(1);
+    await expect(second.runs.historyEntry(done.runId!)).toHaveAttribute('data-run-status', 'done');
+    await expect(second.runs.historyEntry(done.runId!)).toContainText('detect table ; stamp');
+    await expect(second.viewer.shapesWithTone('object')).toHaveCount(boxes);
+    await expect(second.runs.objectEntries).toHaveCount(boxes);
+    await second.screenshot(testInfo, 'history-after-restart');
+  } finally {
+    await page.close();
+    await running.stop();
+    rmSync(userData, { recursive: true, force: true });
+  }
+});

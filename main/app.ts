@@ -14,7 +14,6 @@ import { openDocument } from '../models/documents';
 import { APP_VERSION } from './version';
 import { APP_ENTRY, APP_HOST, APP_SCHEME, isAppUrl, isTrustedFrame } from './app-url';
 import type { EngineProcess } from './engine/client';
-import type { EngineReply } from './engine/protocol';
 import type { ProbeProcess } from './services/project-guard';
 import type { ProbeReply } from './services/project-probe';
 
@@ -35,7 +34,7 @@ function spawnUtilityEngine(): EngineProcess {
       return child.pid;
     },
     postMessage: (m) => child.postMessage(m),
-    onMessage: (l) => void child.on('message', (m: unknown) => l(m as EngineReply)),
+    onMessage: (l) => void child.on('message', (m: unknown) => l(m)),
     onExit: (l) => void child.on('exit', (code) => l(code)),
     kill: () => void child.kill(),
   };

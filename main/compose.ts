@@ -93,8 +93,8 @@ export function composeServices(opts: ComposeOptions): Services {
     ...(opts.log ? { log: opts.log } : {}),
   });
   const evaluate = new EvaluateService({ store: () => project.store, unavailable: () => project.unavailable, settled: () => reviews.settled() });
-  // Every final run (model or pasted) is kept in the project store, where the review workspace finds it.
-  const runs = new RunService({ documents, engine, models, onKept: (record) => void reviews.keep(record) });
+  // Every final run (model or pasted) is a row of the project store: the Ask-model history, Review and exports read it.
+  const runs = new RunService({ documents, engine, models, reviews, identities, store: () => project.store });
   // Long jobs (checkpoint conversion) get their own engine host, started on first use, so they
   // never queue in front of OCR or a model run.
   const jobs = new EngineClient(opts.spawnEngine);

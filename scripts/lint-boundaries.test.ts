@@ -38,6 +38,15 @@ describe('boundary lint rules', () => {
     expect(restricted(await ruleIds('preload/contract/probe.ts', "import { analyzeRun } from '../../models/runs/analyze';\nexport const a = analyzeRun;\n"))).toHaveLength(1);
   });
 
+  it('the engine host never imports main/services, the host, IPC or electron', async () => {
+    const file = 'main/engine/host.ts';
+    expect(restricted(await ruleIds(file, "import { x } from '../services/runs';\nexport const a = x;\n"))).toHaveLength(1);
+    expect(restricted(await ruleIds(file, "import { x } from '../ipc/dispatcher';\nexport const a = x;\n"))).toHaveLength(1);
+    expect(restricted(await ruleIds(file, "import { app } from 'electron';\nexport const a = app;\n"))).toHaveLength(1);
+    expect(restricted(await ruleIds(file, "import { exportParsed } from '../files/run-export';\nexport const a = exportParsed;\n"))).toHaveLength(0);
+    expect(restricted(await ruleIds(file, "import { runPage } from '../../models/runs/pipeline';\nexport const a = runPage;\n"))).toHaveLength(0);
+  });
+
   it('the task table imports nothing', async () => {
     expect(restricted(await ruleIds('models/tasks/table.ts', "import { z } from 'zod';\nexport const a = z;\n"))).toHaveLength(1);
     expect(restricted(await ruleIds('models/tasks/table.ts', "import { x } from './other';\nexport const a = x;\n"))).toHaveLength(1);

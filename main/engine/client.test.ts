@@ -72,4 +72,20 @@ describe('EngineClient', () => {
     await until(() => statuses.at(-1)?.state === 'stopped');
     expect(statuses.at(-1)!.message).toMatch(/crashed 3 times in a row/);
   });
+
+  it('the host runs nothing on params the protocol does not have, and says which part is wrong', async () => {
+    client = new EngineClient(spawnTsHost);
+    const pixels = { data: new Uint8Array(5), width: 2, height: 2, channels: 3 as const };
+    await expect(client.request('ocr.recognize', { image: pixels })).rejects.toMatchObject({
+      code: 'BAD_INPUT', message: expect.stringMatching(/engine host ocr\.recognize: params do not fit the protocol \(image(\.data)?: pixel data must be width × height × 3 bytes\)/),
+    });
+    await expect(client.request('runs.run', { modelDir: '/m', task: 'poem' } as never)).rejects.toMatchObject({ code: 'BAD_INPUT', message: expect.stringContaining('runs.run: params do not fit the protocol') });
+    // A model folder that is not there is a run record with its reason, not a thrown error.
+    const outcome = await client.request('runs.run', {
+      modelDir: '/nonexistent/model', task: 'caption', prompt: 'caption en', image: { data: new Uint8Array(12), width: 2, height: 2, channels: 3 },
+      maxNewTokens: 4, strategy: { kind: 'greedy' }, region: null, vaePath: null,
+    });
+    expect(outcome).toMatchObject({ status: 'error', raw: '', parsed: null, error: { code: 'MODEL_NOT_FOUND', message: expect.stringContaining('/nonexistent/model') } });
+    expect((await client.health()).state).toBe('ready');
+  });
 });

@@ -1,22 +1,23 @@
 // Main's side of the engine host: starts it, matches replies to requests, forwards cancellation,
 // and restarts it when it dies (telling the UI through status changes). Knows nothing of Electron:
 // the process is made by a `SpawnEngine` function (utilityProcess in the app, fork in the headless
-// host and tests).
+// host and tests). Every reply is checked against the protocol's schemas (protocol.ts) before it is used.
 import type { EngineStatus } from '../../preload/contract';
 import { AppFailure } from '../ipc/dispatcher';
-import type { EngineMethod, EngineMethods, EngineReply, EngineRequest } from './protocol';
+import { EngineReply, engineProtocol, protocolProblem, type EngineMethod, type EngineParams, type EngineProgress, type EngineRequest, type EngineResult } from './protocol';
 import { COLD_FACTOR, TIME_LIMITS_MS, describeInput, verbOf, warmKey } from './time-limits';
 
 export interface EngineProcess {
   readonly pid: number | undefined;
   postMessage(message: EngineRequest): void;
-  onMessage(listener: (message: EngineReply) => void): void;
+  onMessage(listener: (message: unknown) => void): void;
   onExit(listener: (code: number | null) => void): void;
   kill(): void;
 }
 export type SpawnEngine = () => EngineProcess;
 
 interface Pending {
+  method: EngineMethod;
   resolve(value: unknown): void;
   reject(err: unknown): void;
   onProgress?: ((p: unknown) => void) | undefined;
@@ -69,7 +70,11 @@ export class EngineClient {
     this.#startedAt = Date.now();
     this.#ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new AppFailure('ENGINE_UNAVAILABLE', `engine host: not ready after ${this.#opts.readyTimeoutMs} ms`)), this.#opts.readyTimeoutMs);
-      proc.onMessage((message) => {
+      proc.onMessage((raw) => {
+        const parsed = EngineReply.safeParse(raw);
+        // A message that is not one the protocol has cannot be matched to a request: it is dropped, and said.
+        if (!parsed.success) return console.warn(`[engine client] a message from the engine host does not fit the protocol: ${parsed.error.issues[0]?.message ?? ''}`);
+        const message = parsed.data;
         if (message.kind === 'ready') {
           clearTimeout(timer);
           this.#setStatus({ state: 'ready', pid: message.pid, restarts: this.#restarts });
@@ -88,15 +93,15 @@ export class EngineClient {
 
   async request<M extends EngineMethod>(
     method: M,
-    params: EngineMethods[M]['params'],
-    opts: { signal?: AbortSignal; onProgress?: (p: unknown) => void } = {},
-  ): Promise<EngineMethods[M]['result']> {
+    params: EngineParams<M>,
+    opts: { signal?: AbortSignal; onProgress?: (p: EngineProgress<M>) => void } = {},
+  ): Promise<EngineResult<M>> {
     await this.start();
     const proc = this.#proc;
     if (!proc) throw new AppFailure('ENGINE_UNAVAILABLE', 'engine host is not running');
     if (opts.signal?.aborted) throw new AppFailure('CANCELLED', `${method} was cancelled`);
     const id = this.#nextId++;
-    const key = warmKey(method, params);
+    const key = warmKey(method, params as never);
     const base = this.#opts.timeLimitsMs[method];
     const limit = base === undefined ? undefined : this.#warm.has(key) ? base : base * COLD_FACTOR;
     return new Promise((resolve, reject) => {
@@ -105,7 +110,7 @@ export class EngineClient {
       // Parsers and writers stuck in WASM or a loop cannot be cancelled: over the limit, the host is restarted.
       const timer = limit === undefined ? undefined : setTimeout(() => {
         if (!this.#pending.has(id) || this.#proc !== proc) return;
-        const what = `${describeInput(method, params)} took longer than ${limit / 1000} s to ${verbOf(method)}`;
+        const what = `${describeInput(method, params as never)} took longer than ${limit / 1000} s to ${verbOf(method)}`;
         this.#restartNow(proc, id, new AppFailure('BAD_INPUT', `${what}; it was stopped and the engine host restarted`), `the engine host was restarted (${what}); the request was not finished`);
       }, limit);
       const done = (): void => {
@@ -113,13 +118,14 @@ export class EngineClient {
         opts.signal?.removeEventListener('abort', onAbort);
       };
       this.#pending.set(id, {
+        method,
         resolve: (v) => {
           done();
           if (this.#proc === proc) this.#warm.add(key);
-          resolve(v as EngineMethods[M]['result']);
+          resolve(v as EngineResult<M>);
         },
         reject: (e) => (done(), reject(e)),
-        onProgress: opts.onProgress,
+        onProgress: opts.onProgress as ((p: unknown) => void) | undefined,
       });
       proc.postMessage({ kind: 'call', id, method, params });
     });
@@ -143,10 +149,19 @@ export class EngineClient {
     if (message.kind === 'ready') return;
     const pending = this.#pending.get(message.id);
     if (!pending) return;
-    if (message.kind === 'progress') return pending.onProgress?.(message.progress);
+    const schema = engineProtocol[pending.method];
+    if (message.kind === 'progress') {
+      if (!pending.onProgress) return;
+      const p = schema.progress.safeParse(message.progress);
+      // A progress message the protocol does not have is skipped (said once in the log); the result still decides.
+      if (!p.success) return console.warn(`[engine client] ${protocolProblem(pending.method, 'progress', p.error)}`);
+      return pending.onProgress(p.data);
+    }
     this.#pending.delete(message.id);
-    if (message.kind === 'result') pending.resolve(message.value);
-    else pending.reject(new AppFailure(message.code, message.message));
+    if (message.kind === 'error') return pending.reject(new AppFailure(message.code, message.message));
+    const r = schema.result.safeParse(message.value);
+    if (r.success) pending.resolve(r.data);
+    else pending.reject(new AppFailure('INTERNAL', protocolProblem(pending.method, 'result', r.error)));
   }
 
   #onExit(proc: EngineProcess, code: number | null): void {

@@ -1,13 +1,13 @@
 // The engine host: a separate process (Electron utilityProcess, or a Node child process for the
 // headless host) that owns the onnxruntime sessions. onnxruntime-node's session.run() holds its
 // thread for the whole forward pass, so it must never run on Electron's main thread.
-import type { EngineMethod, EngineMethods, EngineReply, EngineRequest, PaliGemmaGenerateParams, PaliGemmaGenerateResult, PaliGemmaProgress } from './protocol';
+import { EngineRequest, engineProtocol, isEngineMethod, protocolProblem, type EngineMethod, type EngineParams, type EngineReply, type EngineResult, type RunOutcomeMessage } from './protocol';
 import type { OcrEngine } from '../../models/ocr/types';
 import type { PaliGemmaEngine } from '../../models/paligemma/engine';
 
 interface Port {
   send(message: EngineReply): void;
-  onMessage(listener: (message: EngineRequest) => void): void;
+  onMessage(listener: (message: unknown) => void): void;
 }
 
 /** Electron's utilityProcess gives `process.parentPort`; a Node child process gives `process.send`. */
@@ -16,12 +16,12 @@ function connectToParent(): Port {
   if (parentPort) {
     return {
       send: (m) => parentPort.postMessage(m),
-      onMessage: (l) => parentPort.on('message', (e) => l(e.data as EngineRequest)),
+      onMessage: (l) => parentPort.on('message', (e) => l(e.data)),
     };
   }
   if (process.send) {
     const send = process.send.bind(process);
-    return { send: (m) => void send(m), onMessage: (l) => process.on('message', (m) => l(m as EngineRequest)) };
+    return { send: (m) => void send(m), onMessage: (l) => process.on('message', (m) => l(m)) };
   }
   throw new Error('engine host: started without a parent to talk to (no parentPort, no IPC channel)');
 }
@@ -87,26 +87,29 @@ async function paligemmaFor(modelDir: string): Promise<{ engine: Promise<PaliGem
   return { engine, loading: true };
 }
 
-async function generateNow(p: PaliGemmaGenerateParams, signal: AbortSignal, progress: (p: PaliGemmaProgress) => void): Promise<PaliGemmaGenerateResult> {
+/**
+ * One page through the run pipeline (models/runs/pipeline.ts) on the model kept loaded for `modelDir`. Never throws: a
+ * model that does not load, or a run cancelled before it started, is a run record with its status and reason.
+ */
+async function runNow(p: EngineParams<'runs.run'>, signal: AbortSignal, progress: (p: unknown) => void): Promise<RunOutcomeMessage> {
+  const { runPage, unfinishedRun } = await import('../../models/runs/pipeline');
+  if (signal.aborted) return unfinishedRun({ code: 'CANCELLED', message: 'the run was cancelled before it started' });
   const t0 = performance.now();
-  const { engine: loading, loading: modelLoaded } = await paligemmaFor(p.modelDir);
-  if (modelLoaded) progress({ type: 'stage', stage: 'load' });
-  const engine = await untilAborted(loading, signal, 'loading the model');
-  const loadMs = performance.now() - t0;
-  const dtypes = Object.fromEntries(Object.entries(engine.plan.components).map(([c, plan]) => [c, plan.dtype]));
-  progress({ type: 'stage', stage: 'generate', providers: { ...engine.providers }, dtypes });
-  const result = await engine.generate({
-    image: Buffer.from(p.image.buffer, p.image.byteOffset, p.image.byteLength),
-    prompt: p.prompt,
-    maxNewTokens: p.maxNewTokens,
-    strategy: p.strategy,
-    signal,
-    onToken: (t) => progress({ type: 'token', token: { id: t.id, text: t.text, logprob: t.logprob, index: t.index } }),
-  });
-  return { ...result, timings: { ...result.timings, loadMs, modelLoaded }, providers: { ...engine.providers }, dtypes };
+  let engine: PaliGemmaEngine;
+  let modelLoaded = false;
+  try {
+    const slot = await paligemmaFor(p.modelDir);
+    modelLoaded = slot.loading;
+    if (modelLoaded) progress({ type: 'stage', stage: 'load' });
+    engine = await untilAborted(slot.engine, signal, 'loading the model');
+  } catch (err) {
+    return unfinishedRun({ code: errorCode(err), message: err instanceof Error ? err.message : String(err) });
+  }
+  const { modelDir: _dir, ...run } = p;
+  return runPage(engine, run, { signal, onProgress: progress, load: { ms: performance.now() - t0, loaded: modelLoaded } });
 }
 
-type Impl = { [M in EngineMethod]: (params: EngineMethods[M]['params'], signal: AbortSignal, progress: (p: unknown) => void) => Promise<EngineMethods[M]['result']> };
+type Impl = { [M in EngineMethod]: (params: EngineParams<M>, signal: AbortSignal, progress: (p: unknown) => void) => Promise<EngineResult<M>> };
 
 const methods: Impl = {
   async ping() {
@@ -127,7 +130,7 @@ const methods: Impl = {
     return validateModelFolder(dir);
   },
   async 'tasks.export'({ parsed, from, format }) {
-    const { exportParsed } = await import('../services/run-export');
+    const { exportParsed } = await import('../files/run-export');
     return exportParsed(parsed, from, format);
   },
   async 'tasks.analyze'({ task, raw, options }) {
@@ -146,13 +149,11 @@ const methods: Impl = {
     const { analyzeRun } = await import('../../models/runs/analyze');
     return (await analyzeRun(input)) ?? null;
   },
-  async 'paligemma.generate'(params, signal, progress) {
-    const run = paligemmaQueue.then(() => {
-      if (signal.aborted) throw new CancelledError('generation cancelled before it started');
-      return generateNow(params, signal, progress);
-    });
+  async 'runs.run'(params, signal, progress) {
+    // Runs one at a time, so a model is never released under a running generation.
+    const run = paligemmaQueue.then(() => runNow(params, signal, progress));
     paligemmaQueue = run.catch(() => undefined);
-    return untilAborted(run, signal, 'generation');
+    return run;
   },
 };
 
@@ -163,14 +164,20 @@ function errorCode(err: unknown): string {
 }
 
 const port = connectToParent();
-port.onMessage((message) => {
+port.onMessage((raw) => {
+  const parsed = EngineRequest.safeParse(raw);
+  if (!parsed.success) return console.warn(`[engine host] a message from main does not fit the protocol: ${parsed.error.issues[0]?.message ?? ''}`);
+  const message = parsed.data;
   if (message.kind === 'cancel') return running.get(message.id)?.abort();
-  const { id, method, params } = message;
-  const impl = methods[method] as ((p: unknown, s: AbortSignal, pr: (p: unknown) => void) => Promise<unknown>) | undefined;
-  if (!impl) return port.send({ kind: 'error', id, code: 'NOT_FOUND', message: `engine host: no method "${String(method)}"` });
+  const { id, method } = message;
+  if (!isEngineMethod(method)) return port.send({ kind: 'error', id, code: 'NOT_FOUND', message: `engine host: no method "${method}"` });
+  // Nothing runs on params the protocol does not have.
+  const params = engineProtocol[method].params.safeParse(message.params);
+  if (!params.success) return port.send({ kind: 'error', id, code: 'BAD_INPUT', message: protocolProblem(method, 'params', params.error) });
+  const impl = methods[method] as (p: unknown, s: AbortSignal, pr: (p: unknown) => void) => Promise<unknown>;
   const controller = new AbortController();
   running.set(id, controller);
-  impl(params, controller.signal, (progress) => port.send({ kind: 'progress', id, progress }))
+  impl(params.data, controller.signal, (progress) => port.send({ kind: 'progress', id, progress }))
     .then(
       (value) => port.send({ kind: 'result', id, value }),
       (err: unknown) =>

@@ -2,7 +2,6 @@
 // `serialization: 'advanced'` lets page pixels cross as typed arrays instead of JSON.
 import { fork } from 'node:child_process';
 import type { EngineProcess, SpawnEngine } from './client';
-import type { EngineReply } from './protocol';
 
 export function nodeEngineSpawner(entry: string, opts: { execArgv?: string[]; env?: NodeJS.ProcessEnv } = {}): SpawnEngine {
   return (): EngineProcess => {
@@ -20,7 +19,7 @@ export function nodeEngineSpawner(entry: string, opts: { execArgv?: string[]; en
       postMessage: (m) => {
         if (child.connected) child.send(m, (err) => void err);
       },
-      onMessage: (l) => void child.on('message', (m) => l(m as EngineReply)),
+      onMessage: (l) => void child.on('message', (m) => l(m)),
       onExit: (l) => void child.on('exit', (code) => l(code)),
       kill: () => void child.kill(),
     };

@@ -10,7 +10,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { BatchItem, BatchStartRequest, BatchStartResult, BatchSummary } from '../../preload/contract';
 import { BUILTIN_OCR, isTaskName, promptText } from '../../models/tasks/table';
-import { safeFileName } from './export-names';
+import { safeFileName } from '../files/export-names';
 import { BatchQueue, type BatchEvent } from '../../models/batch/queue';
 import { enqueueBatch } from '../../models/batch/enqueue';
 import { PageSource } from '../../models/batch/page-source';
@@ -25,8 +25,7 @@ import type { DocumentService } from './documents';
 import type { ModelCatalog } from './models';
 import type { ProjectService } from './project';
 import { HELD_REASON } from './untrusted-batches';
-import { encodePagePng } from './page-png';
-import type { AnalyzeRun } from './runs';
+import { batchPageResult } from '../../models/runs/pipeline';
 
 export interface BatchServiceDeps {
   project: ProjectService;
@@ -42,13 +41,8 @@ export interface BatchServiceDeps {
   log?: { warn(message: string): void; error(message: string): void };
 }
 
-interface Prepared {
-  /** PNG for the model, or the raw page for the built-in OCR. */
-  png: Uint8Array | null;
-  image: RawImage | null;
-  width: number;
-  height: number;
-}
+/** A page prepared for the model: its pixels as rendered (no image encoding: the engine host takes them as they are). */
+type Prepared = RawImage;
 
 interface Active {
   batchId: number;
@@ -273,41 +267,22 @@ export class BatchService {
     return {
       async preparePage(req: PageRequest, signal: AbortSignal): Promise<Prepared> {
         if (sourceGuard && project.store) await sourceGuard.check(project.store, req.documentPath);
-        const image = await pages.render(req.documentPath, req.page, signal);
-        if (req.task === BUILTIN_OCR.task) return { png: null, image, width: image.width, height: image.height };
-        return { png: await encodePagePng(image), image: null, width: image.width, height: image.height };
+        return pages.render(req.documentPath, req.page, signal);
       },
       async runPage(req, signal): Promise<PageResult> {
         const p = req.prepared!;
         if (req.task === BUILTIN_OCR.task) {
-          return ocrPageResult(await engine.request('ocr.recognize', { image: p.image! }, { signal }));
+          return ocrPageResult(await engine.request('ocr.recognize', { image: p }, { signal }));
         }
-        const maxNewTokens = typeof req.parameters.maxNewTokens === 'number' ? req.parameters.maxNewTokens : 64;
-        const r = await engine.request('paligemma.generate', { modelDir, image: p.png!, prompt: req.prompt, maxNewTokens, strategy: { kind: 'greedy' } }, { signal });
         if (!isTaskName(req.task)) throw new Error(`this batch's task "${req.task}" is not one this Paliscope knows`);
-        const task = req.task;
-        const vaePath = task === 'segment' ? models.maskDecoder() : null;
-        // Parsed as app runs are: in the engine host, so main never loads RDKit, Verovio or the mask decoder; hostile
-        // model text only ever becomes numbers, labels and strings.
-        const analyze: AnalyzeRun = async (input) => (await engine.request('runs.analyze', input, { signal })) ?? undefined;
-        let parsed: unknown = null;
-        let parseError: string | undefined;
-        try {
-          parsed = (await analyze({ task, raw: r.text, seen: { width: p.width, height: p.height }, vaePath })) ?? null;
-        } catch (err) {
-          if (signal.aborted) throw err;
-          // The output is kept either way (as app runs keep it): a parser that failed is said, not fatal. The store's
-          // run has no error for a finished run, so the reason travels with the timings.
-          parseError = `the output could not be parsed: ${toAppError(err).message}`;
-        }
-        const used = [...new Set(Object.values(r.providers))];
-        return {
-          raw: r.text,
-          parsed,
-          logprobs: r.logprobs,
-          timings: { ...r.timings, finishReason: r.finishReason, tokens: r.ids.length, ...(parseError ? { parseError } : {}) },
-          provider: used.length === 1 ? used[0]! : JSON.stringify(r.providers),
-        };
+        const maxNewTokens = typeof req.parameters.maxNewTokens === 'number' ? req.parameters.maxNewTokens : 64;
+        // The run pipeline in the engine host, as the Ask-model panel runs it: page pixels in, generated and analyzed
+        // in one call, so main never loads RDKit, Verovio or the mask decoder.
+        const outcome = await engine.request('runs.run', {
+          modelDir, task: req.task, prompt: req.prompt, image: p, maxNewTokens, strategy: { kind: 'greedy' }, region: null,
+          vaePath: req.task === 'segment' ? models.maskDecoder() : null,
+        }, { signal });
+        return batchPageResult(outcome);
       },
       // Open documents are kept across batches (PageSource keeps the last two); close() releases them at quit.
     };

@@ -8,7 +8,7 @@ import type { DatasetExportInput, DatasetExportProgress, DatasetExportResult } f
 import { AppFailure, type StreamContext } from '../ipc/dispatcher';
 import { buildDataset, type OpenPages } from '../../models/dataset/build';
 import type { Store } from '../../models/store/store';
-import { safeName, assertEntriesContained } from './export-names';
+import { safeName, assertEntriesContained } from '../files/export-names';
 import { unreadablePathReason } from './untrusted-batches';
 
 /** Above this the zip is not built (it would sit in memory twice); the folder is still there. */

@@ -81,7 +81,6 @@ export function createHandlers(deps: HandlerDeps): Handlers<Contract> {
     'documents.list': () => documents.list(),
     'documents.close': async ({ documentId }) => {
       ocr.forget(documentId);
-      runs.forget(documentId);
       return { closed: await documents.close(documentId) };
     },
     'documents.recent': () => documents.recentFiles(),

@@ -20,7 +20,7 @@ import { Store } from '../../models/store/store';
 import { SCHEMA_VERSION } from '../../models/store/migrations';
 import type { ProjectCopy, ProjectInfo, RecentProject } from '../../preload/contract';
 import { AppFailure } from '../ipc/dispatcher';
-import { safeFileName } from './export-names';
+import { safeFileName } from '../files/export-names';
 import { probeProject, type SpawnProbe } from './project-guard';
 import { checkProjectSchema } from './project-schema';
 import { holdFoundBatches } from './untrusted-batches';

@@ -11,8 +11,8 @@ import { bestPerPage, effectiveValue, toJsonl } from '../../models/store/export'
 import type { ResultRow } from '../../models/store/types';
 import { toAlto, toHocr, toText } from '../../models/ocr/export';
 import type { OcrPage } from '../../models/ocr/types';
-import { exportParsed, type ExportParsed } from './run-export';
-import { assertEntriesContained, safeName } from './export-names';
+import { exportParsed, type ExportParsed } from '../files/run-export';
+import { assertEntriesContained, safeName } from '../files/export-names';
 import { asOcrPage, asRunParsed } from './review-values';
 
 /** What each kind of result is written as in the bundle (JSON is in results.jsonl already). */

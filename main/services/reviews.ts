@@ -11,7 +11,7 @@ import type {
 } from '../../preload/contract';
 import { ReviewExportRequest as ReviewExportRequestSchema, ReviewFilter as ReviewFilterSchema } from '../../preload/contract';
 import type { Store } from '../../models/store/store';
-import type { ResultRow, ReviewHistoryEntry as StoreHistoryEntry, ReviewState as StoreState, RunInput } from '../../models/store/types';
+import type { ResultRow, ReviewHistoryEntry as StoreHistoryEntry, ReviewState as StoreState } from '../../models/store/types';
 import { onlyReviewed, toCoco, toCsv, toJsonl } from '../../models/store/export';
 import { fileIdentity } from '../../models/store/hash';
 import type { DocumentSource, LoadedDocument } from '../../models/documents';
@@ -20,7 +20,8 @@ import type { DocumentService, OpenDocument } from './documents';
 import type { Analyze } from './runs';
 import { asRunParsed, checkKern, checkSmiles, compareValues, correctedValue, ocrLinesOf, summarize } from './review-values';
 import { reviewedBundle } from './review-bundle';
-import type { ExportParsed } from './run-export';
+import { isRegion, toStoreRun } from './run-records';
+import type { ExportParsed } from '../files/run-export';
 import { ocrPageResult } from '../../models/batch/ocr-result';
 import { BUILTIN_OCR } from '../../models/tasks/table';
 
@@ -349,31 +350,6 @@ export class ReviewService {
 }
 
 // ---- mapping ----
-
-function isRegion(v: unknown): v is { x: number; y: number; width: number; height: number } {
-  const r = v as Record<string, unknown> | null;
-  return !!r && typeof r === 'object' && ['x', 'y', 'width', 'height'].every((k) => typeof r[k] === 'number' && Number.isInteger(r[k]) && (r[k] as number) >= 0) && (r.width as number) >= 8 && (r.height as number) >= 8;
-}
-
-/** An app run as the store keeps it: the prompt string, the parameters that shaped it, the raw and parsed output. */
-export function toStoreRun(r: AppRunRecord, pageId: number): RunInput {
-  const providers = [...new Set(Object.values(r.providers))];
-  return {
-    pageId,
-    modelId: r.model.id,
-    modelName: r.model.name,
-    task: r.prompt.task,
-    prompt: r.promptText,
-    parameters: { maxNewTokens: r.maxNewTokens, strategy: r.strategy, region: r.region, source: r.source, dtypes: r.dtypes, finishReason: r.finishReason },
-    provider: providers.length ? providers.join('+') : null,
-    timings: r.timings,
-    raw: r.text,
-    parsed: r.parsed ?? null,
-    logprobs: r.logprobs.length ? r.logprobs : null,
-    status: r.status,
-    error: r.error ? `${r.error.code}: ${r.error.message}` : null,
-  };
-}
 
 function resultRow(store: Store, runId: number): ResultRow {
   const run = store.run(runId);

@@ -274,9 +274,32 @@ describe('runs.start', () => {
     expect(refused).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', message: expect.stringContaining('C1CC') } });
   });
 
-  it('closing the document forgets its runs', async () => {
-    expect(services.runs.list(documentId).length).toBeGreaterThan(0);
+  it('the store is the history: closing and reopening the document, or restarting, lists the same runs with their results', async () => {
+    const before = await services.runs.list(documentId);
+    expect(before.length).toBeGreaterThan(3);
+    expect(before.map((r) => Number(r.id))).toEqual([...before.map((r) => Number(r.id))].sort((a, b) => b - a));
+    const boxes = before.find((r) => r.parsed?.kind === 'boxes')!;
+    expect(boxes).toBeDefined();
     await call('documents.close', { documentId });
-    expect(services.runs.list(documentId)).toEqual([]);
-  });
+    expect(await services.dispatcher.call('runs.list', { documentId }, caller)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    const fixtures = await makeFixtures(join(import.meta.dirname, '../../.cache/fixtures'));
+    const bytes = new Uint8Array(await readFile(fixtures['page.png']));
+    // The same services restarted on the same user data: nothing is kept in memory between them.
+    await services.shutdown();
+    services = composeServices({
+      userDataDir: join(root, 'user-data'),
+      modelFolders: [join(root, 'user-data', 'models'), join(root, 'models')],
+      spawnEngine: nodeEngineSpawner(join(import.meta.dirname, '../engine/host.ts'), { execArgv: ['--import', 'tsx'] }),
+      openDocument,
+      platform: { host: 'headless', version: '0.0.0-test' },
+      log: { warn: () => undefined, error: () => undefined },
+    });
+    services.dispatcher.attach(caller);
+    documentId = (await call<{ id: string }>('documents.openBytes', { name: 'page.png', bytes })).id;
+    const after = await call<RunRecord[]>('runs.list', { documentId });
+    expect(after.map((r) => [r.id, r.status, r.text, r.ids, r.pieces, r.parsed])).toEqual(before.map((r) => [r.id, r.status, r.text, r.ids, r.pieces, r.parsed]));
+    expect(after.every((r) => r.documentId === documentId)).toBe(true);
+    const again = after.find((r) => r.id === boxes.id)!;
+    expect(again).toMatchObject({ prompt: boxes.prompt, promptText: boxes.promptText, model: boxes.model, strategy: boxes.strategy, timings: boxes.timings });
+  }, 60_000);
 });

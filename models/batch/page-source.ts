@@ -1,6 +1,5 @@
 // Opens documents and renders their pages for in-process runners. Keeps the two most recent documents open: the one
 // being run and the one being prefetched (a batch walks documents in order, so more would only hold memory).
-import sharp from 'sharp';
 import { openDocument, type LoadedDocument, type RawImage } from '../documents';
 
 export interface RenderedPage {
@@ -51,9 +50,4 @@ export class PageSource {
     }
     return doc;
   }
-}
-
-/** Lossless PNG with fast compression: the bytes only go to the model's preprocessing in this process. */
-export async function encodePng(image: RawImage): Promise<Buffer> {
-  return sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } }).png({ compressionLevel: 1 }).toBuffer();
 }

@@ -127,7 +127,7 @@ export class BatchQueue {
             run = store.finishItem(item.id, {
               pageId: item.pageId, modelId: this.#batch.modelId, modelName: this.#batch.modelName, task: this.#batch.task, prompt: this.#batch.prompt,
               parameters: this.#batch.parameters, provider: result.provider, timings: result.timings, raw: result.raw, parsed: result.parsed,
-              logprobs: result.logprobs, tokens: result.tokens ?? null, status: 'done',
+              logprobs: result.logprobs, tokens: result.tokens ?? null, error: result.error ?? null, status: 'done',
             });
           } catch (e) {
             if (signal.aborted) break;

@@ -24,6 +24,8 @@ export interface PageResult {
   tokens?: { ids: number[]; pieces: string[] } | null;
   timings: Record<string, unknown> | null;
   provider: string | null;
+  /** Why a finished run's output could not be parsed (the output is kept either way). */
+  error?: string | null;
 }
 
 export interface Runner<Prepared = unknown> {

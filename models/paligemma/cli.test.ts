@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { run } from './cli';
-import { analyzeOutput } from './tasks/analyze';
+import { analyzeRun } from '../runs/analyze';
 import { prepareTinyModel, type TinyModel } from './test-fixture';
 import { testImagePng } from './test-images';
 
@@ -61,7 +61,7 @@ describe('paliscope run', () => {
     const meta = await sharp(imagePath).metadata();
     expect(j.parsed).toMatchObject({ kind: 'boxes', task: 'detect', width: meta.width, height: meta.height });
     // The random model's output is arbitrary: the point is that the CLI's parse is the shared analyzer's.
-    expect(j.parsed).toEqual(await analyzeOutput('detect', j.text, { size: { width: meta.width!, height: meta.height! } }));
+    expect(j.parsed).toEqual(await analyzeRun({ task: 'detect', raw: j.text, seen: { width: meta.width!, height: meta.height! } }));
     const err = sink();
     expect(await run(['--model', m.modelDir, '--image', imagePath, '--prompt', 'x', '--task', 'poem'], { stdout: sink().w, stderr: err.w })).toBe(2);
     expect(err.text()).toMatch(/--task poem: expected one of/);

@@ -1,16 +1,18 @@
 // `paliscope run`: caption / detect / OCR / answer with a local PaliGemma model, the same engine the app uses.
 import { parseArgs } from 'node:util';
-import { isEngineError } from '../runtime/errors';
+import { EngineError, isEngineError, type EngineErrorCode } from '../runtime/errors';
 import { DTYPES, type Dtype, type ProviderName } from '../runtime/plan';
 import type { Strategy } from '../runtime/decode';
 import { createPaliGemma } from './engine';
-import { analyzeOutput, type AnalyzeTask } from './tasks/analyze';
+import type { AnalyzeTask } from './tasks/analyze';
+import { runPage } from '../runs/pipeline';
 import { isTaskName, TASK_NAMES } from '../tasks/table';
 import { taskOfPrompt } from './tasks/parse';
 import { findVae } from './tasks/mask/segment';
 import { dirname, resolve } from 'node:path';
 
 const PROVIDERS: ProviderName[] = ['cpu', 'cuda', 'dml', 'coreml', 'webgpu'];
+const ENGINE_CODES: readonly EngineErrorCode[] = ['MODEL_NOT_FOUND', 'INPUT_MISMATCH', 'PROVIDER_UNAVAILABLE', 'CANCELLED', 'OUT_OF_MEMORY', 'BAD_INPUT'];
 
 const USAGE = `usage: paliscope run --model DIR --image FILE --prompt TEXT [options]
 
@@ -103,26 +105,33 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
       logger: { info: log, warn: (m) => io.stderr.write(`warning: ${m}\n`), debug: log },
     });
     const streaming = !a.json && strategy.kind !== 'beam';
-    const r = await engine.generate({
-      image: a.image!, prompt: a.prompt!, maxNewTokens, strategy, signal: ac.signal,
-      onToken: streaming ? (t) => io.stdout.write(t.text) : undefined,
-    });
     const parseAs = task ?? (a.json ? taskOfPrompt(a.prompt!) : undefined);
     // The app keeps the mask decoder in the models folder, next to the model folders.
     const vaePath = parseAs === 'segment' ? (a.vae ?? findVae(dirname(resolve(a.model!)))) : null;
-    const parsed = parseAs ? await analyzeOutput(parseAs, r.text, { size: r.image, vaePath }) : undefined;
+    // The one run pipeline, as the app and `paliscope batch` run a page: generated, then parsed as the task's result.
+    const r = await runPage(engine, { task: parseAs ?? null, prompt: a.prompt!, image: a.image!, maxNewTokens, strategy, region: null, vaePath }, {
+      signal: ac.signal,
+      onProgress: streaming ? (p) => { if (p.type === 'token') io.stdout.write(p.token.text); } : undefined,
+    });
+    if (r.status !== 'done') {
+      const code = r.error?.code ?? '';
+      const message = r.error?.message ?? 'the run did not finish';
+      throw ENGINE_CODES.includes(code as EngineErrorCode) ? new EngineError(code as EngineErrorCode, message) : new Error(message);
+    }
+    const parsed = r.parsed ?? undefined;
     if (a.json) {
       const tokens = r.ids.map((id, i) => ({ id, text: engine!.tokenizer.decode([id]), logprob: r.logprobs[i] }));
       // One word when every component ran on the same provider, as the app shows it.
       const used = [...new Set(Object.values(engine.providers))];
       const provider = used.length === 1 ? used[0] : engine.providers;
-      io.stdout.write(JSON.stringify({ text: r.text, tokens, timings: r.timings, provider, finishReason: r.finishReason, promptTokens: r.promptTokens, plan: engine.plan, ...(parsed ? { parsed } : {}) }, null, 1) + '\n');
+      io.stdout.write(JSON.stringify({ text: r.raw, tokens, timings: r.timings, provider, finishReason: r.finishReason, plan: engine.plan, ...(parsed ? { parsed } : {}) }, null, 1) + '\n');
     } else {
-      io.stdout.write(streaming ? '\n' : `${r.text}\n`);
+      io.stdout.write(streaming ? '\n' : `${r.raw}\n`);
       if (parsed) io.stdout.write(`${JSON.stringify(parsed, null, 2)}\n`);
     }
     for (const w of parsed?.warnings ?? []) io.stderr.write(`paliscope run: warning: ${w}\n`);
     const t = r.timings;
+    if (!t) return 0;
     log(`tokens ${r.ids.length} (${r.finishReason}); preprocess ${t.preprocessMs.toFixed(1)} ms, vision ${t.visionMs.toFixed(1)} ms, prefill ${t.prefillMs.toFixed(1)} ms, ttft ${t.timeToFirstTokenMs.toFixed(1)} ms, decode ${t.decodeTokensPerSecond?.toFixed(1) ?? '-'} tok/s, peak RSS ${(t.peakRssBytes / 1e6).toFixed(0)} MB`);
     return 0;
   } catch (e) {

@@ -9,7 +9,7 @@ import { detectMachine, type MachineInfo } from '../runtime/machine';
 import { describePlan, planSessions, type EnginePrefs, type ProviderName, type SessionPlan } from '../runtime/plan';
 import { createSessionFromPlan, type LoadedSession } from '../runtime/sessions';
 import { DecoderStepper } from './decoder-step';
-import { ImageFeatureCache, loadImageBytes, type CachedFeatures } from './image-cache';
+import { ImageFeatureCache, loadImageBytes, type CachedFeatures, type ImageInput, type RawPixels } from './image-cache';
 import { COMPONENTS, ioDecl, scanModelDir, type Component, type Layout } from './layout';
 import { loadPaliGemmaConfig, type PaliGemmaConfig } from './model-config';
 import { preprocessImage } from './preprocess';
@@ -33,8 +33,8 @@ export interface PaliGemmaOptions {
 export interface StreamToken extends GeneratedToken { /** Text this token adds (may be '' while a character is incomplete). */ text: string }
 
 export interface GenerateRequest {
-  /** Encoded image bytes or a file path. */
-  image: Buffer | string;
+  /** Encoded image bytes, a file path, or decoded RGB pixels (a rendered page: no encode/decode round trip). */
+  image: ImageInput;
   /** Task prefix, e.g. "caption en", "detect cat", "ocr". */
   prompt: string;
   /** Default 64. */
@@ -169,11 +169,11 @@ class Engine implements PaliGemmaEngine {
 
   private async visionFeatures(req: GenerateRequest, rss: () => void): Promise<{ f: CachedFeatures; cached: boolean; preprocessMs: number; visionMs: number }> {
     const t0 = performance.now();
-    let bytes: Buffer, hash: string;
+    let bytes: Buffer | RawPixels, hash: string;
     try {
       ({ bytes, hash } = await loadImageBytes(req.image));
     } catch (e) {
-      throw new EngineError('BAD_INPUT', `image ${String(req.image)}: cannot read (${(e as Error).message})`, { cause: e });
+      throw new EngineError('BAD_INPUT', `image ${typeof req.image === 'string' ? req.image : 'data'}: cannot read (${(e as Error).message})`, { cause: e });
     }
     const c = this.plan.components.vision_encoder!;
     const useCache = req.useImageCache ?? true;

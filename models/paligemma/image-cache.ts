@@ -10,8 +10,18 @@ export function contentHash(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** The image bytes and their hash; paths are read once here so hashing and decoding see the same content. */
-export async function loadImageBytes(image: Buffer | string): Promise<{ bytes: Buffer; hash: string }> {
+/** Decoded pixels, as the document loader renders a page: interleaved RGB, row by row. */
+export interface RawPixels { data: Uint8Array; width: number; height: number; channels: 3 }
+/** An image for the engine: encoded bytes, a file path, or decoded pixels (no encode and decode round trip). */
+export type ImageInput = Buffer | string | RawPixels;
+
+/** The image and its hash; paths are read once here so hashing and decoding see the same content. */
+export async function loadImageBytes(image: ImageInput): Promise<{ bytes: Buffer | RawPixels; hash: string }> {
+  if (typeof image === 'object' && !Buffer.isBuffer(image)) {
+    // The size is part of the content: the same bytes at another width are another image.
+    const hash = createHash('sha256').update(`${image.width}x${image.height}x${image.channels}:`).update(image.data).digest('hex');
+    return { bytes: image, hash };
+  }
   const bytes = typeof image === 'string' ? await readFile(image) : image;
   return { bytes, hash: contentHash(bytes) };
 }

@@ -18,6 +18,7 @@
 import sharp from 'sharp';
 import { EngineError } from '../runtime/errors';
 import { pillowResizeRgb } from './pillow-resize';
+import type { RawPixels } from './image-cache';
 
 export interface PreprocessOptions {
   /** Model input side (224 / 448 / 896; tiny fixtures use 56). */
@@ -48,13 +49,17 @@ export interface Preprocessed {
  * Pillow); axes that grow go through sharp's affine with the bicubic interpolator and offsets that put sample centres
  * at (i + 0.5)/scale − 0.5 like Pillow — sharp's resize() upsamples corner-aligned, a quarter input pixel off at ×2.
  */
-export async function resizeToRgb(input: Buffer | string, size: number, resampler: 'sharp' | 'pillow' = 'sharp'): Promise<{ rgb: Uint8Array; width: number; height: number }> {
+export async function resizeToRgb(input: Buffer | string | RawPixels, size: number, resampler: 'sharp' | 'pillow' = 'sharp'): Promise<{ rgb: Uint8Array; width: number; height: number }> {
   if (!Number.isInteger(size) || size < 1) throw new EngineError('BAD_INPUT', `preprocess: size ${size} is not a positive integer`);
-  const what = typeof input === 'string' ? `image ${input}` : `image buffer (${input.length} bytes)`;
+  const pixels = typeof input === 'object' && !Buffer.isBuffer(input) ? input : null;
+  const what = typeof input === 'string' ? `image ${input}` : pixels ? `page pixels (${pixels.width}×${pixels.height})` : `image buffer (${(input as Buffer).length} bytes)`;
   try {
     // rotate() with no angle applies the EXIF orientation; alpha is dropped (not composited), as PIL's convert('RGB').
-    let { data, info } = await sharp(input, { failOn: 'error' })
-      .rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    // Decoded pixels (a rendered page) are already upright RGB.
+    let { data, info } = pixels
+      ? { data: Buffer.from(pixels.data.buffer, pixels.data.byteOffset, pixels.data.byteLength), info: { width: pixels.width, height: pixels.height, channels: pixels.channels as number } }
+      : await sharp(input as Buffer | string, { failOn: 'error' }).rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    if (pixels && pixels.data.byteLength !== pixels.width * pixels.height * 3) throw new EngineError('BAD_INPUT', `${what}: ${pixels.data.byteLength} bytes, expected ${pixels.width * pixels.height * 3} for RGB`);
     const width = info.width, height = info.height;
     const raw = (w: number, h: number) => ({ raw: { width: w, height: h, channels: 3 as const } });
     if (info.channels !== 3) throw new EngineError('BAD_INPUT', `${what}: decoded to ${info.channels} channels, expected 3 after RGB conversion`);
@@ -104,7 +109,7 @@ export function rgbToPixels(rgb: Uint8Array, size: number, mean: readonly number
   return out;
 }
 
-export async function preprocessImage(input: Buffer | string, o: PreprocessOptions): Promise<Preprocessed> {
+export async function preprocessImage(input: Buffer | string | RawPixels, o: PreprocessOptions): Promise<Preprocessed> {
   const { rgb, width, height } = await resizeToRgb(input, o.size, o.resampler);
   return { pixels: rgbToPixels(rgb, o.size, o.mean, o.std), size: o.size, width, height };
 }

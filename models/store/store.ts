@@ -214,6 +214,11 @@ export class Store {
     return r && toRun(r);
   }
 
+  /** Replaces a run's parsed result (parsed again: the mask decoder arrived, say); the raw output never changes. */
+  setRunParsed(id: number, parsed: unknown): void {
+    this.db.prepare('UPDATE runs SET parsed = ? WHERE id = ?').run(json(parsed), id);
+  }
+
   runsOfPage(pageId: number): RunRecord[] {
     return (this.db.prepare('SELECT * FROM runs WHERE page_id = ? ORDER BY id').all(pageId) as Row[]).map(toRun);
   }

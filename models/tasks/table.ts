@@ -6,7 +6,7 @@
 // (which picks the parser in models/paligemma/tasks/analyze.ts, the view in the renderer and the export formats), and
 // the words the forms show. Every task can run in a batch, from the app and from `paliscope batch`.
 
-/** Files a parsed result can be saved as (main/services/run-export.ts writes them). */
+/** Files a parsed result can be saved as (main/files/run-export.ts writes them). */
 export const EXPORT_FORMATS = ['json', 'txt', 'md', 'coco', 'html', 'csv', 'xlsx', 'smi', 'mol', 'sdf', 'krn', 'mei', 'musicxml', 'mid'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
