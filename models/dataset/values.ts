@@ -3,6 +3,7 @@
 // a `kind`; older values written by the command line do not, so the task of the run decides the shape.
 import { z } from 'zod';
 import type { ResultRow } from '../store/types';
+import { TASK_NAMES, type TaskName } from '../tasks/table';
 
 const MAX_TEXT = 200_000;
 const MAX_OBJECTS = 10_000;
@@ -44,9 +45,9 @@ export const MoleculeValue = z.object({
 });
 export const MusicValue = z.object({ music: z.object({ kern: z.string().max(MAX_TEXT), valid: z.boolean() }) });
 
-/** The tasks a dataset can hold, and the shape each one's value must have. */
-export const DATASET_TASKS = ['caption', 'describe', 'answer', 'ocr', 'report', 'vsr', 'detect', 'ocr-boxes', 'segment', 'table', 'molecule', 'music'] as const;
-export type DatasetTask = (typeof DATASET_TASKS)[number];
+/** The tasks a dataset can hold: every PaliGemma task of the task table. Each one's value shape follows. */
+export const DATASET_TASKS = TASK_NAMES;
+export type DatasetTask = TaskName;
 
 export const isDatasetTask = (t: string): t is DatasetTask => (DATASET_TASKS as readonly string[]).includes(t);
 

@@ -3,9 +3,10 @@
 // zip (a download in both hosts) and never sends or receives a path it would act on.
 import { z } from 'zod';
 import { Bytes } from './common';
+import { TASK_NAMES } from '../../models/tasks/table';
 
-/** The tasks a training example can hold; equal to models/dataset/values.ts DATASET_TASKS (a test checks). */
-export const DATASET_TASK_NAMES = ['caption', 'describe', 'answer', 'ocr', 'report', 'vsr', 'detect', 'ocr-boxes', 'segment', 'table', 'molecule', 'music'] as const;
+/** The tasks a training example can hold: every PaliGemma task of the task table. */
+export const DATASET_TASK_NAMES = TASK_NAMES;
 
 const Percent = z.number().int().min(0).max(100);
 
