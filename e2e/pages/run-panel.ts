@@ -83,7 +83,8 @@ export class RunPanel {
   }
 
   /** Pastes a raw output for a task and waits for main's parsed result to show. */
-  async paste(task: string, text: string, prompt = ''): Promise<void> {
+  /** Pastes an output and returns the id of the run it became (the run shown once it is done). */
+  async paste(task: string, text: string, prompt = ''): Promise<string> {
     if (!(await this.pasteText.isVisible())) await this.pasteOpen.click();
     await this.pasteTask.selectOption(task);
     await this.pastePrompt.fill(prompt);
@@ -91,6 +92,10 @@ export class RunPanel {
     await this.pasteSubmit.click();
     await expect(this.pasteText).toHaveCount(0);
     await this.expectState('done');
+    await expect(this.view).toHaveAttribute('data-run-status', 'done');
+    const runId = await this.view.getAttribute('data-run-id');
+    if (!runId) throw new Error('the pasted output was shown without a run id');
+    return runId;
   }
 
   /** Exports the shown run's result; the file arrives as a download. */
