@@ -92,8 +92,8 @@ export class PaliscopeApp {
   trackPageImageRequests(maxSide: number): { count(): number; indices(): Set<number> } {
     const seen: number[] = [];
     this.page.on('request', (r) => {
-      // `/page/<id>/<n>?max=` on the headless host, `paliscope://page/<id>/<n>?max=` in Electron.
-      const m = /page\/[A-Za-z0-9_-]+\/(\d+)\?max=(\d+)$/.exec(r.url());
+      // `/page/<id>/<n>?max=…&k=<image key>` on the headless host, `paliscope://page/<id>/<n>?max=` in Electron.
+      const m = /page\/[A-Za-z0-9_-]+\/(\d+)\?max=(\d+)(?:&|$)/.exec(r.url());
       if (m && Number(m[2]) === maxSide) seen.push(Number(m[1]));
     });
     return { count: () => seen.length, indices: () => new Set(seen) };
@@ -108,7 +108,7 @@ export class PaliscopeApp {
     const gate = new Promise<void>((r) => (release = r));
     let held = 0;
     await this.page.route(
-      (url) => new RegExp(`page/[A-Za-z0-9_-]+/\\d+\\?max=${maxSide}$`).test(url.href),
+      (url) => new RegExp(`page/[A-Za-z0-9_-]+/\\d+\\?max=${maxSide}(?:&|$)`).test(url.href),
       async (route) => {
         held++;
         await gate;
