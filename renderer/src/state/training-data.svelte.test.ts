@@ -1,24 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { Api, type Transport } from '../lib/api';
-import type { Push, Result } from '../../../preload/contract';
 import { NoticesState } from './notices.svelte';
 import { TrainingDataState } from './training-data.svelte';
+import { fakeHost as fakeHostAnswering } from './fake-host.test-helpers';
 
 /** A host whose export stream is played by the test: `push` sends its messages. */
-function fakeHost(): { api: Api; push: (p: Push) => void; calls: { name: string; input: unknown }[] } {
-  let listener: (p: Push) => void = () => undefined;
-  const calls: { name: string; input: unknown }[] = [];
-  const transport: Transport = {
-    call: async (name, input): Promise<Result<unknown>> => {
-      calls.push({ name, input });
-      if (name === 'dataset.export') return { ok: true, value: { streamId: 's1' } };
-      if (name === 'streams.cancel') return { ok: true, value: { cancelled: true } };
-      return { ok: false, error: { code: 'NOT_FOUND', message: name } };
-    },
-    onPush: (l) => ((listener = l), () => undefined),
-  };
-  return { api: new Api(transport), push: (p) => listener(p), calls };
-}
+const fakeHost = () => fakeHostAnswering({ 'dataset.export': { ok: true, value: { streamId: 's1' } }, 'streams.cancel': { ok: true, value: { cancelled: true } } });
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
 describe('TrainingDataState', () => {
