@@ -8,9 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ModelList, type Push, type RunChunk, type RunInput, type RunRecord, type StreamMessage } from '../../preload/contract';
-import { composeServices, type Services } from '../compose';
-import { nodeEngineSpawner } from '../engine/spawn-node';
-import { openDocument } from '../../models/documents';
+import type { Services } from '../compose';
+import { composeTestServices } from '../testing/compose-for-tests';
 import { makeFixtures } from '../../e2e/fixtures/make-fixtures';
 import { prepareTinyModels, TINY_MODELS } from '../../e2e/support/tiny-models';
 import type { Caller } from '../ipc/dispatcher';
@@ -75,14 +74,7 @@ async function startRun(input: RunInput): Promise<string> {
 beforeAll(async () => {
   const modelsDir = join(root, 'models');
   const [fixtures] = await Promise.all([makeFixtures(join(import.meta.dirname, '../../.cache/fixtures')), prepareTinyModels(modelsDir)]);
-  services = composeServices({
-    userDataDir: join(root, 'user-data'),
-    modelFolders: [join(root, 'user-data', 'models'), modelsDir],
-    spawnEngine: nodeEngineSpawner(join(import.meta.dirname, '../engine/host.ts'), { execArgv: ['--import', 'tsx'] }),
-    openDocument,
-    platform: { host: 'headless', version: '0.0.0-test' },
-    log: { warn: () => undefined, error: () => undefined },
-  });
+  services = composeTestServices(join(root, 'user-data'), { modelFolders: [join(root, 'user-data', 'models'), modelsDir] });
   services.dispatcher.attach(caller);
   const bytes = new Uint8Array(await readFile(fixtures['page.png']));
   documentId = (await call<{ id: string }>('documents.openBytes', { name: 'page.png', bytes })).id;
@@ -286,14 +278,7 @@ describe('runs.start', () => {
     const bytes = new Uint8Array(await readFile(fixtures['page.png']));
     // The same services restarted on the same user data: nothing is kept in memory between them.
     await services.shutdown();
-    services = composeServices({
-      userDataDir: join(root, 'user-data'),
-      modelFolders: [join(root, 'user-data', 'models'), join(root, 'models')],
-      spawnEngine: nodeEngineSpawner(join(import.meta.dirname, '../engine/host.ts'), { execArgv: ['--import', 'tsx'] }),
-      openDocument,
-      platform: { host: 'headless', version: '0.0.0-test' },
-      log: { warn: () => undefined, error: () => undefined },
-    });
+    services = composeTestServices(join(root, 'user-data'), { modelFolders: [join(root, 'user-data', 'models'), join(root, 'models')] });
     services.dispatcher.attach(caller);
     documentId = (await call<{ id: string }>('documents.openBytes', { name: 'page.png', bytes })).id;
     const after = await call<RunRecord[]>('runs.list', { documentId });
