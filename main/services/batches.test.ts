@@ -9,9 +9,8 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BatchItem, BatchStartResult, BatchSummary, ModelList, Push } from '../../preload/contract';
-import { composeServices, type Services } from '../compose';
-import { nodeEngineSpawner } from '../engine/spawn-node';
-import { openDocument } from '../../models/documents';
+import type { Services } from '../compose';
+import { composeTestServices } from '../testing/compose-for-tests';
 import { Store } from '../../models/store/store';
 import { makeFixtures, type FixtureName } from '../../e2e/fixtures/make-fixtures';
 import { prepareTinyModels, TINY_MODELS } from '../../e2e/support/tiny-models';
@@ -40,14 +39,7 @@ function compose(userDataDir: string): App {
       for (const w of [...waiters]) w();
     },
   };
-  const services = composeServices({
-    userDataDir,
-    modelFolders: [join(userDataDir, 'models'), modelsDir],
-    spawnEngine: nodeEngineSpawner(join(import.meta.dirname, '../engine/host.ts'), { execArgv: ['--import', 'tsx'] }),
-    openDocument,
-    platform: { host: 'headless', version: '0.0.0-test' },
-    log: { warn: () => undefined, error: () => undefined },
-  });
+  const services = composeTestServices(userDataDir, { modelFolders: [join(userDataDir, 'models'), modelsDir] });
   services.dispatcher.attach(caller);
   return { services, events, waiters, caller };
 }

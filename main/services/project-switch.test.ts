@@ -7,9 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BatchStartResult, BatchSummary, ProjectInfo, Push, ReviewList } from '../../preload/contract';
-import { composeServices, type Services } from '../compose';
-import { nodeEngineSpawner } from '../engine/spawn-node';
-import { openDocument } from '../../models/documents';
+import type { Services } from '../compose';
+import { composeTestServices } from '../testing/compose-for-tests';
 import { Store } from '../../models/store/store';
 import { makeFixtures, type FixtureName } from '../../e2e/fixtures/make-fixtures';
 import type { Caller } from '../ipc/dispatcher';
@@ -44,14 +43,7 @@ async function until(test: () => boolean, timeoutMs = 90_000): Promise<void> {
 
 beforeAll(async () => {
   fixtures = await makeFixtures(join(import.meta.dirname, '../../.cache/fixtures'));
-  services = composeServices({
-    userDataDir: join(root, 'user-data'),
-    modelFolders: [join(root, 'models')],
-    spawnEngine: nodeEngineSpawner(join(import.meta.dirname, '../engine/host.ts'), { execArgv: ['--import', 'tsx'] }),
-    openDocument,
-    platform: { host: 'headless', version: '0.0.0-test' },
-    log: { warn: () => undefined, error: () => undefined },
-  });
+  services = composeTestServices(join(root, 'user-data'), { modelFolders: [join(root, 'models')] });
   services.dispatcher.attach(caller);
 }, 120_000);
 afterAll(async () => {
