@@ -11,6 +11,7 @@ const subcommands: Record<string, Subcommand> = {
   models: { summary: 'list, download (from the Hugging Face Hub), import or remove models', load: () => import('./hub/cli') },
   fixture: { summary: 'write a random-weight PaliGemma checkpoint for tests and benchmarks', load: () => import('./onnx/cli-fixture') },
   'vae-fixture': { summary: 'write a random-weight segmentation mask decoder (vae-oid.npz layout) for tests', load: () => import('./paligemma/tasks/mask/cli') },
+  document: { summary: 'read whole documents region by region, in reading order, into Markdown, HTML, DOCX or JSON', load: () => import('./document/cli') },
   batch: { summary: 'run a model on every page of files and folders, resumably, into a project file', load: () => import('./batch/cli') },
   dataset: { summary: 'write reviewed results as PaliGemma fine-tuning data (JSON Lines, imagefolder, dataset card)', load: () => import('./dataset/cli') },
   eval: { summary: 'score a project\'s results against reviewed truth or truth files (CER, AP, TEDS, …)', load: () => import('./eval/cli') },

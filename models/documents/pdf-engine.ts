@@ -36,9 +36,22 @@ interface Pdfium {
   _FPDFBitmap_FillRect(bitmap: number, left: number, top: number, width: number, height: number, color: number): void;
   _FPDF_RenderPageBitmap(bitmap: number, page: number, x: number, y: number, w: number, h: number, rotate: number, flags: number): void;
   _FPDFBitmap_Destroy(bitmap: number): void;
+  _FPDFText_LoadPage(page: number): number;
+  _FPDFText_ClosePage(textPage: number): void;
+  _FPDFText_CountChars(textPage: number): number;
+  _FPDFText_GetUnicode(textPage: number, index: number): number;
+  _FPDFText_GetCharBox(textPage: number, index: number, left: number, right: number, bottom: number, top: number): number;
+  _FPDFText_IsGenerated(textPage: number, index: number): number;
+  _FPDF_PageToDevice(page: number, x: number, y: number, w: number, h: number, rotate: number, pageX: number, pageY: number, devX: number, devY: number): number;
+  _FPDFPage_CountObjects(page: number): number;
+  _FPDFPage_GetObject(page: number, index: number): number;
+  _FPDFPageObj_GetType(obj: number): number;
+  _FPDFPageObj_GetBounds(obj: number, left: number, bottom: number, right: number, top: number): number;
   wasmExports: { malloc(size: number): number; free(ptr: number): void };
   HEAPU8: Uint8Array;
   HEAPF64: Float64Array;
+  HEAPF32: Float32Array;
+  HEAP32: Int32Array;
 }
 
 // Values from fpdfview.h.
@@ -49,10 +62,34 @@ const FPDFBitmap_BGRA = 4;
 const FPDF_ANNOT = 0x01;
 const FPDF_LCD_TEXT = 0x02;
 const FPDF_REVERSE_BYTE_ORDER = 0x10;
+const FPDF_PAGEOBJ_IMAGE = 3;
+/** Device coordinates come back as integers: mapping onto a page this many times larger keeps sub-pixel precision. */
+const DEVICE_OVERSAMPLE = 16;
+/** A text layer beyond this many characters is read only this far (a page of text holds a few thousand). */
+export const MAX_TEXT_CHARS = 200_000;
+/** Image objects beyond this many are not listed (a page of figures holds a handful). */
+export const MAX_IMAGE_OBJECTS = 2_000;
 
 /** Renders beyond this many pixels are refused rather than risking WASM OOM
  *  (the WASM heap is capped at 4 GiB and a BGRA bitmap costs 4 bytes/pixel). */
 export const MAX_PDF_RENDER_PIXELS = 200_000_000;
+
+/** A box in pixels of the page rendered at width×height: left, top, right, bottom. */
+export type PixelBox = [number, number, number, number];
+
+/** One character of a page's text layer; `box` is null for the spaces and line breaks PDFium infers between runs. */
+export interface PdfTextChar {
+  text: string;
+  box: PixelBox | null;
+}
+
+/** What a page's content says of itself: its text layer and where its images are, in rendered pixels. */
+export interface PdfPageText {
+  chars: PdfTextChar[];
+  images: PixelBox[];
+  /** The text layer was longer than MAX_TEXT_CHARS and was cut there. */
+  truncated: boolean;
+}
 
 export interface PdfPageSize {
   /** Page size in PDF points (1/72 inch), after /Rotate is applied. */
@@ -179,6 +216,61 @@ export class PdfEngine {
     } finally {
       if (bitmap) m._FPDFBitmap_Destroy(bitmap);
       m.wasmExports.free(ptr);
+      m._FPDF_ClosePage(page);
+    }
+  }
+
+  /**
+   * The page's text layer, character by character, and its image objects, with boxes in pixels of the page rendered
+   * at width×height (the /Rotate of the page applied, as render() does).
+   */
+  pageText(docId: number, index: number, width: number, height: number): PdfPageText {
+    const doc = this.docs.get(docId);
+    if (!doc) throw new PdfEngineError('NO_DOCUMENT', 'the document is closed');
+    const m = this.m;
+    const page = m._FPDF_LoadPage(doc.handle, index);
+    if (!page) throw new PdfEngineError('CORRUPT_FILE', `page ${index + 1} could not be loaded`);
+    const scratch = m.wasmExports.malloc(48);
+    const textPage = m._FPDFText_LoadPage(page);
+    try {
+      const k = DEVICE_OVERSAMPLE;
+      // PDF user space (origin bottom-left, y up) → pixels of the rendered page (origin top-left).
+      const toPixel = (x: number, y: number): [number, number] => {
+        m._FPDF_PageToDevice(page, 0, 0, width * k, height * k, 0, x, y, scratch + 32, scratch + 36);
+        return [m.HEAP32[(scratch + 32) / 4]! / k, m.HEAP32[(scratch + 36) / 4]! / k];
+      };
+      const boxOf = (l: number, b: number, r: number, t: number): PixelBox => {
+        const [x0, y0] = toPixel(l, t);
+        const [x1, y1] = toPixel(r, b);
+        return [Math.min(x0, x1), Math.min(y0, y1), Math.max(x0, x1), Math.max(y0, y1)];
+      };
+      const chars: PdfTextChar[] = [];
+      const count = textPage ? m._FPDFText_CountChars(textPage) : 0;
+      const n = Math.min(Math.max(0, count), MAX_TEXT_CHARS);
+      for (let i = 0; i < n; i++) {
+        const code = m._FPDFText_GetUnicode(textPage, i);
+        const text = code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : '\ufffd';
+        let box: PixelBox | null = null;
+        if (!m._FPDFText_IsGenerated(textPage, i) && m._FPDFText_GetCharBox(textPage, i, scratch, scratch + 8, scratch + 16, scratch + 24)) {
+          const f = scratch / 8;
+          const [l, r, b, t] = [m.HEAPF64[f]!, m.HEAPF64[f + 1]!, m.HEAPF64[f + 2]!, m.HEAPF64[f + 3]!];
+          if (r > l || t > b) box = boxOf(l, b, r, t);
+        }
+        chars.push({ text, box });
+      }
+      const images: PixelBox[] = [];
+      const objects = Math.min(m._FPDFPage_CountObjects(page), 100_000);
+      for (let i = 0; i < objects && images.length < MAX_IMAGE_OBJECTS; i++) {
+        const obj = m._FPDFPage_GetObject(page, i);
+        if (!obj || m._FPDFPageObj_GetType(obj) !== FPDF_PAGEOBJ_IMAGE) continue;
+        if (!m._FPDFPageObj_GetBounds(obj, scratch, scratch + 4, scratch + 8, scratch + 12)) continue;
+        const f = scratch / 4;
+        images.push(boxOf(m.HEAPF32[f]!, m.HEAPF32[f + 1]!, m.HEAPF32[f + 2]!, m.HEAPF32[f + 3]!));
+      }
+      return { chars, images, truncated: count > n };
+    } finally {
+      if (textPage) m._FPDFText_ClosePage(textPage);
+      m.wasmExports.free(scratch);
       m._FPDF_ClosePage(page);
     }
   }
