@@ -7,6 +7,7 @@ import { RunParsed, type OcrReviewLine, type ReviewComparison, type ReviewCorrec
 import type { Analyze } from './runs';
 import { escapeHtml } from '../../models/paligemma/tasks/table/inline-html';
 import { AppFailure } from '../ipc/dispatcher';
+import { MATCH_IOU, pairBoxes } from '../../models/eval/boxes';
 
 type Parsed = RunParsed;
 type BoxesParsed = Extract<Parsed, { kind: 'boxes' }>;
@@ -192,39 +193,8 @@ function correctedOcrPage(runId: number, page: OcrPageValue, c: ReviewCorrection
 }
 
 // ---- comparison ----
-
-export function iou(a: readonly number[], b: readonly number[]): number {
-  const ix = Math.max(0, Math.min(a[2]!, b[2]!) - Math.max(a[0]!, b[0]!));
-  const iy = Math.max(0, Math.min(a[3]!, b[3]!) - Math.max(a[1]!, b[1]!));
-  const inter = ix * iy;
-  const area = (r: readonly number[]) => Math.max(0, r[2]! - r[0]!) * Math.max(0, r[3]! - r[1]!);
-  const union = area(a) + area(b) - inter;
-  return union > 0 ? inter / union : 0;
-}
-
-export const MATCH_IOU = 0.5;
-
-/**
- * Pairs boxes of two results: greedily by highest IoU first, each box at most once, pairs below `threshold` left
- * unmatched. Greedy is what detection metrics (COCO, VOC) use to match at a fixed threshold, and with IoU ≥ 0.5 a box
- * can overlap at most one partner that much in practice, so an optimal assignment would not change the pairs.
- */
-export function matchBoxes(a: readonly { label: string; box: readonly number[] }[], b: readonly { label: string; box: readonly number[] }[], threshold = MATCH_IOU): ReviewComparison['boxes'] {
-  const cand: { i: number; j: number; v: number }[] = [];
-  a.forEach((x, i) => b.forEach((y, j) => { const v = iou(x.box, y.box); if (v >= threshold) cand.push({ i, j, v }); }));
-  cand.sort((p, q) => q.v - p.v || p.i - q.i || p.j - q.j);
-  const usedA = new Set<number>(), usedB = new Set<number>();
-  const pairs: ReviewComparison['boxes'] = [];
-  for (const { i, j, v } of cand) {
-    if (usedA.has(i) || usedB.has(j)) continue;
-    usedA.add(i); usedB.add(j);
-    pairs.push({ a: i, b: j, iou: Math.min(1, v), sameLabel: a[i]!.label.trim().toLowerCase() === b[j]!.label.trim().toLowerCase() });
-  }
-  pairs.sort((p, q) => p.a! - q.a!);
-  a.forEach((_, i) => { if (!usedA.has(i)) pairs.push({ a: i, b: null, iou: 0, sameLabel: false }); });
-  b.forEach((_, j) => { if (!usedB.has(j)) pairs.push({ a: null, b: j, iou: 0, sameLabel: false }); });
-  return pairs;
-}
+// Boxes are paired by models/eval/boxes.ts (pairBoxes), the matching the detection metrics use, so Review and
+// Evaluate never disagree on which boxes are the same object.
 
 /** Word-level differences (whitespace kept with the words, so the pieces rebuild both texts). */
 export function diffText(a: string, b: string): ReviewComparison['words'] {
@@ -252,7 +222,7 @@ export function compareValues(ids: { a: number; b: number }, rawA: unknown, rawB
   const va = asRunParsed(rawA), vb = asRunParsed(rawB);
   const base = { ...ids, words: [], boxes: [], cells: [] };
   if (va?.kind === 'boxes' && vb?.kind === 'boxes') {
-    const boxes = matchBoxes(va.objects, vb.objects);
+    const boxes = pairBoxes(va.objects, vb.objects);
     const matched = boxes.filter((p) => p.a !== null && p.b !== null);
     const relabelled = matched.filter((p) => !p.sameLabel).length;
     const onlyA = boxes.filter((p) => p.b === null).length, onlyB = boxes.filter((p) => p.a === null).length;

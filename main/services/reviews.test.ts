@@ -15,7 +15,7 @@ import { DocumentIdentities, ReviewService, historyPlan } from './reviews';
 import { analyzeRun } from '../../models/runs/analyze';
 import { analyzeOutput } from '../../models/paligemma/tasks/analyze';
 import { MISMATCHED_KERN, PIANO_KERN } from '../../models/paligemma/tasks/music/fixtures';
-import { compareValues, diffText, iou, matchBoxes } from './review-values';
+import { compareValues, diffText } from './review-values';
 
 const PAGE = { width: 800, height: 1000 };
 const loc = (v: number): string => `<loc${String(v).padStart(4, '0')}>`;
@@ -387,14 +387,11 @@ describe('comparing and exporting', () => {
 });
 
 describe('pure parts', () => {
-  it('IoU, greedy matching, word diff', () => {
-    expect(iou([0, 0, 10, 10], [0, 0, 10, 10])).toBe(1);
-    expect(iou([0, 0, 10, 10], [5, 0, 15, 10])).toBeCloseTo(1 / 3, 6);
-    expect(iou([0, 0, 10, 10], [20, 20, 30, 30])).toBe(0);
-    expect(iou([0, 0, 0, 0], [0, 0, 0, 0])).toBe(0);
-    // The best pair wins even when listed later.
-    expect(matchBoxes([{ label: 'a', box: [0, 0, 10, 10] }], [{ label: 'b', box: [1, 0, 11, 10] }, { label: 'a', box: [0, 0, 10, 10] }]))
-      .toEqual([{ a: 0, b: 1, iou: 1, sameLabel: true }, { a: null, b: 0, iou: 0, sameLabel: false }]);
+  it('box comparison (paired as the metrics pair them), word diff', () => {
+    const boxes = (objects: { label: string; box: [number, number, number, number] }[]) => ({ kind: 'boxes', task: 'detect', width: 100, height: 100, objects, warnings: [] });
+    const c = compareValues({ a: 1, b: 2 }, boxes([{ label: 'a', box: [0, 0, 10, 10] }, { label: 'c', box: [50, 50, 60, 60] }]), boxes([{ label: 'b', box: [1, 0, 11, 10] }, { label: 'a', box: [0, 0, 10, 10] }]));
+    expect(c.boxes).toEqual([{ a: 0, b: 1, iou: 1, sameLabel: true }, { a: 1, b: null, iou: 0, sameLabel: false }, { a: null, b: 0, iou: 0, sameLabel: false }]);
+    expect(c.summary).toBe('1 boxes matched (IoU ≥ 0.5); 1 only in A, 1 only in B');
     const words = diffText('one two three', 'one 2 three');
     expect(words.map((w) => w.text).join('')).not.toBe('');
     expect(words.filter((w) => w.op !== 'removed').map((w) => w.text).join('')).toBe('one 2 three');

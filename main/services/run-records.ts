@@ -4,6 +4,19 @@
 import { AppErrorSchema, RunParsed, RunStrategy, RunTimings, type RunRecord } from '../../preload/contract';
 import type { RunInput, RunRecord as StoreRun } from '../../models/store/types';
 import { isTaskName } from '../../models/tasks/table';
+import { createHash } from 'node:crypto';
+
+/**
+ * The model a pasted output is filed under: "pasted" without a name; with one, an id made from the name (letters and
+ * digits, or a hash of a name without any), so outputs pasted under the same name are one model in Evaluate.
+ */
+export function pastedModel(name: string | undefined): RunRecord['model'] {
+  const label = name?.normalize('NFC').trim().replace(/\s+/gu, ' ') ?? '';
+  if (!label) return { id: 'pasted', name: 'Pasted output', location: '' };
+  const slug = label.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 48);
+  const id = slug || createHash('sha256').update(label).digest('hex').slice(0, 16);
+  return { id: `pasted-${id}`, name: `${label} (pasted)`, location: '' };
+}
 
 export function isRegion(v: unknown): v is { x: number; y: number; width: number; height: number } {
   const r = v as Record<string, unknown> | null;

@@ -250,6 +250,13 @@ describe('runs.start', () => {
     expect((await call<RunRecord[]>('runs.list', { documentId, page: 0 }))[0]!.id).toBe(pasted.id);
     const file = await call<{ fileName: string; bytes: Uint8Array }>('runs.export', { documentId, runId: pasted.id, format: 'txt' });
     expect(new TextDecoder().decode(file.bytes)).toBe(`0\t0\t${doc.pages[0]!.width}\t${doc.pages[0]!.height}\tWHOLE\n`);
+    // A name the person gives makes the pasted outputs one model of their own (Evaluate compares models by it).
+    const named = await call<RunRecord>('runs.paste', { documentId, page: 0, task: 'caption', text: 'a page', model: '  PaliGemma 2 (JAX)  ' });
+    expect(named.model).toEqual({ id: 'pasted-paligemma-2-jax', name: 'PaliGemma 2 (JAX) (pasted)', location: '' });
+    expect((await call<RunRecord[]>('runs.list', { documentId, page: 0 })).find((r) => r.id === named.id)!.model.id).toBe('pasted-paligemma-2-jax');
+    expect((await call<RunRecord>('runs.paste', { documentId, page: 0, task: 'caption', text: 'a page', model: '東京' })).model.id).toMatch(/^pasted-[0-9a-f]{16}$/);
+    expect(await services.dispatcher.call('runs.paste', { documentId, page: 0, task: 'caption', text: 'x', model: 'a\u0000b' }, caller)).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', message: expect.stringContaining('without control characters') } });
+    expect(await services.dispatcher.call('runs.paste', { documentId, page: 0, task: 'caption', text: 'x', model: 'm'.repeat(121) }, caller)).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
     expect(await services.dispatcher.call('runs.paste', { documentId, page: 99, task: 'caption', text: 'x' }, caller)).toMatchObject({ ok: false, error: { code: 'PAGE_OUT_OF_RANGE' } });
     expect(await services.dispatcher.call('runs.paste', { documentId, page: 0, task: 'caption', text: '' }, caller)).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', message: expect.stringContaining('the pasted output is empty') } });
     expect(await services.dispatcher.call('runs.export', { documentId, runId: 'nosuchrun', format: 'json' }, caller)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });

@@ -13,7 +13,7 @@ import type { DocumentService } from './documents';
 import type { ModelCatalog } from './models';
 import type { DocumentIdentities, ReviewService } from './reviews';
 import { checkRegion } from './run-region';
-import { fromStoreRun } from './run-records';
+import { fromStoreRun, pastedModel } from './run-records';
 import { promptText, type TaskName } from '../../models/tasks/table';
 import { cropPixels, unfinishedRun } from '../../models/runs/pipeline';
 import type { AnalyzeOptions } from '../../models/paligemma/tasks/analyze';
@@ -130,7 +130,7 @@ export class RunService {
     const record = newRecord({
       documentId: input.documentId,
       page: input.page,
-      model: { id: 'pasted', name: 'Pasted output', location: '' },
+      model: pastedModel(input.model),
       prompt: { task: input.task, text: input.promptText },
       promptText: input.promptText,
       maxNewTokens: 0,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { averagePrecision, cocoAp, iou, pageDetection, type EvalBox } from './boxes';
+import { averagePrecision, cocoAp, iou, pageDetection, pairBoxes, type EvalBox } from './boxes';
 import { maskIou, pageSegmentation, rleIntersection } from './masks';
 
 const b = (label: string, box: [number, number, number, number], score?: number): EvalBox => ({ label, box, ...(score === undefined ? {} : { score }) });
@@ -13,7 +13,21 @@ const PAGES = [
 describe('detection', () => {
   it('IoU', () => {
     expect(iou([0, 0, 10, 10], [5, 5, 15, 15])).toBeCloseTo(25 / 175, 12);
+    expect(iou([0, 0, 10, 10], [0, 0, 10, 10])).toBe(1);
     expect(iou([0, 0, 10, 10], [20, 20, 30, 30])).toBe(0);
+    // No area, inverted or not numbers: no overlap, never NaN or negative.
+    expect(iou([0, 0, 0, 0], [0, 0, 0, 0])).toBe(0);
+    expect(iou([10, 10, 0, 0], [0, 0, 10, 10])).toBe(0);
+    expect(iou([NaN, 0, 10, 10], [0, 0, 10, 10])).toBe(0);
+  });
+  it('pairs two results\' boxes for a comparison: same label first, then relabelled boxes, then the rest', () => {
+    // B's second box is A's first exactly; B's first overlaps it too but with another label, so it waits.
+    expect(pairBoxes([b('a', [0, 0, 10, 10])], [b('b', [1, 0, 11, 10]), b('A ', [0, 0, 10, 10])]))
+      .toEqual([{ a: 0, b: 1, iou: 1, sameLabel: true }, { a: null, b: 0, iou: 0, sameLabel: false }]);
+    // A box the correction relabelled is still paired (its label differs); a box moved away is not.
+    expect(pairBoxes([b('stamp', [0, 0, 10, 10]), b('x', [50, 50, 60, 60])], [b('seal', [0, 0, 10, 11]), b('x', [80, 80, 90, 90])]))
+      .toEqual([{ a: 0, b: 0, iou: 100 / 110, sameLabel: false }, { a: 1, b: null, iou: 0, sameLabel: false }, { a: null, b: 1, iou: 0, sameLabel: false }]);
+    expect(pairBoxes([], [])).toEqual([]);
   });
   it('per-page precision, recall and F1 at IoU 0.5, labels case-insensitive', () => {
     // page 1: 2 of 3 predictions match (the third's label "Cat " matches "cat"), both truth boxes found.

@@ -12,12 +12,14 @@ export interface EvalBox { label: string; box: Box; score?: number }
 
 export const labelKey = (label: string): string => (typeof label === 'string' ? label.normalize('NFC').trim().replace(/\s+/gu, ' ').toLowerCase() : '');
 
+/** Intersection over union of two [x0, y0, x1, y1] boxes; 0 when either has no area (or a coordinate is not a number). */
 export function iou(a: Box, b: Box): number {
   const ix = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
   const iy = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
   const inter = ix * iy;
-  const union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter;
-  return union > 0 ? inter / union : 0;
+  const area = (r: Box) => Math.max(0, r[2] - r[0]) * Math.max(0, r[3] - r[1]);
+  const union = area(a) + area(b) - inter;
+  return union > 0 ? Math.min(1, inter / union) : 0;
 }
 
 /** Only boxes with four finite coordinates and a positive area are scored; the rest are dropped with a note. */
@@ -38,17 +40,23 @@ function byScore(preds: readonly EvalBox[]): number[] {
 /**
  * COCO's greedy matching on one page at one IoU threshold: for each prediction (by score) the same-label truth box of
  * highest IoU ≥ threshold not yet taken. Returns, per prediction, the truth index it matched or -1, and the IoU.
+ * `anyLabel` matches boxes whatever their labels (a comparison looking for relabelled boxes); `skip` leaves out
+ * predictions and truth boxes already paired (true at their index).
  */
-export function matchPage(truth: readonly EvalBox[], preds: readonly EvalBox[], threshold: number): { match: number[]; iou: number[] } {
-  const taken = new Uint8Array(truth.length);
+export function matchPage(
+  truth: readonly EvalBox[], preds: readonly EvalBox[], threshold: number,
+  opts: { anyLabel?: boolean; skip?: { truth: readonly boolean[]; preds: readonly boolean[] } } = {},
+): { match: number[]; iou: number[] } {
+  const taken = Uint8Array.from(truth, (_, j) => (opts.skip?.truth[j] ? 1 : 0));
   const match = new Array<number>(preds.length).fill(-1);
   const ious = new Array<number>(preds.length).fill(0);
   const tKeys = truth.map((t) => labelKey(t.label));
   for (const i of byScore(preds)) {
+    if (opts.skip?.preds[i]) continue;
     const key = labelKey(preds[i]!.label);
     let best = -1, bestIou = threshold;
     for (let j = 0; j < truth.length; j++) {
-      if (taken[j] || tKeys[j] !== key) continue;
+      if (taken[j] || (!opts.anyLabel && tKeys[j] !== key)) continue;
       const v = iou(truth[j]!.box, preds[i]!.box);
       // ≥ the threshold (COCO compares with "<" to reject), and a strictly better IoU to replace a candidate.
       if (v >= bestIou && (best < 0 || v > bestIou)) { best = j; bestIou = v; }
@@ -56,6 +64,37 @@ export function matchPage(truth: readonly EvalBox[], preds: readonly EvalBox[], 
     if (best >= 0) { taken[best] = 1; match[i] = best; ious[i] = bestIou; }
   }
   return { match, iou: ious };
+}
+
+/** The IoU at which two boxes are taken for the same object, on a page and in a side-by-side comparison. */
+export const MATCH_IOU = 0.5;
+
+/** One pair of a comparison of two results' boxes: indices into each (null: the box has no partner). */
+export interface BoxPair { a: number | null; b: number | null; iou: number; sameLabel: boolean }
+
+/**
+ * The boxes of two results paired for a side-by-side comparison (Review's compare, a page opened from Evaluate): first
+ * the same-label pairs, by the matching the metrics use (matchPage at IoU ≥ `threshold`, B's boxes in order as
+ * predictions), then, among the boxes left, pairs whose labels differ (a box the correction relabelled). Pairs come
+ * in A's order, then A's boxes without a partner, then B's.
+ */
+export function pairBoxes(a: readonly EvalBox[], b: readonly EvalBox[], threshold = MATCH_IOU): BoxPair[] {
+  const same = matchPage(a, b, threshold);
+  const pairedA = new Array<boolean>(a.length).fill(false);
+  for (const j of same.match) if (j >= 0) pairedA[j] = true;
+  const other = matchPage(a, b, threshold, { anyLabel: true, skip: { truth: pairedA, preds: same.match.map((j) => j >= 0) } });
+  const pairs: BoxPair[] = [];
+  const unpairedB: BoxPair[] = [];
+  b.forEach((_, j) => {
+    const byLabel = same.match[j]! >= 0;
+    const i = byLabel ? same.match[j]! : other.match[j]!;
+    if (i < 0) return void unpairedB.push({ a: null, b: j, iou: 0, sameLabel: false });
+    pairedA[i] = true;
+    pairs.push({ a: i, b: j, iou: byLabel ? same.iou[j]! : other.iou[j]!, sameLabel: byLabel || labelKey(a[i]!.label) === labelKey(b[j]!.label) });
+  });
+  pairs.sort((p, q) => p.a! - q.a!);
+  a.forEach((_, i) => { if (!pairedA[i]) pairs.push({ a: i, b: null, iou: 0, sameLabel: false }); });
+  return [...pairs, ...unpairedB];
 }
 
 export interface PageDetection {
@@ -73,7 +112,7 @@ export function pageDetection(truth: readonly EvalBox[], preds: readonly EvalBox
     notes.push('no box in the truth and none predicted');
     return { precision: null, recall: null, f1: 1, matchedIou: null };
   }
-  const { match, iou: ious } = matchPage(t, p, 0.5);
+  const { match, iou: ious } = matchPage(t, p, MATCH_IOU);
   const tp = match.filter((m) => m >= 0).length;
   const precision = p.length ? tp / p.length : null;
   const recall = t.length ? tp / t.length : null;

@@ -1,6 +1,6 @@
 // Segmentation: IoU of two masks in COCO's uncompressed run-length encoding (column-major runs over the whole page,
 // starting with a run of zeros: what Paliscope stores and COCO files hold), and the page's mIoU.
-import { matchPage, validBoxes, type EvalBox } from './boxes';
+import { MATCH_IOU, matchPage, validBoxes, type EvalBox } from './boxes';
 
 export interface Rle { size: readonly [number, number]; counts: readonly number[] }
 export interface EvalObject extends EvalBox { mask?: Rle | null }
@@ -63,7 +63,7 @@ export interface PageSegmentation {
 export function pageSegmentation(truth: readonly EvalObject[], preds: readonly EvalObject[], notes: string[] = []): PageSegmentation {
   const t = validBoxes(truth, 'truth', notes) as EvalObject[], p = validBoxes(preds, 'predicted', notes) as EvalObject[];
   if (t.length === 0 && p.length === 0) return { maskIou: null, mIoU: 1, perObject: [] };
-  const { match, iou: boxIous } = matchPage(t, p, 0.5);
+  const { match, iou: boxIous } = matchPage(t, p, MATCH_IOU);
   const perObject = new Array<number>(t.length).fill(0);
   let fallback = 0;
   const matched: number[] = [];

@@ -175,6 +175,11 @@ export const RunPaste = z
     task: RunTask,
     /** The prompt it answered, when known. */
     promptText: z.string().max(2000).default(''),
+    /**
+     * What produced it, as the person calls it ("PaliGemma 2 896 in JAX"): pasted outputs with the same name count as
+     * one model in Evaluate. Without one, every pasted output is the one model "Pasted output".
+     */
+    model: z.string().trim().max(120).regex(/^[^\p{Cc}]*$/u, 'a model name without control characters').optional(),
     /** The region of the page the output was made from, when it was a crop. */
     region: PageRegion.optional(),
     text: z.string().min(1, 'the pasted output is empty').max(256 * 1024),
