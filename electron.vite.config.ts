@@ -17,6 +17,7 @@ export default defineConfig({
           headless: resolve(root, 'main/headless.ts'),
           'engine-host': resolve(root, 'main/engine/host.ts'),
           'pdf-worker': resolve(root, 'models/documents/pdf-worker.ts'),
+          'eval-worker': resolve(root, 'models/eval/eval-worker.ts'),
           'project-probe': resolve(root, 'main/services/project-probe.ts'),
           cli: resolve(root, 'models/cli.ts'),
         },

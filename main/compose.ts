@@ -92,7 +92,10 @@ export function composeServices(opts: ComposeOptions): Services {
     exportParsed: (parsed, from, format) => engine.request('tasks.export', { parsed, from, format }),
     ...(opts.log ? { log: opts.log } : {}),
   });
-  const evaluate = new EvaluateService({ store: () => project.store, unavailable: () => project.unavailable, settled: () => reviews.settled() });
+  const evaluate = new EvaluateService({
+    store: () => project.store, unavailable: () => project.unavailable, settled: () => reviews.settled(),
+    pickFolder: opts.platform.showFolderDialog, uploadDir: join(opts.userDataDir, 'truth-uploads'),
+  });
   // Every final run (model or pasted) is a row of the project store: the Ask-model history, Review and exports read it.
   const runs = new RunService({ documents, engine, models, reviews, identities, store: () => project.store });
   // Long jobs (checkpoint conversion) get their own engine host, started on first use, so they
@@ -157,7 +160,7 @@ export function composeServices(opts: ComposeOptions): Services {
     async shutdown() {
       // Batches first: the page on the model goes back to the queue before the engine host stops under it.
       await batches.close();
-      await Promise.all([engine.stop(), jobs.stop()]);
+      await Promise.all([engine.stop(), jobs.stop(), evaluate.dispose()]);
       await documents.closeAll();
       project.close();
     },

@@ -136,8 +136,11 @@ export function createHandlers(deps: HandlerDeps): Handlers<Contract> {
     'reviews.compare': ({ a, b }) => deps.reviews.compare(a, b),
     'reviews.export': (input) => deps.reviews.export(input),
     'dataset.export': (input, ctx) => deps.dataset.export(input, ctx),
-    'evaluate.run': (input) => deps.evaluate.run(input),
-    'evaluate.export': (input) => deps.evaluate.export(input),
+    'evaluate.run': (input, ctx) => deps.evaluate.run(input, { signal: ctx.signal, onProgress: (p) => ctx.send(p) }),
+    'evaluate.export': (input, ctx) => deps.evaluate.export(input, { signal: ctx.signal }),
+    'evaluate.chooseTruthFolder': () => deps.evaluate.chooseTruthFolder(),
+    'evaluate.uploadTruthFolder': (input) => deps.evaluate.uploadTruthFolder(input),
+    'evaluate.truthFolder': () => deps.evaluate.truthFolder(),
 
     'projects.current': () => deps.project.info(),
     'projects.openBytes': ({ name, bytes }) => deps.project.openBytes(name, bytes),

@@ -3,11 +3,9 @@
  * thread (the production path); InThreadPdfBackend runs it on the calling
  * thread and exists for tests and environments without worker support.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
+import type { Worker } from 'node:worker_threads';
+import { siblingWorkerUrl, startWorker } from '../worker-thread';
 import { BmpError, decodeBmp } from './bmp';
 import { forWorker } from './shared-bytes';
 import { PdfEngine, PdfEngineError, type PdfFailure, type PdfPageSize } from './pdf-engine';
@@ -81,43 +79,16 @@ export class InThreadPdfBackend implements PdfBackend {
 }
 
 /**
- * Where the worker script lives. When the loader runs from TypeScript source
- * (vitest, tsx) the sibling is pdf-worker.ts; when a bundler emitted a compiled
- * pdf-worker.js next to this module, that one is used. Bundled apps should pass
- * the emitted path explicitly (see DocumentLoaderOptions.workerUrl).
+ * Where the worker script lives: a compiled pdf-worker.js next to this module when a bundler emitted one, else the
+ * pdf-worker.ts source (vitest, tsx). Bundled apps may pass the emitted path explicitly (DocumentLoaderOptions.workerUrl).
  */
 export function defaultWorkerUrl(): URL | null {
-  for (const name of ['./pdf-worker.js', './pdf-worker.mjs', './pdf-worker.ts']) {
-    const url = new URL(name, import.meta.url);
-    if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return url;
-  }
-  return null;
+  return siblingWorkerUrl(import.meta.url, 'pdf-worker');
 }
 
 function toUrl(spec: URL | string): URL {
   if (spec instanceof URL) return spec;
   return /^[a-z]+:\/\//i.test(spec) ? new URL(spec) : pathToFileURL(spec);
-}
-
-/** Path of tsx's ESM API. require.resolve would pick the CommonJS build,
- *  whose dynamic import of the ESM half fails from an eval'd worker, so the
- *  "import" condition is read from tsx's package.json exports instead. */
-function resolveTsxEsmApi(): string {
-  const require = createRequire(import.meta.url);
-  const pkgPath = require.resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports?: Record<string, { import?: { default?: string } }> };
-  const rel = pkg.exports?.['./esm/api']?.import?.default;
-  if (!rel) throw new Error(`tsx at ${pkgPath} has no ESM API export`);
-  return join(dirname(pkgPath), rel);
-}
-
-/** Node cannot execute .ts worker scripts itself; when handed one (tests run
- *  from source) boot it through tsx, a dev dependency that is then present. */
-function spawnWorker(url: URL): Worker {
-  if (!url.pathname.endsWith('.ts')) return new Worker(url);
-  const tsxApi = pathToFileURL(resolveTsxEsmApi()).href;
-  const boot = `import(${JSON.stringify(tsxApi)}).then((api) => api.tsImport(${JSON.stringify(url.href)}, ${JSON.stringify(url.href)}))`;
-  return new Worker(boot, { eval: true });
 }
 
 /** PdfRequest without its id, distributed over the union members. */
@@ -146,7 +117,7 @@ export class WorkerPdfBackend implements PdfBackend {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const w = spawnWorker(toUrl(this.url));
+    const w = startWorker(toUrl(this.url));
     w.on('message', (res: PdfResponse) => {
       const p = this.pending.get(res.id);
       if (!p) return;

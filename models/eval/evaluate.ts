@@ -98,7 +98,11 @@ export interface EvaluateOptions {
   tasks?: readonly string[];
   models?: readonly string[];
   resamples?: number;
+  /** Pages scored, then models summarised (bootstrap intervals and AP): how many of how many. */
+  onProgress?: (p: EvalProgress) => void;
 }
+
+export interface EvalProgress { stage: 'truth' | 'scoring' | 'summarising'; done: number; total: number }
 
 export async function evaluate(truths: readonly TruthItem[], predictions: readonly Prediction[], opts: EvaluateOptions): Promise<EvalReport> {
   const key = opts.pageKey ?? byDocumentId;
@@ -133,7 +137,9 @@ export async function evaluate(truths: readonly TruthItem[], predictions: readon
   const molecules = [...chosen.map((p) => p.value), ...[...truthBy.values()].map((t) => t.value)].flatMap((v) => (v.kind === 'molecule' ? [v.molecule] : []));
   await addFingerprints(molecules);
 
-  const pages: PageResult[] = chosen.map((p) => {
+  const progress = throttled(opts.onProgress);
+  const pages: PageResult[] = chosen.map((p, i) => {
+    progress('scoring', i, chosen.length);
     const t = truthFor(p)!;
     const { scores, notes: n } = scorePage(p.task, t.value, p.value);
     return {
@@ -143,14 +149,20 @@ export async function evaluate(truths: readonly TruthItem[], predictions: readon
     };
   });
 
+  progress('scoring', chosen.length, chosen.length, true);
   const tasks: TaskReport[] = [];
+  const groups = new Set(pages.map((p) => `${p.task}\u0000${p.modelId}`)).size;
+  let summarised = 0;
   for (const task of Object.keys(TASK_METRICS)) {
     const ofTask = pages.filter((p) => p.task === task);
     if (!ofTask.length) continue;
     const models = [...new Map(ofTask.map((p) => [p.modelId, p.modelName])).entries()].sort((a, b) => a[1].localeCompare(b[1]) || a[0].localeCompare(b[0]));
     tasks.push({
       task, headline: headlineOf(task).id,
-      models: models.map(([modelId, modelName]) => summarize(task, modelId, modelName, ofTask.filter((p) => p.modelId === modelId), chosen, truthFor, opts.resamples)),
+      models: models.map(([modelId, modelName]) => {
+        progress('summarising', summarised++, groups, true);
+        return summarize(task, modelId, modelName, ofTask.filter((p) => p.modelId === modelId), chosen, truthFor, opts.resamples);
+      }),
     });
     const withheld = [...truthBy.values()].filter((t) => t.task === task).length;
     const scoredTruths = new Set(ofTask.map((p) => `${p.documentId}:${p.documentPath}:${p.page}`)).size;
@@ -158,6 +170,18 @@ export async function evaluate(truths: readonly TruthItem[], predictions: readon
   }
   pages.sort(worstFirst);
   return { truth: opts.truthLabel, tasks, pages, notes };
+}
+
+/** Progress at most every 100 ms (and whenever `always`), so a fast evaluation does not spend its time reporting. */
+function throttled(report: EvaluateOptions['onProgress']): (stage: EvalProgress['stage'], done: number, total: number, always?: boolean) => void {
+  let last = 0;
+  return (stage, done, total, always = false) => {
+    if (!report) return;
+    const now = performance.now();
+    if (!always && now - last < 100) return;
+    last = now;
+    report({ stage, done, total });
+  };
 }
 
 function describe(p: PageRef): string {

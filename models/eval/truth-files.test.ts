@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -38,5 +38,27 @@ describe('truth files', () => {
     expect(notes.join('\n')).toMatch(/bad\.xml: not read/);
     const seg = await truthFromFolder(dir, { task: 'segment' });
     expect(seg.truths.map((t) => t.task)).toEqual(['segment']);
+  });
+  it('treats the folder as hostile: links are not followed, sizes and counts are bounded, each said by name', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'paliscope-secret-'));
+    writeFileSync(join(outside, 'secret.txt'), 'not truth');
+    const dir = mkdtempSync(join(tmpdir(), 'paliscope-truth-'));
+    symlinkSync(join(outside, 'secret.txt'), join(dir, 'linked.txt'));
+    mkdirSync(join(dir, 'folder.txt'));
+    writeFileSync(join(dir, 'a.txt'), 'a'.repeat(10));
+    writeFileSync(join(dir, 'b.txt'), 'b'.repeat(10));
+    writeFileSync(join(dir, 'big.txt'), 'c'.repeat(100));
+    const r = await truthFromFolder(dir, { limits: { fileBytes: 50, totalBytes: 15 } });
+    expect(r.truths.map((t) => t.documentPath)).toEqual(['a']);
+    const notes = r.notes.join('\n');
+    expect(notes).toMatch(/linked\.txt: not read \(a link, not followed\)/);
+    expect(notes).toMatch(/folder\.txt: not read \(not a regular file\)/);
+    expect(notes).toMatch(/big\.txt: not read \(100 bytes is more than the 50 read\)/);
+    expect(notes).toMatch(/b\.txt: not read \(the folder's files add up to more than the 15 bytes read\)/);
+    expect(r.truths.some((t) => t.value.kind === 'text' && t.value.text === 'not truth')).toBe(false);
+    const few = await truthFromFolder(dir, { limits: { files: 2 } });
+    expect(few.notes[0]).toMatch(/more than 2 truth files; only 2 were read/);
+    await expect(truthFromFolder(join(dir, 'a.txt'))).rejects.toThrow(/not a folder/);
+    await expect(truthFromFolder(join(dir, 'none'))).rejects.toThrow(/no such folder/);
   });
 });

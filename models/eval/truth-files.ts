@@ -11,7 +11,9 @@
 //
 // The files are someone else's: each is bounded in size, parsed without running anything (no external entities in
 // XML: saxes does not fetch them), and a file that cannot be read is reported by name without stopping the others.
-import { readdir, readFile, stat } from 'node:fs/promises';
+// The same parsing reads files from a folder (`paliscope eval --truth DIR`, the app's folder dialog) or uploaded ones
+// (the headless host's folder picker, written to a folder first).
+import { lstat, open, opendir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { SaxesParser } from 'saxes';
 import { parseTable } from '../paligemma/tasks/table/parse-table';
@@ -22,6 +24,12 @@ import type { EvalValue } from './values';
 
 export const MAX_TRUTH_FILES = 50_000;
 export const MAX_TRUTH_FILE_BYTES = 64 * 1024 * 1024;
+/** All files of a folder together: beyond it the rest are left out, said in a note. */
+export const MAX_TRUTH_BYTES = 1024 * 1024 * 1024;
+/** SMILES lines analysed (RDKit) over a whole folder. */
+export const MAX_TRUTH_MOLECULES = 20_000;
+/** The extensions read as truth; anything else in the folder is ignored. */
+export const TRUTH_EXTENSIONS = ['.txt', '.xml', '.html', '.htm', '.krn', '.smi', '.smiles', '.json'] as const;
 const TEXT_TASKS = new Set(['caption', 'describe', 'answer', 'report', 'vsr']);
 
 /** A document's stem: its file name without the last extension. */
@@ -36,31 +44,87 @@ export function pageOfName(name: string): { stem: string; page: number } {
   return { stem: name, page: 0 };
 }
 
-export async function truthFromFolder(dir: string, opts: { task?: string } = {}): Promise<{ truths: TruthItem[]; notes: string[] }> {
+export const isTruthFileName = (name: string): boolean => !name.startsWith('.') && (TRUTH_EXTENSIONS as readonly string[]).includes(extname(name).toLowerCase());
+
+export interface TruthOptions {
+  /** Only this task's truth; also says what plain text files hold (ocr by default, or a text task's answers). */
+  task?: string;
+  /** Called as files are read: how many of how many. */
+  onProgress?: (done: number, total: number) => void;
+  /** Lower bounds than the defaults (tests). */
+  limits?: { files?: number; fileBytes?: number; totalBytes?: number };
+}
+
+/**
+ * The truth files of a folder. The folder is someone else's: only regular files with a truth extension are read (links
+ * are not followed), each within MAX_TRUTH_FILE_BYTES and all together within MAX_TRUTH_BYTES, at most MAX_TRUTH_FILES
+ * of them; whatever is left out is said in a note.
+ */
+export async function truthFromFolder(dir: string, opts: TruthOptions = {}): Promise<{ truths: TruthItem[]; notes: string[] }> {
   const info = await stat(dir).catch((e: NodeJS.ErrnoException) => { throw new Error(`${dir}: ${e.code === 'ENOENT' ? 'no such folder' : e.message}`); });
   if (!info.isDirectory()) throw new Error(`${dir}: not a folder (--truth takes "reviewed" or a folder of truth files)`);
-  const names = (await readdir(dir)).filter((n) => !n.startsWith('.')).sort();
   const notes: string[] = [];
-  if (names.length > MAX_TRUTH_FILES) {
-    notes.push(`${dir}: ${names.length} files; only the first ${MAX_TRUTH_FILES} were read`);
-    names.length = MAX_TRUTH_FILES;
+  const names: string[] = [];
+  const maxFiles = opts.limits?.files ?? MAX_TRUTH_FILES, maxFileBytes = opts.limits?.fileBytes ?? MAX_TRUTH_FILE_BYTES, maxBytes = opts.limits?.totalBytes ?? MAX_TRUTH_BYTES;
+  let more = false;
+  // Read entry by entry, so a folder of millions of files costs no more than the first MAX_TRUTH_FILES.
+  for await (const entry of await opendir(dir)) {
+    if (!isTruthFileName(entry.name)) continue;
+    if (names.length === maxFiles) { more = true; break; }
+    names.push(entry.name);
   }
+  if (more) notes.push(`${dir}: more than ${maxFiles} truth files; only ${maxFiles} were read`);
+  names.sort();
+  let budget = maxBytes;
+  const files: TruthFile[] = [];
+  for (const name of names) {
+    const file = join(dir, name);
+    files.push({
+      name, file,
+      read: async () => {
+        const st = await lstat(file);
+        if (st.isSymbolicLink()) throw new Error('a link, not followed');
+        if (!st.isFile()) throw new Error('not a regular file');
+        if (st.size > maxFileBytes) throw new Error(`${st.size} bytes is more than the ${maxFileBytes} read`);
+        if (st.size > budget) throw new Error(`the folder's files add up to more than the ${maxBytes} bytes read`);
+        budget -= st.size;
+        const handle = await open(file, 'r');
+        try {
+          // Read at most what stat said (plus one byte to see growth), whatever the file does meanwhile.
+          const buf = Buffer.alloc(st.size + 1);
+          const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+          if (bytesRead > st.size) throw new Error('the file grew while it was read');
+          return buf.subarray(0, bytesRead).toString('utf8');
+        } finally {
+          await handle.close();
+        }
+      },
+    });
+  }
+  const r = await truthFromFiles(files, opts);
+  return { truths: r.truths, notes: [...notes, ...r.notes] };
+}
+
+/** One truth file: its name (the page it is for), how it is named in notes, and its text. */
+export interface TruthFile { name: string; file: string; read: () => Promise<string> }
+
+/** Truth from files, each read and parsed on its own: a file that cannot be used is a note naming it, never a failure. */
+export async function truthFromFiles(files: readonly TruthFile[], opts: TruthOptions = {}): Promise<{ truths: TruthItem[]; notes: string[] }> {
+  const notes: string[] = [];
   const truths: TruthItem[] = [];
+  let molecules = 0;
   const add = (file: string, name: string, task: string, value: EvalValue) => {
     const { stem, page } = pageOfName(name);
     if (opts.task && opts.task !== task) return;
     truths.push({ documentId: null, documentPath: stem, page, task, prompt: '', value, source: { file } });
   };
-  for (const name of names) {
-    const file = join(dir, name);
+  for (const [i, { name, file, read }] of files.entries()) {
+    opts.onProgress?.(i, files.length);
     const ext = extname(name).toLowerCase();
     const base = name.slice(0, name.length - ext.length);
-    if (!['.txt', '.xml', '.html', '.htm', '.krn', '.smi', '.smiles', '.json'].includes(ext)) continue;
+    if (!isTruthFileName(name)) continue;
     try {
-      const st = await stat(file);
-      if (!st.isFile()) continue;
-      if (st.size > MAX_TRUTH_FILE_BYTES) throw new Error(`${st.size} bytes is more than the ${MAX_TRUTH_FILE_BYTES} read`);
-      const text = await readFile(file, 'utf8');
+      const text = await read();
       switch (ext) {
         case '.txt': {
           const task = opts.task && TEXT_TASKS.has(opts.task) ? opts.task : 'ocr';
@@ -78,10 +142,12 @@ export async function truthFromFolder(dir: string, opts: { task?: string } = {})
         }
         case '.krn': add(file, base, 'music', { kind: 'music', kern: text, valid: true }); break;
         case '.smi': case '.smiles':
-          for (const [i, line] of text.split(/\r?\n/).entries()) {
+          if (opts.task && opts.task !== 'molecule') break;
+          for (const [n, line] of text.split(/\r?\n/).entries()) {
             const [smiles, label] = line.trim().split(/\s+/);
             if (!smiles || smiles.startsWith('#')) continue;
-            if (!label) { notes.push(`${file} line ${i + 1}: no page name after the SMILES`); continue; }
+            if (!label) { notes.push(`${file} line ${n + 1}: no page name after the SMILES`); continue; }
+            if (++molecules > MAX_TRUTH_MOLECULES) { notes.push(`${file} line ${n + 1}: more than ${MAX_TRUTH_MOLECULES} SMILES in the folder; the rest were not read`); break; }
             const m = await analyzeSmiles(smiles);
             add(file, label, 'molecule', { kind: 'molecule', molecule: { input: m.input, valid: m.valid, canonical: m.canonical, inchikey: m.inchikey, error: m.error } });
           }
@@ -96,6 +162,7 @@ export async function truthFromFolder(dir: string, opts: { task?: string } = {})
       notes.push(`${file}: not read (${(e as Error).message})`);
     }
   }
+  opts.onProgress?.(files.length, files.length);
   return { truths, notes };
 }
 

@@ -2,6 +2,7 @@
 // carries the metric table (labels, which way is better), so the renderer never restates it.
 import { z } from 'zod';
 import { Bytes } from './common';
+import { MAX_UPLOAD_BYTES, MAX_TRUTH_UPLOAD_FILES, TRUTH_FILE_EXTENSIONS } from './limits';
 
 const Name = z.string().min(1).max(512);
 export const EvaluateRequest = z
@@ -9,9 +10,48 @@ export const EvaluateRequest = z
     /** Only these tasks / model ids; all when absent or empty. */
     tasks: z.array(z.string().min(1).max(40)).max(20).optional(),
     models: z.array(Name).max(200).optional(),
+    /** The project's reviewed results (the default), or the truth folder chosen last (evaluate.chooseTruthFolder / uploadTruthFolder). */
+    truth: z.enum(['reviewed', 'imported']).optional(),
   })
   .strict();
 export type EvaluateRequest = z.infer<typeof EvaluateRequest>;
+
+/** How far an evaluation is: truth files read, pages scored, models summarised (bootstrap intervals, AP). */
+export const EvaluateProgress = z.object({ stage: z.enum(['truth', 'scoring', 'summarising']), done: z.number().int().nonnegative(), total: z.number().int().nonnegative() });
+export type EvaluateProgress = z.infer<typeof EvaluateProgress>;
+
+/** The truth folder chosen for evaluation: what it is called and how many truth files of each kind it holds. */
+export const TruthFolderInfo = z.object({
+  label: z.string(),
+  files: z.number().int().nonnegative(),
+  /** Files per extension (".txt": 12, …). */
+  kinds: z.record(z.string(), z.number().int().nonnegative()),
+  /** Files left out (not a truth file's extension, over the bounds), said in a line each. */
+  notes: z.array(z.string()),
+});
+export type TruthFolderInfo = z.infer<typeof TruthFolderInfo>;
+
+/** A plain file name with a truth file's extension: no folders, no hidden files. */
+const TruthFileName = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[^/\\\p{Cc}.][^/\\\p{Cc}]*$/u, 'a plain file name (no folders, not hidden)')
+  .refine((n) => TRUTH_FILE_EXTENSIONS.some((e) => n.toLowerCase().endsWith(e)), `a truth file (${TRUTH_FILE_EXTENSIONS.join(', ')})`);
+
+/** The headless host's folder picker: the truth files of a folder the person chose in the browser, as bytes. */
+export const TruthFolderUpload = z
+  .object({
+    folder: z.string().trim().min(1).max(255),
+    files: z
+      .array(z.object({ name: TruthFileName, bytes: Bytes }).strict())
+      .min(1, 'the folder has no truth file')
+      .max(MAX_TRUTH_UPLOAD_FILES)
+      .refine((fs) => new Set(fs.map((f) => f.name)).size === fs.length, 'two files have the same name')
+      .refine((fs) => fs.reduce((n, f) => n + f.bytes.byteLength, 0) <= MAX_UPLOAD_BYTES, `at most ${MAX_UPLOAD_BYTES} bytes in all`),
+  })
+  .strict();
+export type TruthFolderUpload = z.infer<typeof TruthFolderUpload>;
 
 const Num = z.number().nullable();
 export const EvalPage = z.object({

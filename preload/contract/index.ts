@@ -8,7 +8,7 @@ import { Bytes, Empty, Id } from './common';
 import { RunInput, RunChunk, RunRecord, RunPaste, RunExportRequest } from './runs';
 import { ReviewFilter, ReviewList, ReviewDetail, ReviewSet, ReviewHistoryEntry, SmilesCheck, ReviewComparison, ReviewExportRequest, ReviewExport, RunRef, StoreRunId, KernCheck } from './review';
 import { BatchStartInput, BatchStartResult, BatchSummary, BatchItem, BatchRef } from './batches';
-import { EvaluateRequest, EvaluateResult, EvaluateExportRequest, EvaluateExport } from './evaluate';
+import { EvaluateRequest, EvaluateResult, EvaluateExportRequest, EvaluateExport, EvaluateProgress, TruthFolderInfo, TruthFolderUpload } from './evaluate';
 import { ProjectInfo, ProjectSwitch, ProjectOpenBytes, ProjectCopy, RecentProject } from './projects';
 import { DatasetExportInput, DatasetExportProgress, DatasetExportResult } from './dataset';
 import { ProjectImportInput, ProjectImportProgress, ProjectImportResult } from './project-import';
@@ -166,9 +166,15 @@ export const contract = {
   // Project → Export training data…: reviewed results as PaliGemma fine-tuning data, zipped, with progress.
   'dataset.export': stream(DatasetExportInput, DatasetExportProgress, DatasetExportResult),
 
-  // Evaluation of the project's results against their reviewed truth (models/eval).
-  'evaluate.run': invoke(EvaluateRequest, EvaluateResult),
+  // Evaluation of the project's results against their reviewed truth or a folder of truth files (models/eval), scored
+  // on a worker thread with progress (cancel with streams.cancel).
+  'evaluate.run': stream(EvaluateRequest, EvaluateProgress, EvaluateResult),
   'evaluate.export': invoke(EvaluateExportRequest, EvaluateExport),
+  // The truth folder: chosen in a folder dialog (dialog hosts; null when cancelled), or its truth files uploaded (the
+  // headless host's folder picker); the current choice, null when none.
+  'evaluate.chooseTruthFolder': invoke(Empty, TruthFolderInfo.nullable()),
+  'evaluate.uploadTruthFolder': invoke(TruthFolderUpload, TruthFolderInfo),
+  'evaluate.truthFolder': invoke(Empty, TruthFolderInfo.nullable()),
 
   // Batches: a task × a model over every page of some open documents, kept page by page in the project store, so a
   // batch survives a crash and resumes when the app starts again. One batch runs at a time; others wait, queued.

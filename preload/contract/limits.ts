@@ -6,3 +6,11 @@ export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
 
 /** The most tokens one model run may generate. */
 export const MAX_NEW_TOKENS = 1024;
+
+/**
+ * The extensions of truth files an evaluation reads (models/eval/truth-files.ts reads the same; a test proves it): the
+ * renderer sends only these from a folder the person picks.
+ */
+export const TRUTH_FILE_EXTENSIONS = ['.txt', '.xml', '.html', '.htm', '.krn', '.smi', '.smiles', '.json'] as const;
+/** The most truth files one upload carries. */
+export const MAX_TRUTH_UPLOAD_FILES = 20_000;
