@@ -1,0 +1,89 @@
+// The window's state, built once by App and handed to every component below it through Svelte
+// context, so a panel reads what it shows instead of being passed it prop by prop through its parents.
+// Components call `getApp()` (typed) during their setup.
+import { createContext } from 'svelte';
+import type { Api } from '../lib/api';
+import { parseDebugOverlay } from '../lib/debug-overlay';
+import { AppCommands } from './app-commands.svelte';
+import { BatchesState } from './batches.svelte';
+import { CheckpointImportState } from './checkpoint-import.svelte';
+import { DocumentsState } from './documents.svelte';
+import { EngineState } from './engine.svelte';
+import { EvaluateState } from './evaluate.svelte';
+import { NoticesState } from './notices.svelte';
+import { OcrState } from './ocr.svelte';
+import { FileOpener } from './opener.svelte';
+import { PageFocus } from './page-focus.svelte';
+import { ProjectsState } from './projects.svelte';
+import { ReviewState } from './review.svelte';
+import { RunsState } from './runs.svelte';
+import { UiState } from './ui.svelte';
+import { ViewportState } from './viewport.svelte';
+
+export interface AppState {
+  readonly api: Api;
+  readonly notices: NoticesState;
+  readonly documents: DocumentsState;
+  readonly opener: FileOpener;
+  readonly viewport: ViewportState;
+  readonly ocr: OcrState;
+  readonly engine: EngineState;
+  readonly ui: UiState;
+  readonly runs: RunsState;
+  readonly batches: BatchesState;
+  readonly review: ReviewState;
+  readonly evaluation: EvaluateState;
+  readonly projects: ProjectsState;
+  readonly checkpointImport: CheckpointImportState;
+  /** The page shown and what is selected, hovered and drawn on it. */
+  readonly focus: PageFocus;
+  readonly commands: AppCommands;
+  /** The page image URL main serves for a page at most `maxSide` pixels on its longer side. */
+  pageUrl(documentId: string, index: number, maxSide: number): string;
+}
+
+export function createAppState(api: Api, search: string): AppState {
+  const notices = new NoticesState();
+  const documents = new DocumentsState();
+  const opener = new FileOpener(api, documents, notices);
+  const viewport = new ViewportState();
+  const ocr = new OcrState(api, notices);
+  const ui = new UiState();
+  const runs = new RunsState(api, notices);
+  const batches = new BatchesState(api, notices);
+  const review = new ReviewState(api, notices);
+  // Another project: the Batch tab and the review workspace show its batches and results.
+  const projects = new ProjectsState(api, notices, () => {
+    batches.openId = null;
+    batches.items = [];
+    void batches.load();
+    if (review.open) void review.load();
+  });
+  const focus = new PageFocus(documents, ocr, runs, viewport, parseDebugOverlay(search));
+  return {
+    api,
+    notices,
+    documents,
+    opener,
+    viewport,
+    ocr,
+    engine: new EngineState(api),
+    ui,
+    runs,
+    batches,
+    review,
+    evaluation: new EvaluateState(api, notices),
+    projects,
+    checkpointImport: new CheckpointImportState(api, notices, () => void runs.loadModels()),
+    focus,
+    commands: new AppCommands({ api, notices, documents, opener, viewport, ocr, runs, ui, focus }),
+    pageUrl: (documentId, index, maxSide) => api.pageUrl({ documentId, index, maxSide }),
+  };
+}
+
+const [getApp, setApp] = createContext<AppState>();
+
+/** The window's state; call during a component's setup, below App. */
+export { getApp };
+/** Makes `app` the window's state for every component below the caller (App only). */
+export { setApp };
