@@ -1,4 +1,5 @@
 // CTC greedy decoding with per-character confidences and time-step spans (used for word boxes).
+import { NO_SPACE_BEFORE } from './text-normalize';
 
 /** Above this a probability is certainly the largest of a softmax row. */
 const SURE = 0.5 + 1e-4;
@@ -10,6 +11,17 @@ export interface DecodedChar {
   /** First and last time step (inclusive) of the run. */
   start: number;
   end: number;
+}
+
+/**
+ * Word-space evidence: the Chinese PP-OCR recognizer puts only a small share of probability on its
+ * space class in narrow English word gaps, so blank wins every step there and greedy decoding
+ * drops the space. Read the space class's own probability instead: a space goes between two
+ * characters when some step between them gives it at least `spaceMin`.
+ */
+export interface SpaceEvidence {
+  /** Probability of the space class (on any step between two characters) that makes a space. */
+  spaceMin: number;
 }
 
 /**
@@ -26,14 +38,28 @@ export function ctcGreedyDecode(
   validSteps = steps,
   /** Rows are softmax outputs (non-negative, summing to 1): allows skipping most of each row. */
   softmax = false,
+  spaces?: SpaceEvidence,
 ): DecodedChar[] {
   const out: DecodedChar[] = [];
   let prev = -1;
   const n = Math.min(steps, validSteps);
+  // The dictionary ends with the space (parseDictionary), i.e. class dictionary.length.
+  const spaceClass = dictionary[dictionary.length - 1] === ' ' ? dictionary.length : -1;
+  const spaceMin = spaces && spaceClass > 0 ? spaces.spaceMin : Infinity;
+  /** Highest space probability since the last character, and the step where it was. */
+  let spaceP = 0;
+  let spaceT = 0;
   for (let t = 0; t < n; t++) {
     const base = offset + t * classes;
     let best = 0;
     let bestP = probs[base]!;
+    if (spaceMin <= 1) {
+      const p = probs[base + spaceClass]!;
+      if (p > spaceP) {
+        spaceP = p;
+        spaceT = t;
+      }
+    }
     // Probabilities sum to 1, so a class above one half is the maximum: most steps are blanks well
     // above it, which skips scanning the other 6 624 classes (the margin covers float rounding).
     if (!softmax || bestP <= SURE) {
@@ -53,6 +79,15 @@ export function ctcGreedyDecode(
     } else if (best !== 0) {
       // An index past the dictionary means the model and dictionary do not match; mark it visibly.
       const ch = dictionary[best - 1] ?? '\uFFFD';
+      const last = out[out.length - 1];
+      // Punctuation that never follows a space (a comma's spike often lags behind the gap's space
+      // evidence) keeps the evidence for the gap after it instead.
+      const holdsSpace = NO_SPACE_BEFORE.has(ch);
+      if (!holdsSpace && ch !== ' ' && last && last.char !== ' ' && spaceP >= spaceMin) {
+        const at = Math.max(last.end + 1, Math.min(spaceT, t - 1));
+        out.push({ char: ' ', confidence: spaceP, start: at, end: at });
+      }
+      if (!holdsSpace) spaceP = 0;
       out.push({ char: ch, confidence: bestP, start: t, end: t });
     }
     prev = best;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cer, editDistance, lineCer, normalizeWhitespace, pageCer } from './metrics';
+import { cer, editDistance, lineCer, normalizeWhitespace, pageCer, wer } from './metrics';
 
 describe('editDistance', () => {
   it('counts insertions, deletions and substitutions', () => {
@@ -26,5 +26,15 @@ describe('CER', () => {
     expect(lineCer(['first line', 'second line'], ['second line', 'first line'])).toBe(0);
     expect(lineCer(['abcd'], ['abxd', 'zzzz'])).toBe(0.25);
     expect(lineCer(['abcd', ''], [])).toBe(1);
+  });
+});
+
+describe('WER', () => {
+  it('counts word edits per truth word; a lost space costs two words', () => {
+    expect(wer('the cat sat', 'the  cat\nsat')).toBe(0);
+    expect(wer('the cat sat', 'the bat sat')).toBeCloseTo(1 / 3);
+    expect(wer('apply the Apache licence', 'applythe Apache licence')).toBe(0.5);
+    expect(wer('', '')).toBe(0);
+    expect(wer('', 'x')).toBe(1);
   });
 });

@@ -2,8 +2,11 @@
 
 /** Levenshtein distance between two strings, compared by Unicode code point. */
 export function editDistance(a: string, b: string): number {
-  const x = Array.from(a);
-  const y = Array.from(b);
+  return sequenceDistance(Array.from(a), Array.from(b));
+}
+
+/** Levenshtein distance between two sequences (code points, words), items compared with ===. */
+export function sequenceDistance<T>(x: readonly T[], y: readonly T[]): number {
   if (!x.length) return y.length;
   if (!y.length) return x.length;
   let prev = new Uint32Array(y.length + 1);
@@ -60,4 +63,16 @@ export function lineCer(truthLines: readonly string[], predictedLines: readonly 
     chars += Array.from(t).length;
   }
   return chars ? edits / chars : 0;
+}
+
+/**
+ * Word error rate: word-level edits (substitutions, insertions, deletions) needed to turn the
+ * predicted page into the truth, per truth word, after whitespace normalisation. A lost space
+ * counts twice (two truth words replaced by one), as it does for search.
+ */
+export function wer(truth: string, predicted: string): number {
+  const t = normalizeWhitespace(truth).split(' ').filter(Boolean);
+  const p = normalizeWhitespace(predicted).split(' ').filter(Boolean);
+  if (!t.length) return p.length ? 1 : 0;
+  return sequenceDistance(t, p) / t.length;
 }

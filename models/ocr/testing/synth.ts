@@ -19,6 +19,9 @@ export interface SynthPageSpec {
   /** Standard deviation of additive Gaussian noise, in grey levels. */
   noise?: number;
   jpegQuality?: number;
+  /** Grey levels of the ink and the paper (default 17 and 255); closer together = low contrast. */
+  ink?: number;
+  paper?: number;
   seed?: number;
 }
 
@@ -37,6 +40,11 @@ const EM_WIDTH: Record<string, number> = {
   'Liberation Serif': 0.5,
   'Liberation Sans': 0.53,
   'DejaVu Sans Mono': 0.62,
+  'DejaVu Sans Condensed': 0.55,
+  'DejaVu Serif Condensed': 0.55,
+  'DejaVu Sans Light': 0.6,
+  'Liberation Sans Narrow': 0.45,
+  'Liberation Mono': 0.62,
 };
 
 function wrap(text: string, maxChars: number): string[] {
@@ -100,8 +108,10 @@ export async function synthPage(spec: SynthPageSpec): Promise<SynthPage> {
     y += paraGap;
   }
   const rot = spec.rotate ? ` transform="rotate(${spec.rotate} ${spec.width / 2} ${spec.height / 2})"` : '';
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${spec.width}" height="${spec.height}"><rect width="100%" height="100%" fill="white"/><g font-family="${esc(spec.font)}" font-size="${spec.size}" fill="#111"${rot}>${texts.join('')}</g></svg>`;
-  let pipe = sharp(Buffer.from(svg)).flatten({ background: '#ffffff' }).removeAlpha();
+  const grey = (v: number) => `rgb(${v},${v},${v})`;
+  const paper = grey(spec.paper ?? 255);
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${spec.width}" height="${spec.height}"><rect width="100%" height="100%" fill="${paper}"/><g font-family="${esc(spec.font)}" font-size="${spec.size}" fill="${grey(spec.ink ?? 17)}"${rot}>${texts.join('')}</g></svg>`;
+  let pipe = sharp(Buffer.from(svg)).flatten({ background: paper }).removeAlpha();
   if (spec.blur) pipe = pipe.blur(spec.blur);
   let { data, info } = await pipe.raw().toBuffer({ resolveWithObject: true });
   if (spec.noise) {
