@@ -19,7 +19,7 @@ import type { ProbeReply } from './services/project-probe';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rendererDir = join(here, '../renderer');
-const DOCUMENT_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'bmp', 'gif', 'tif', 'tiff', 'pdf'];
+const DOCUMENT_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'bmp', 'gif', 'tif', 'tiff', 'pdf', 'dcm', 'dicom'];
 const PROJECT_FILTERS = [{ name: 'Paliscope projects', extensions: ['paliscope'] }];
 const MIME: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2', '.wasm': 'application/wasm' };
 
@@ -48,7 +48,7 @@ async function serveApp(request: Request, services: Services): Promise<Response>
   const page = parsePageImagePath(url.pathname, url.search);
   if (page) {
     try {
-      const preview = await services.documents.preview(page.documentId, page.index, page.maxSide);
+      const preview = await services.documents.preview(page.documentId, page.index, page.maxSide, page.window);
       return new Response(Buffer.from(preview.bytes), { headers: { 'content-type': preview.mime } });
     } catch (err) {
       return new Response(toAppError(err).message, { status: 404 });
@@ -129,7 +129,7 @@ async function start(): Promise<void> {
       host: 'electron',
       version: APP_VERSION,
       showOpenDialog: async () => {
-        const options = { properties: ['openFile', 'multiSelections'] as Array<'openFile' | 'multiSelections'>, filters: [{ name: 'Scans and documents', extensions: DOCUMENT_EXTENSIONS }] };
+        const options = { properties: ['openFile', 'multiSelections'] as Array<'openFile' | 'multiSelections'>, filters: [{ name: 'Scans and documents', extensions: DOCUMENT_EXTENSIONS }, { name: 'DICOM without extension, DICOMDIR', extensions: ['*'] }] };
         const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
         return result.canceled ? [] : result.filePaths;
       },

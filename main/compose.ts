@@ -21,6 +21,7 @@ import { DocumentIdentities, ReviewService } from './services/reviews';
 import { BatchSourceGuard } from './services/untrusted-batches';
 import type { SpawnProbe } from './services/project-guard';
 import { EvaluateService } from './services/evaluate';
+import { PrivacyService } from './services/privacy';
 
 export interface ComposeOptions {
   userDataDir: string;
@@ -59,6 +60,8 @@ export interface Services {
   dataset: DatasetExportService;
   /** Project files from elsewhere (a cluster batch's shards) merged into the open project. */
   resultsImport: ResultsImporter;
+  /** DICOM metadata in exports: de-identified unless the person keeps identifiers. */
+  privacy: PrivacyService;
   shutdown(): Promise<void>;
 }
 
@@ -129,7 +132,8 @@ export function composeServices(opts: ComposeOptions): Services {
     project, busy: () => batches.busy(), workDir: join(opts.userDataDir, 'incoming'),
     nativeBinding: opts.sqliteNativeBinding ?? (process.env.PALISCOPE_SQLITE_BINDING || undefined),
   });
-  dispatcher = new Dispatcher(contract, createHandlers({ documents, ocr, engine, models, modelManager, runs, importer, reviews, evaluate, batches, project, dataset, resultsImport, platform: opts.platform }), opts.log);
+  const privacy = new PrivacyService(join(opts.userDataDir, 'privacy.json'));
+  dispatcher = new Dispatcher(contract, createHandlers({ documents, ocr, engine, models, modelManager, runs, importer, reviews, evaluate, batches, project, dataset, resultsImport, privacy, platform: opts.platform }), opts.log);
   void engine.start().catch((err: unknown) => opts.log?.error(`engine host did not start: ${String(err)}`));
   // A batch a crash (or a quit) left running goes on where it stopped.
   batches.resumeInterrupted();
@@ -144,6 +148,7 @@ export function composeServices(opts: ComposeOptions): Services {
   });
   return {
     dispatcher,
+    privacy,
     documents,
     engine,
     ocr,

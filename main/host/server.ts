@@ -160,7 +160,7 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
         if (url.pathname.startsWith('/page/') && !imageAuthorised(req, url)) return refused();
         if (page) {
           try {
-            const preview = await documents.preview(page.documentId, page.index, page.maxSide);
+            const preview = await documents.preview(page.documentId, page.index, page.maxSide, page.window);
             return send(res, 200, preview.bytes, preview.mime, { 'cache-control': 'private, max-age=3600' });
           } catch (err) {
             const { code, message } = toAppError(err);

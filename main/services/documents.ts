@@ -2,9 +2,9 @@
 // Failures become AppFailures with the loader's code and a message naming the file.
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
-import type { DocumentSummary } from '../../preload/contract';
+import type { DicomPage, DocumentSummary } from '../../preload/contract';
 import type { ErrorCode } from '../../preload/contract/define';
-import { DocumentError, type DocumentSource, type LoadedDocument, type OpenOptions, type PagePreview } from '../../models/documents';
+import { DocumentError, type DisplayWindow, type DocumentSource, type LoadedDocument, type OpenOptions, type PagePreview } from '../../models/documents';
 import { AppFailure } from '../ipc/dispatcher';
 import type { RecentFiles } from './recent-files';
 
@@ -14,6 +14,10 @@ function toFailure(err: unknown, name: string): AppFailure {
   if (err instanceof AppFailure) return err;
   if (err instanceof DocumentError) return new AppFailure(err.code as ErrorCode, err.message);
   return new AppFailure('CORRUPT_FILE', `${name}: could not be opened (${err instanceof Error ? err.message : String(err)})`);
+}
+
+function dicomSummary(d: NonNullable<LoadedDocument['dicom']>): NonNullable<DocumentSummary['dicom']> {
+  return { fields: d.metadata.fields, burnedInAnnotation: d.metadata.burnedInAnnotation, transferSyntax: d.transferSyntax, lossy: d.lossy, files: d.files };
 }
 
 export class DocumentService {
@@ -76,11 +80,23 @@ export class DocumentService {
     return entry.source;
   }
 
-  async preview(documentId: string, index: number, maxSide: number): Promise<PagePreview> {
+  async preview(documentId: string, index: number, maxSide: number, window?: DisplayWindow): Promise<PagePreview> {
     const doc = this.get(documentId);
     if (index >= doc.pages.length) throw new AppFailure('PAGE_OUT_OF_RANGE', `${doc.name} has ${doc.pages.length} pages; page ${index + 1} was asked for`);
     try {
-      return await doc.pagePreview(index, { maxSide, format: 'webp' });
+      return await doc.pagePreview(index, { maxSide, format: 'webp', ...(window && doc.dicom ? { window } : {}) });
+    } catch (err) {
+      throw toFailure(err, doc.name);
+    }
+  }
+
+  /** A DICOM page's windows and value range. */
+  async dicomPage(documentId: string, index: number): Promise<DicomPage> {
+    const doc = this.get(documentId);
+    if (!doc.dicom) throw new AppFailure('UNSUPPORTED', `${doc.name} is not a DICOM document`);
+    if (index >= doc.pages.length) throw new AppFailure('PAGE_OUT_OF_RANGE', `${doc.name} has ${doc.pages.length} pages; page ${index + 1} was asked for`);
+    try {
+      return await doc.dicom.pageInfo(index);
     } catch (err) {
       throw toFailure(err, doc.name);
     }
@@ -106,7 +122,7 @@ export class DocumentService {
       throw toFailure(err, name);
     }
     const id = randomUUID().replaceAll('-', '').slice(0, 20);
-    const summary: DocumentSummary = { id, name: doc.name, format: doc.format, pages: doc.pages };
+    const summary: DocumentSummary = { id, name: doc.name, format: doc.format, pages: doc.pages, ...(doc.dicom ? { dicom: dicomSummary(doc.dicom) } : {}) };
     this.#docs.set(id, { summary, doc, source });
     return summary;
   }

@@ -15,6 +15,7 @@ import type { EvaluateService } from './evaluate';
 import type { ProjectService } from './project';
 import type { DatasetExportService } from './dataset-export';
 import type { ResultsImporter } from './project-import';
+import type { PrivacyService } from './privacy';
 import { basename } from 'node:path';
 
 export interface HostPlatform {
@@ -46,6 +47,7 @@ export interface HandlerDeps {
   project: ProjectService;
   dataset: DatasetExportService;
   resultsImport: ResultsImporter;
+  privacy: PrivacyService;
 }
 
 const NO_PROJECT_DIALOG = 'this host has no file dialog: use "Open a project file…" to upload a .paliscope file instead';
@@ -84,6 +86,9 @@ export function createHandlers(deps: HandlerDeps): Handlers<Contract> {
       return { closed: await documents.close(documentId) };
     },
     'documents.recent': () => documents.recentFiles(),
+    'documents.dicomPage': ({ documentId, page }) => documents.dicomPage(documentId, page),
+    'privacy.settings': () => deps.privacy.settings(),
+    'privacy.set': (settings) => deps.privacy.set(settings),
 
     'engine.health': () => engine.health(),
 

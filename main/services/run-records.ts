@@ -1,7 +1,7 @@
 // An app run record (the contract's RunRecord, what the Ask-model panel shows) and its row in the project store are
 // the same run: the store is the only history, so a record is written as a row once it is final and read back from
 // the row for the history, a re-parse or an export. A row written by `paliscope batch` reads back the same way.
-import { AppErrorSchema, RunParsed, RunStrategy, RunTimings, type RunRecord } from '../../preload/contract';
+import { AppErrorSchema, DisplayWindow, RunParsed, RunStrategy, RunTimings, type RunRecord } from '../../preload/contract';
 import type { RunInput, RunRecord as StoreRun } from '../../models/store/types';
 import { isTaskName } from '../../models/tasks/table';
 import { createHash } from 'node:crypto';
@@ -35,6 +35,7 @@ export function toStoreRun(r: RunRecord, pageId: number): RunInput {
     parameters: {
       maxNewTokens: r.maxNewTokens, strategy: r.strategy, region: r.region, source: r.source, dtypes: r.dtypes, providers: r.providers,
       finishReason: r.finishReason, promptArgument: r.prompt.text, modelLocation: r.model.location,
+      ...(r.window ? { window: r.window } : {}),
     },
     provider: providers.length ? providers.join('+') : null,
     timings: r.timings,
@@ -66,6 +67,7 @@ export function fromStoreRun(run: StoreRun, documentId: string, page: number): R
   const error = run.error ? AppErrorSchema.safeParse(match ? { code: match[1], message: match[2] } : { code: 'INTERNAL', message: run.error }) : null;
   const finish = p.finishReason ?? run.timings?.finishReason;
   const providers = strings(p.providers);
+  const window = DisplayWindow.safeParse(p.window);
   return {
     id: String(run.id),
     documentId,
@@ -87,6 +89,7 @@ export function fromStoreRun(run: StoreRun, documentId: string, page: number): R
     dtypes: strings(p.dtypes),
     error: error?.success ? error.data : error ? { code: 'INTERNAL', message: run.error! } : null,
     region: isRegion(p.region) ? p.region : null,
+    ...(window.success ? { window: window.data } : {}),
     source: p.source === 'pasted' ? 'pasted' : 'model',
     ...(parsed.success ? { parsed: parsed.data } : {}),
   };

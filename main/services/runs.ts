@@ -87,7 +87,10 @@ export class RunService {
     let renderMs = 0;
     try {
       ctx.send({ type: 'stage', stage: 'render' });
-      const rendered = await doc.renderPage(input.page, { signal: ctx.signal });
+      // A DICOM page reaches the model through a window/level; the one used is kept with the run so it can be repeated.
+      const window = doc.dicom ? (input.window ?? (await doc.dicom.pageInfo(input.page)).defaultWindow) : undefined;
+      if (window) record.window = window;
+      const rendered = await doc.renderPage(input.page, { signal: ctx.signal, ...(window ? { window } : {}) });
       const page = { width: rendered.width, height: rendered.height };
       if (input.region) checkRegion(input.region, page, `page ${input.page + 1} of ${doc.name}`);
       renderMs = performance.now() - t0;

@@ -6,7 +6,7 @@
 import { DocumentLoader } from './loader';
 import type { DocumentSource, LoadedDocument, OpenOptions } from './types';
 
-export type { RawImage, DocumentFormat, PageInfo, LoadedDocument, PagePreview, PreviewFormat, DocumentSource, OpenOptions } from './types';
+export type { RawImage, DocumentFormat, PageInfo, LoadedDocument, PagePreview, PreviewFormat, DocumentSource, OpenOptions, DisplayWindow, DicomDocumentInfo, DicomPageInfo } from './types';
 export { DocumentError, isDocumentError, type DocumentErrorCode } from './errors';
 export { DocumentLoader, DEFAULT_PDF_DPI, type DocumentLoaderOptions } from './loader';
 export { sniffFormat } from './sniff';

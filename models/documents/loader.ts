@@ -5,14 +5,16 @@
  * others or the loader itself.
  */
 import { stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { ByteLruCache } from './cache';
 import { DocumentError, throwIfAborted, type DocumentErrorCode } from './errors';
 import { InThreadPdfBackend, PdfBackendError, WorkerPdfBackend, defaultWorkerUrl, type PdfBackend } from './pdf-client';
-import { decodeRaster, decodeRasterDownscaled, previewFromRaw, probeRaster, RasterError, type BmpDecoder, type EncodedPreview, type RasterFormat } from './raster';
+import { decodeRaster, decodeRasterDownscaled, previewFromRaw, probeRaster, resizeRaw, RasterError, type BmpDecoder, type EncodedPreview, type RasterFormat } from './raster';
 import { readFileShared, toShared } from './shared-bytes';
+import { openDicomSource } from './dicom';
+import { DicomError, type DicomFailure } from '../dicom';
 import { sniffFormat } from './sniff';
-import type { DocumentFormat, DocumentSource, LoadedDocument, OpenOptions, PageInfo, PagePreview, RawImage } from './types';
+import type { DisplayWindow, DocumentFormat, DocumentSource, LoadedDocument, OpenOptions, PageInfo, PagePreview, RawImage } from './types';
 
 export interface DocumentLoaderOptions {
   /**
@@ -40,9 +42,22 @@ export const DEFAULT_PDF_DPI = 150;
 const PROXY_SIDE = 2048;
 const MAX_PDF_DPI = 1200;
 
+const DICOM_CODES: Record<DicomFailure, DocumentErrorCode> = {
+  NOT_DICOM: 'UNSUPPORTED_FORMAT',
+  UNSUPPORTED: 'UNSUPPORTED_FORMAT',
+  NO_PIXEL_DATA: 'UNSUPPORTED_FORMAT',
+  TRUNCATED: 'CORRUPT_FILE',
+  CORRUPT: 'CORRUPT_FILE',
+  TOO_LARGE: 'TOO_LARGE',
+};
+
+/** Cache-key part for a display window; '' for the default. */
+const windowKey = (w: DisplayWindow | undefined): string => (w ? `:w${w.center}/${w.width}${w.invert ? 'i' : ''}` : '');
+
 /** Present a failure from any layer as a DocumentError about `file`. */
 function toDocumentError(file: string, e: unknown): unknown {
   if (e instanceof DocumentError) return e;
+  if (e instanceof DicomError) return new DocumentError(DICOM_CODES[e.failure], file, e.message, { cause: e });
   if (e instanceof Error && e.name === 'AbortError') return e;
   if (e instanceof RasterError) return new DocumentError(e.failure, file, e.message, { cause: e });
   if (e instanceof PdfBackendError) {
@@ -75,6 +90,22 @@ function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T
 }
 
 let nextDocumentKey = 1;
+
+/** A folder holding a DICOMDIR stands for that DICOMDIR; any other path is returned as it is. */
+async function dicomdirOfFolder(path: string): Promise<string> {
+  try {
+    if (!(await stat(path)).isDirectory()) return path;
+  } catch {
+    return path; // readSource reports the missing file
+  }
+  const dicomdir = join(path, 'DICOMDIR');
+  try {
+    if ((await stat(dicomdir)).isFile()) return dicomdir;
+  } catch {
+    // fall through
+  }
+  throw new DocumentError('UNSUPPORTED_FORMAT', path, 'is a folder without a DICOMDIR (only DICOM media folders open as documents)');
+}
 
 export class DocumentLoader {
   private readonly pageCache: ByteLruCache<RawImage>;
@@ -112,10 +143,11 @@ export class DocumentLoader {
   }
 
   async openDocument(source: DocumentSource, opts: OpenOptions = {}): Promise<LoadedDocument> {
-    const file = 'path' in source ? source.path : source.name;
+    // A DICOM media folder opens through the DICOMDIR at its root.
+    const file = 'path' in source ? await dicomdirOfFolder(source.path) : source.name;
     const name = 'path' in source ? basename(source.path) : source.name;
     throwIfAborted(opts.signal);
-    const bytes = 'path' in source ? await this.readSource(source.path) : source.bytes;
+    const bytes = 'path' in source ? await this.readSource(file) : source.bytes;
     throwIfAborted(opts.signal);
     if (bytes.length === 0) throw new DocumentError('EMPTY_FILE', file, 'the file is empty (0 bytes)');
     if (bytes.length > this.maxFileBytes) {
@@ -123,9 +155,11 @@ export class DocumentLoader {
     }
     const format = sniffFormat(bytes);
     if (!format) {
-      throw new DocumentError('UNSUPPORTED_FORMAT', file, 'the content is not a PNG, JPEG, WebP, BMP, GIF, TIFF or PDF file');
+      throw new DocumentError('UNSUPPORTED_FORMAT', file, 'the content is not a PNG, JPEG, WebP, BMP, GIF, TIFF, PDF or DICOM file');
     }
-    const opening = guard(file, () => (format === 'pdf' ? this.openPdf(file, name, bytes, opts) : this.openRaster(file, name, format, bytes)));
+    const opening = guard(file, () =>
+      format === 'pdf' ? this.openPdf(file, name, bytes, opts) : format === 'dicom' ? this.openDicom(file, name, bytes, 'path' in source) : this.openRaster(file, name, format, bytes),
+    );
     const doc = await abortable(opening, opts.signal).catch((e: unknown) => {
       // Abandoned by an abort: release the document if it opens after all.
       if (opts.signal?.aborted) opening.then((d) => d.close(), () => {});
@@ -165,6 +199,21 @@ export class DocumentLoader {
     });
   }
 
+  private async openDicom(file: string, name: string, bytes: Uint8Array, fromPath: boolean): Promise<LoadedDocument> {
+    const maxPixels = this.maxPixels;
+    const src = await openDicomSource(file, bytes, { fromPath, maxBytes: this.maxFileBytes, limits: { maxFramePixels: Math.min(maxPixels, 100_000_000) } });
+    const doc = this.makeDocument(file, name, 'dicom', src.pages, {
+      render: (index, window) => src.render(index, window),
+      downscaled: async (index, maxSide, window) => {
+        const full = await src.render(index, window);
+        return full.width <= maxSide && full.height <= maxSide ? full : resizeRaw(full, maxSide);
+      },
+      close: async () => {},
+    });
+    doc.dicom = { ...src.info, pageInfo: (index) => guard(file, () => src.pageInfo(index)) };
+    return doc;
+  }
+
   private async openPdf(file: string, name: string, bytes: Uint8Array, opts: OpenOptions): Promise<LoadedDocument> {
     const dpi = opts.pdfDpi ?? DEFAULT_PDF_DPI;
     if (!(dpi > 0 && dpi <= MAX_PDF_DPI)) throw new DocumentError('TOO_LARGE', file, `a PDF DPI of ${dpi} is outside 1–${MAX_PDF_DPI}`);
@@ -196,9 +245,9 @@ export class DocumentLoader {
     format: DocumentFormat,
     pages: PageInfo[],
     impl: {
-      render(index: number): Promise<RawImage>;
+      render(index: number, window?: DisplayWindow): Promise<RawImage>;
       /** The page fitted inside maxSide×maxSide, never enlarged. */
-      downscaled(index: number, maxSide: number): Promise<RawImage>;
+      downscaled(index: number, maxSide: number, window?: DisplayWindow): Promise<RawImage>;
       close(): Promise<void>;
     },
   ): LoadedDocument {
@@ -224,16 +273,16 @@ export class DocumentLoader {
      *  already in memory; for very large pages a cached PROXY_SIDE proxy, so
      *  a 12000×9000 scan is decoded once for all its thumbnails and previews;
      *  otherwise a fresh decode at preview size. */
-    const previewSource = async (index: number, maxSide: number): Promise<RawImage> => {
-      const full = this.pageCache.get(`${key}page:${index}`);
+    const previewSource = async (index: number, maxSide: number, window?: DisplayWindow): Promise<RawImage> => {
+      const full = this.pageCache.get(`${key}page:${index}${windowKey(window)}`);
       if (full) return full;
       const page = pages[index]!;
-      if (maxSide > PROXY_SIDE || Math.max(page.width, page.height) <= 2 * PROXY_SIDE) return impl.downscaled(index, maxSide);
-      const pk = `${key}proxy:${index}`;
+      if (maxSide > PROXY_SIDE || Math.max(page.width, page.height) <= 2 * PROXY_SIDE) return impl.downscaled(index, maxSide, window);
+      const pk = `${key}proxy:${index}${windowKey(window)}`;
       const cached = this.pageCache.get(pk);
       if (cached) return cached;
       return once(pk, async () => {
-        const proxy = await impl.downscaled(index, PROXY_SIDE);
+        const proxy = await impl.downscaled(index, PROXY_SIDE, window);
         if (!closed) this.pageCache.set(pk, proxy, proxy.data.byteLength);
         return proxy;
       });
@@ -245,12 +294,12 @@ export class DocumentLoader {
       renderPage: async (index, o) => {
         check(index);
         throwIfAborted(o?.signal);
-        const ck = `${key}page:${index}`;
+        const ck = `${key}page:${index}${windowKey(o?.window)}`;
         const hit = this.pageCache.get(ck);
         if (hit) return hit;
         const work = once(ck, () =>
           guard(file, async () => {
-            const img = await impl.render(index);
+            const img = await impl.render(index, o?.window);
             if (!closed) this.pageCache.set(ck, img, img.data.byteLength);
             return img;
           }),
@@ -263,12 +312,12 @@ export class DocumentLoader {
         if (!(o.maxSide >= 1)) throw new RangeError(`maxSide must be at least 1, got ${o.maxSide}`);
         const out = o.format ?? 'webp';
         const maxSide = Math.round(o.maxSide);
-        const ck = `${key}preview:${index}:${maxSide}:${out}`;
+        const ck = `${key}preview:${index}:${maxSide}:${out}${windowKey(o.window)}`;
         const hit = this.previewCache.get(ck);
         if (hit) return hit as PagePreview;
         const work = once(ck, () =>
           guard(file, async () => {
-            const prev = await previewFromRaw(await previewSource(index, maxSide), maxSide, out);
+            const prev = await previewFromRaw(await previewSource(index, maxSide, o.window), maxSide, out);
             if (!closed) this.previewCache.set(ck, prev, prev.bytes.byteLength);
             return prev;
           }),

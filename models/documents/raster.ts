@@ -7,7 +7,7 @@ import sharp, { type Sharp } from 'sharp';
 import { BmpError, decodeBmp, readBmpHeader } from './bmp';
 import type { DocumentFormat, PreviewFormat, RawImage } from './types';
 
-export type RasterFormat = Exclude<DocumentFormat, 'pdf'>;
+export type RasterFormat = Exclude<DocumentFormat, 'pdf' | 'dicom'>;
 
 /** Why a raster operation failed, before the loader attaches the file name. */
 export class RasterError extends Error {
@@ -170,4 +170,15 @@ export function decodeRasterDownscaled(
 /** Preview from pixels already decoded (cached full render or a PDF render). */
 export function previewFromRaw(raw: RawImage, maxSide: number, out: PreviewFormat): Promise<EncodedPreview> {
   return encode(sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: 3 } }), maxSide, out);
+}
+
+/** Pixels already decoded, fitted inside maxSide×maxSide (DICOM frames after window/level). */
+export function resizeRaw(raw: RawImage, maxSide: number): Promise<RawImage> {
+  return run('making the preview', async () => {
+    const { data, info } = await sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: 3 } })
+      .resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true })
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: 3 };
+  });
 }

@@ -15,6 +15,9 @@ describe('sniffFormat', () => {
     ['tiff', bytes('MM\0*', [0, 0, 0, 8])],
     ['bmp', bytes('BM', new Array(30).fill(0))],
     ['pdf', bytes('%PDF-1.7\n')],
+    ['dicom', bytes(new Array(128).fill(0), 'DICM', [2, 0])],
+    // A dual-format file: a TIFF header in the DICOM preamble is still DICOM.
+    ['dicom', bytes('II*\0', new Array(124).fill(0), 'DICM', [2, 0])],
     ['pdf', bytes('junk from a mail gateway\r\n%PDF-1.4\n')],
   ] as const)('recognises %s', (format, data) => {
     expect(sniffFormat(data)).toBe(format);

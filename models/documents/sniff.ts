@@ -8,6 +8,8 @@ export function sniffFormat(bytes: Uint8Array): DocumentFormat | null {
     for (let i = 0; i < text.length; i++) if (b(start + i) !== text.charCodeAt(i)) return false;
     return true;
   };
+  // First: a DICOM file's 128-byte preamble may itself hold a TIFF header (dual-format files).
+  if (ascii(128, 'DICM')) return 'dicom';
   if (b(0) === 0x89 && ascii(1, 'PNG\r\n\x1a\n')) return 'png';
   if (b(0) === 0xff && b(1) === 0xd8 && b(2) === 0xff) return 'jpeg';
   if (ascii(0, 'RIFF') && ascii(8, 'WEBP')) return 'webp';

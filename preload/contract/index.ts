@@ -12,6 +12,7 @@ import { EvaluateRequest, EvaluateResult, EvaluateExportRequest, EvaluateExport,
 import { ProjectInfo, ProjectSwitch, ProjectOpenBytes, ProjectCopy, RecentProject } from './projects';
 import { DatasetExportInput, DatasetExportProgress, DatasetExportResult } from './dataset';
 import { ProjectImportInput, ProjectImportProgress, ProjectImportResult } from './project-import';
+import { DicomPage, DicomSummary, PrivacySettings } from './dicom';
 import { CatalogModel, ModelDownloadInput, ModelDownloadProgress, ModelDownloadResult, ModelImportResult, ModelList, ModelSettings } from './models';
 
 export * from './define';
@@ -23,14 +24,17 @@ export * from './projects';
 export * from './dataset';
 export * from './project-import';
 export * from './evaluate';
+export * from './dicom';
 
-export const DocumentFormat = z.enum(['png', 'jpeg', 'webp', 'bmp', 'gif', 'tiff', 'pdf']);
+export const DocumentFormat = z.enum(['png', 'jpeg', 'webp', 'bmp', 'gif', 'tiff', 'pdf', 'dicom']);
 export const PageInfo = z.object({ index: z.number().int().nonnegative(), width: z.number().int().positive(), height: z.number().int().positive() });
 export const DocumentSummary = z.object({
   id: Id,
   name: z.string(),
   format: DocumentFormat,
   pages: z.array(PageInfo),
+  /** DICOM documents: header fields (identifiers marked), transfer syntax. */
+  dicom: DicomSummary.optional(),
 });
 export type DocumentSummary = z.infer<typeof DocumentSummary>;
 
@@ -94,6 +98,11 @@ export const contract = {
   'documents.list': invoke(Empty, z.array(DocumentSummary)),
   'documents.close': invoke(z.object({ documentId: Id }).strict(), z.object({ closed: z.boolean() })),
   'documents.recent': invoke(Empty, z.array(RecentFile)),
+  // A DICOM page's windows from its header, the default window and the value range (for window/level controls).
+  'documents.dicomPage': invoke(z.object({ documentId: Id, page: z.number().int().nonnegative() }).strict(), DicomPage),
+  // Whether exports keep patient identifiers; off (de-identified) unless the person turns it on. Persisted.
+  'privacy.settings': invoke(Empty, PrivacySettings),
+  'privacy.set': invoke(PrivacySettings, PrivacySettings),
 
   // The engine host: where inference runs, off the main thread.
   'engine.health': invoke(Empty, EngineHealth),

@@ -5,13 +5,16 @@ export interface PageImageRequest {
   index: number;
   /** Longest side of the image sent, in pixels; the full-resolution page stays in main. */
   maxSide: number;
+  /** DICOM window/level (modality units); the file's own window when absent. */
+  window?: { center: number; width: number; invert?: boolean };
 }
 
 export const PREVIEW_MAX_SIDE = 4096;
 export const THUMBNAIL_MAX_SIDE = 240;
 
-export function pageImagePath({ documentId, index, maxSide }: PageImageRequest): string {
-  return `/page/${encodeURIComponent(documentId)}/${index}?max=${maxSide}`;
+export function pageImagePath({ documentId, index, maxSide, window }: PageImageRequest): string {
+  const w = window ? `&wc=${window.center}&ww=${window.width}${window.invert ? '&inv=1' : ''}` : '';
+  return `/page/${encodeURIComponent(documentId)}/${index}?max=${maxSide}${w}`;
 }
 
 /** Parses the path part of a page-image URL; null when it is not one (or asks for nonsense). */
@@ -20,5 +23,12 @@ export function parsePageImagePath(pathname: string, search: string): PageImageR
   if (!m) return null;
   const max = Number(new URLSearchParams(search).get('max') ?? PREVIEW_MAX_SIDE);
   if (!Number.isInteger(max) || max < 16 || max > 16384) return null;
-  return { documentId: m[1]!, index: Number(m[2]), maxSide: max };
+  const params = new URLSearchParams(search);
+  const wc = params.get('wc');
+  const ww = params.get('ww');
+  if (wc === null && ww === null) return { documentId: m[1]!, index: Number(m[2]), maxSide: max };
+  const center = Number(wc);
+  const width = Number(ww);
+  if (wc === null || ww === null || !Number.isFinite(center) || !Number.isFinite(width) || width < 1 || Math.abs(center) > 1e7 || width > 1e7) return null;
+  return { documentId: m[1]!, index: Number(m[2]), maxSide: max, window: { center, width, invert: params.get('inv') === '1' } };
 }

@@ -6,6 +6,7 @@ import { MAX_NEW_TOKENS } from './limits';
 import { Id, PixelBox } from './common';
 import { EXPORT_FORMATS, TASK_NAMES, TASKS, promptProblem, type BoxTask, type ExportFormat, type TaskName, type TextTask } from '../../models/tasks/table';
 import { SegmentMask } from './tasks/mask';
+import { DisplayWindow } from './dicom';
 import { TableParsed } from './tasks/table';
 import { MoleculeParsed } from './tasks/molecule';
 import { MusicParsed } from './tasks/music';
@@ -53,6 +54,8 @@ export const RunInput = z
     strategy: RunStrategy,
     /** Run on this part of the page only (a table, a molecule, one system of a score); the whole page when absent. */
     region: PageRegion.optional(),
+    /** DICOM pages: the window/level the model sees the page through (the file's own window when absent). */
+    window: DisplayWindow.optional(),
   })
   .strict();
 export type RunInput = z.infer<typeof RunInput>;
@@ -160,6 +163,8 @@ export const RunRecord = z.object({
   error: AppErrorSchema.nullable(),
   /** The part of the page the model saw, when the run was on a region; parsed boxes are in page pixels either way. */
   region: PageRegion.nullable(),
+  /** DICOM pages: the window/level the page was mapped through for the model, so the run can be repeated. */
+  window: DisplayWindow.nullable().optional(),
   /** Output produced by a local model, or pasted in from another runtime (runs.paste). */
   source: z.enum(['model', 'pasted']),
   /** The parsed result of any output (also of a cancelled run's partial output); absent when there was none. */
