@@ -2,12 +2,13 @@
 // report shape, and where the cached models live.
 import { join } from 'node:path';
 
-export const ENGINES = ['tjs-oc', 'paliscope-oc', 'paliscope'] as const;
+export const ENGINES = ['tjs-oc', 'paliscope-oc', 'paliscope', 'paliscope-int8'] as const;
 export type EngineName = (typeof ENGINES)[number];
 export const ENGINE_LABEL: Record<EngineName, string> = {
   'tjs-oc': 'transformers.js, onnx-community layout',
   'paliscope-oc': 'Paliscope, onnx-community layout',
   paliscope: 'Paliscope, own layout',
+  'paliscope-int8': 'Paliscope, own layout, int8',
 };
 
 /** Two questions about one page, as a user asks them: the second one may reuse whatever the first left behind. */
@@ -18,7 +19,12 @@ export type Dtype = 'q4' | 'fp32';
 /** onnx-community folder: transformers.js resolves `<localModelPath>/<id>/onnx/<name><suffix>.onnx`. */
 export const OC_ID = 'onnx-community';
 export const ocDir = (root: string) => join(root, OC_ID);
-export const ownDir = (root: string, dtype: Dtype) => join(root, `paliscope-${dtype}`);
+export const ownDir = (root: string, dtype: Dtype | 'int8') => join(root, `paliscope-${dtype}`);
+/**
+ * The folder an own-layout engine loads: 'paliscope' = the converter's defaults at the run's dtype; 'paliscope-int8' =
+ * int8 matrices everywhere (DynamicQuantizeMatMul: the fastest prefill GEMM measured here, twice the weight bytes of q4).
+ */
+export const ownEngineDtype = (engine: 'paliscope' | 'paliscope-int8', dtype: Dtype): Dtype | 'int8' => (engine === 'paliscope-int8' ? 'int8' : dtype);
 
 export interface PromptReport {
   prompt: string;

@@ -33,7 +33,8 @@ export interface EnsureOptions {
   skipGenerate?: boolean;
   /** Options for Paliscope's own layout (the converter's defaults when absent). */
   own?: Partial<ConvertOptions>;
-  layouts?: ('onnx-community' | 'paliscope')[];
+  /** 'paliscope-int8': the own layout with int8 matrices (bench engine paliscope-int8), whatever `dtype` is. */
+  layouts?: ('onnx-community' | 'paliscope' | 'paliscope-int8')[];
   log: (m: string) => void;
 }
 
@@ -53,20 +54,22 @@ export async function ensureModels(o: EnsureOptions): Promise<{ root: string; co
     o.log(`fixture ${o.preset} L${o.layers}: ${((performance.now() - t) / 1000).toFixed(1)} s`);
   }
   const converter = converterRev(o.repo);
-  for (const layout of o.layouts ?? ['onnx-community', 'paliscope'] as const) {
-    const out = layout === 'paliscope' ? ownDir(root, o.dtype) : ocDir(root);
-    const stampFile = join(out, `.bench-stamp-${o.dtype}`);
-    const opts = layout === 'paliscope' ? (o.own ?? {}) : {};
-    const want = { ...ckStamp, layout, dtype: o.dtype, opts, converter };
+  for (const which of o.layouts ?? ['onnx-community', 'paliscope'] as const) {
+    const layout = which === 'onnx-community' ? 'onnx-community' : 'paliscope';
+    const dtype = which === 'paliscope-int8' ? 'int8' : o.dtype;
+    const out = layout === 'paliscope' ? ownDir(root, dtype) : ocDir(root);
+    const stampFile = join(out, `.bench-stamp-${dtype}`);
+    const opts = which === 'paliscope' ? (o.own ?? {}) : {};
+    const want = { ...ckStamp, layout, dtype, opts, converter };
     if (stampOk(stampFile, want)) continue;
-    need(`the ${layout} ${o.dtype} conversion`);
+    need(`the ${layout} ${dtype} conversion`);
     const { convertCheckpoint } = await import('../../models/onnx/convert/convert');
     // The paliscope folder holds one dtype; the onnx-community one collects several side by side (suffixes differ).
     if (layout === 'paliscope') rmSync(out, { recursive: true, force: true });
     const t = performance.now();
-    await convertCheckpoint({ ...opts, checkpointDir: ck, outDir: out, dtype: o.dtype, layout });
+    await convertCheckpoint({ ...opts, checkpointDir: ck, outDir: out, dtype, layout });
     writeFileSync(stampFile, JSON.stringify(want));
-    o.log(`convert ${o.preset} L${o.layers} ${layout} ${o.dtype}: ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    o.log(`convert ${o.preset} L${o.layers} ${layout} ${dtype}: ${((performance.now() - t) / 1000).toFixed(1)} s`);
   }
   const img = join(root, 'page.png');
   if (!existsSync(img)) {

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ENGINES, OC_ID, PROMPTS, ocDir, ownDir, type ChildReport, type Dtype, type EngineName, type PromptReport } from './common';
+import { ENGINES, OC_ID, PROMPTS, ocDir, ownDir, ownEngineDtype, type ChildReport, type Dtype, type EngineName, type PromptReport } from './common';
 
 const { values: a, positionals } = parseArgs({
   allowPositionals: true,
@@ -116,9 +116,11 @@ async function runTjs(): Promise<EngineReport> {
 
 async function runPaliscope(): Promise<EngineReport> {
   const { createPaliGemma } = await import('../../models/paligemma/engine');
-  const modelDir = engine === 'paliscope' ? ownDir(root, dtype) : ocDir(root);
+  const own = engine === 'paliscope' || engine === 'paliscope-int8';
+  const engineDtype = own ? ownEngineDtype(engine, dtype) : dtype;
+  const modelDir = own ? ownDir(root, engineDtype) : ocDir(root);
   const tl = performance.now();
-  const e = await createPaliGemma({ modelDir, prefs: { dtype, providers: ['cpu'], threads } });
+  const e = await createPaliGemma({ modelDir, prefs: { dtype: engineDtype, providers: ['cpu'], threads } });
   const loadMs = performance.now() - tl;
   const prompts: PromptReport[] = [];
   try {

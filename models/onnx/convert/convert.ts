@@ -31,6 +31,17 @@ export interface ConvertOptions {
    * for onnx-community (what the published q4 files do). Measured deviation: models/onnx/README.md.
    */
   compute?: Compute;
+  /**
+   * int8 matrices (paliscope layout): 'dynamic' (default) = DynamicQuantizeMatMul, onnxruntime's integer GEMM with the
+   * activations quantized per tensor on each call (the fastest prefill kernel measured here); 'dequantize' = DequantizeLinear → MatMul (the onnx-community
+   * layout always uses it: it is the published recipe's graph).
+   */
+  int8Kernel?: EmitOptions['int8Kernel'];
+  /**
+   * Matrix dtype of the vision tower and projector (paliscope layout), when it should differ from `dtype` — e.g. int8
+   * matrices (fast prefill GEMM) under a q4 decoder. Default: `dtype`.
+   */
+  visionDtype?: WeightDtype;
   /** Decoder graph ops (paliscope layout): 'fused' (default; GroupQueryAttention + fused RMSNorms) or 'plain'. */
   decoderOps?: DecoderOps;
   /** 'auto': external data when a graph's weights may exceed ~1.5 GB. */
@@ -70,7 +81,13 @@ export async function convertCheckpoint(o: ConvertOptions): Promise<ConvertResul
     dtype, q4Block: o.q4Block ?? (layout === 'paliscope' ? 128 : 32), accuracyLevel: compute === 'fast' ? 4 : 0,
     embedDtype: o.embedDtype ?? (dtype === 'q4' ? 'int4' : dtype === 'int8' ? 'int8' : dtype),
     rowBlockBytes: o.rowBlockBytes,
+    int8Kernel: layout === 'paliscope' ? (o.int8Kernel ?? 'dynamic') : 'dequantize',
   };
+  if (layout !== 'paliscope' && (o.int8Kernel === 'dynamic' || (o.visionDtype && o.visionDtype !== dtype))) {
+    throw new Error('int8Kernel "dynamic" and a separate visionDtype need the paliscope layout; the onnx-community layout keeps the export recipe graph');
+  }
+  const visionDtype = o.visionDtype ?? dtype;
+  const visionOpts: EmitOptions = { ...emitOpts, dtype: visionDtype };
   const graphDir = layout === 'onnx-community' ? join(o.outDir, 'onnx') : o.outDir;
   mkdirSync(graphDir, { recursive: true });
   const suffix = layout === 'onnx-community' ? TJS_SUFFIX[dtype] : '';
@@ -78,7 +95,7 @@ export async function convertCheckpoint(o: ConvertOptions): Promise<ConvertResul
   const bytesOf = (pred: (n: string) => boolean) => ws.filter((w) => pred(w.name)).reduce((a, w) => a + 4 * w.shape.reduce((x, y) => x * y, 1), 0);
   const embedBytes = bytesOf((n) => n.includes('embed_tokens'));
   const allPlans = [
-    { role: 'vision_encoder', name: 'vision_encoder', bytes: bytesOf((n) => n.startsWith('vision_tower') || n.startsWith('multi_modal')), build: (e: WeightEmitter) => buildVisionGraph(src, e) },
+    { role: 'vision_encoder', name: 'vision_encoder', bytes: bytesOf((n) => n.startsWith('vision_tower') || n.startsWith('multi_modal')), build: (e: WeightEmitter) => buildVisionGraph(src, e), emit: visionOpts },
     { role: 'embed_tokens', name: 'embed_tokens', bytes: embedBytes, build: (e: WeightEmitter) => buildEmbedGraph(src, e) },
     {
       role: 'decoder',
@@ -107,10 +124,10 @@ export async function convertCheckpoint(o: ConvertOptions): Promise<ConvertResul
     const sink = external ? new ExternalDataSink(dataPath) : undefined;
     try {
       const g = new GraphBuilder(plan.name, sink ? { external: sink } : {});
-      plan.build(new WeightEmitter(g, emitOpts));
+      plan.build(new WeightEmitter(g, 'emit' in plan && plan.emit ? plan.emit : emitOpts));
       await saveModel(g, path, {
         docString: `PaliGemma ${plan.name} converted by Paliscope (${dtype}, ${layout} layout)`,
-        metadata: { 'paliscope.layout': layout, 'paliscope.dtype': dtype, 'paliscope.compute': compute, 'paliscope.decoder_ops': decoderOps, 'paliscope.uses_contrib_ops': String(g.domains.has(MS_DOMAIN)) },
+        metadata: { 'paliscope.layout': layout, 'paliscope.dtype': plan.role === 'vision_encoder' ? visionDtype : dtype, 'paliscope.compute': compute, 'paliscope.decoder_ops': decoderOps, 'paliscope.uses_contrib_ops': String(g.domains.has(MS_DOMAIN)) },
       });
     } finally { sink?.close(); }
     const seconds = (Date.now() - t0) / 1000;
@@ -135,7 +152,7 @@ export async function convertCheckpoint(o: ConvertOptions): Promise<ConvertResul
   }
   if (layout === 'paliscope') {
     const manifest = {
-      format: 'paliscope-onnx', version: 1, dtype, embed_dtype: emitOpts.embedDtype, q4_block: emitOpts.q4Block, compute, decoder_ops: decoderOps,
+      format: 'paliscope-onnx', version: 1, dtype, vision_dtype: visionDtype, int8_kernel: emitOpts.int8Kernel, embed_dtype: emitOpts.embedDtype, q4_block: emitOpts.q4Block, compute, decoder_ops: decoderOps,
       graphs: { vision_encoder: 'vision_encoder.onnx', embed_tokens: 'embed_tokens.onnx', decoder: 'decoder.onnx' },
       decoder_inputs: ['inputs_embeds', 'position_ids', 'attention_mask', 'prefix_length', 'logits_index', 'past_key_values.{i}.key', 'past_key_values.{i}.value'],
       image_features_scaled: 'vision_encoder returns projector(x)/sqrt(d); decoder multiplies inputs_embeds by sqrt(d)',

@@ -18,6 +18,14 @@ export interface EmitOptions {
    * (models/onnx/README.md, "Accuracy vs speed").
    */
   accuracyLevel?: 0 | 4;
+  /**
+   * int8 matrices: 'dequantize' = DequantizeLinear → MatMul (plain ONNX; what the published int8 recipe does, and
+   * onnxruntime turns it into an 8-bit MatMulNBits at 'all'); 'dynamic' = one com.microsoft DynamicQuantizeMatMul
+   * (activations quantized per tensor to uint8 on each call, then MLAS's integer GEMM — measured ≈2.5× less CPU than
+   * the fused DequantizeLinear path and ≈1.5–1.8× less than q4 int8-activation MatMulNBits on 256-row prefill chunks,
+   * bench/vlm/kernels.ts). Default 'dequantize'.
+   */
+  int8Kernel?: 'dequantize' | 'dynamic';
 }
 
 export class WeightEmitter {
@@ -53,6 +61,17 @@ export class WeightEmitter {
         const q = new Int8Array(out * inp);
         const scale = new Float32Array(out);
         for (const [r0, b] of rowBlocks(src, bb)) quantizeInt8RowsInto(b, r0, out, inp, q, scale);
+        if (this.o.int8Kernel === 'dynamic') {
+          // Stored as uint8 with zero point 128, not int8: MLAS's u8×s8 kernels on AVX2 (no VNNI) sum pairs of
+          // products in int16 and saturate with full-range int8 weights (measured: 20 % relative error); u8×u8 is
+          // exact on every CPU and costs ≈7 % more time here. The bias rides in the op's last input.
+          const u = new Uint8Array(q.buffer, q.byteOffset, q.length);
+          for (let i = 0; i < q.length; i++) u[i] = q[i]! + 128;
+          const ins = [x, g.initializer(name, 'UINT8', [inp, out], u), g.initializer(`${name}.scale`, 'FLOAT', [out], scale),
+            g.initializer(`${name}.zero_point`, 'UINT8', [out], new Uint8Array(out).fill(128))];
+          if (bias) ins.push(this.f32(`${name}.bias`, [out], bias));
+          return g.op('DynamicQuantizeMatMul', ins, {}, MS_DOMAIN);
+        }
         const deq = g.op('DequantizeLinear', [g.initializer(name, 'INT8', [inp, out], q), g.initializer(`${name}.scale`, 'FLOAT', [out], scale)], { axis: 1 });
         y = g.matmul(x, deq);
         break;

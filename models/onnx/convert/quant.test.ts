@@ -20,10 +20,10 @@ function matmulT(x: Float32Array, W: Float32Array, M: number, N: number, K: numb
 }
 
 async function runLinear(o: Partial<EmitOptions>, W: Float32Array, N: number, K: number, x: Float32Array, M: number,
-  level: 'basic' | 'all' = 'all'): Promise<{ y: Float32Array; ops: string[] }> {
+  level: 'basic' | 'all' = 'all', bias?: Float32Array): Promise<{ y: Float32Array; ops: string[] }> {
   const g = new GraphBuilder('lin');
   const e = new WeightEmitter(g, { dtype: 'fp32', q4Block: 32, embedDtype: 'fp32', ...o });
-  g.output('y', 'FLOAT', [1, M, N], e.linear(g.input('x', 'FLOAT', [1, M, K]), 'w', W, N, K));
+  g.output('y', 'FLOAT', [1, M, N], e.linear(g.input('x', 'FLOAT', [1, M, K]), 'w', W, N, K, bias));
   const bytes = encodeModel(g);
   const s = await ort.InferenceSession.create(bytes, { logSeverityLevel: 3, graphOptimizationLevel: level });
   const y = (await s.run({ x: new ort.Tensor('float32', x, [1, M, K]) })).y!.data as Float32Array;
@@ -62,6 +62,20 @@ describe('weight quantization', () => {
     const errFused = maxAbsDiff(fused.y, matmulT(x, Wd, M, N, K));
     expect(errFused).toBeGreaterThan(1e-4);
     expect(errFused).toBeLessThan(K * Math.sqrt(3) * (2 * Math.sqrt(3) / 255) / 2);
+    // DynamicQuantizeMatMul does the same u8 (per tensor) × s8 (per column) GEMM as one node, at any level.
+    for (const level of ['basic', 'all'] as const) {
+      const dyn = await runLinear({ dtype: 'int8', int8Kernel: 'dynamic' }, W, N, K, x, M, level);
+      expect(dyn.ops).toContain('DynamicQuantizeMatMul');
+      expect(dyn.ops).not.toContain('DequantizeLinear');
+      const errDyn = maxAbsDiff(dyn.y, matmulT(x, Wd, M, N, K));
+      expect(errDyn).toBeGreaterThan(1e-4);
+      expect(errDyn).toBeLessThan(K * Math.sqrt(3) * (2 * Math.sqrt(3) / 255) / 2);
+      // the bias rides in the op's fourth input
+      const b = rand(N, 9);
+      const withBias = await runLinear({ dtype: 'int8', int8Kernel: 'dynamic' }, W, N, K, x, M, level, b);
+      expect(withBias.ops.filter((o) => o !== 'Identity')).toEqual(['DynamicQuantizeMatMul']);
+      expect(maxAbsDiff(withBias.y, dyn.y.map((v, i) => v + b[i % N]!))).toBeLessThan(1e-5);
+    }
     const f16 = await runLinear({ dtype: 'fp16' }, W, N, K, x, M);
     const exact = matmulT(x, W, M, N, K);
     const err16 = maxAbsDiff(f16.y, exact);
