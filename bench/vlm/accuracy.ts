@@ -1,5 +1,6 @@
 // Accuracy vs speed of the converter's variants (npm run bench:accuracy): fp32 (plain ops and fused), q4 with fp32
-// compute ('precise') and with int8 activations ('fast') at blocks 32/64/128, and int8, each run through the engine.
+// compute ('precise') and with int8 activations ('fast') at blocks 32/64/128, and int8 (DynamicQuantizeMatMul, the
+// paliscope default, and DequantizeLinear → MatMul), each run through the engine.
 //   npx tsx bench/vlm/accuracy.ts [--preset tiny] [--seeds 4] [--tokens 16] [--layers N] [--cache DIR] [--variants a,b]
 // Baseline: the float64 reference forward pass (models/onnx/reference) for the tiny presets; at real widths that pass
 // is too slow for whole generations, so the fp32 graph is the baseline there (it matches the float64 reference to
@@ -39,6 +40,7 @@ const ALL: Variant[] = [
   q4('precise', 32), q4('precise', 64), q4('precise', 128),
   q4('fast', 32), q4('fast', 64), q4('fast', 128),
   { name: 'int8', opts: { dtype: 'int8' } },
+  { name: 'int8 dequantize', opts: { dtype: 'int8', int8Kernel: 'dequantize' } },
 ];
 const variants = a.variants ? ALL.filter((v) => a.variants!.split(',').includes(v.name.replace(/ /g, '-'))) : ALL;
 const PROMPTS = ['caption en', 'answer en what is written here', 'ocr'];
