@@ -26,7 +26,7 @@ proto.run = async function (this: ort.InferenceSession, ...args: unknown[]) {
 };
 
 const { values } = parseArgs({ options: { pages: { type: 'string' }, threads: { type: 'string', default: '2' }, limit: { type: 'string' }, pad: { type: 'string' }, batch: { type: 'string' } } });
-const pages = await buildEvalPages(values.pages ? Number(values.pages) : undefined);
+const pages = await buildEvalPages(['clean', 'degraded'], values.pages ? Number(values.pages) : undefined);
 const engine = await createOcrEngine({ threads: Number(values.threads), ...(values.limit ? { detection: { limitSideLen: Number(values.limit) } } : {}), ...(values.pad ? { cropPadding: Number(values.pad) } : {}), ...(values.batch ? { recBatch: Number(values.batch) } : {}) });
 await engine.recognize(pages[0]!.image);
 runs.length = 0;

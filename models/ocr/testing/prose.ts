@@ -9,3 +9,29 @@ export const PROSE: readonly string[] = [
   'In my younger and more vulnerable years my father gave me some advice that I have been turning over in my mind ever since. Whenever you feel like criticizing any one, he told me, just remember that all the people in this world have not had the advantages that you have had.',
   'The sun shone, having no alternative, on the nothing new. Alice was beginning to get very tired of sitting by her sister on the bank, and of having nothing to do: once or twice she had peeped into the book her sister was reading, but it had no pictures or conversations in it, and what is the use of a book, thought Alice, without pictures or conversations?',
 ];
+
+export type Script = 'latin-ext' | 'greek' | 'cyrillic';
+
+/**
+ * Short prose per script for per-script CER, written for these tests: accented Latin (French,
+ * German, Norwegian, Polish, Czech: é è ç ü ö ä ß ø å æ ł ż ś ą ř), Greek (with tonos) and Cyrillic.
+ */
+export const SCRIPT_PROSE: Readonly<Record<Script, readonly string[]>> = {
+  'latin-ext': [
+    'Le médecin a écrit une lettre très claire à la sœur de son élève; elle était déjà à la gare quand le train arriva.',
+    'Über die schmale Brücke gingen fünf Männer, während die Straße noch schlief und die Bäckerei Brötchen verkaufte.',
+    'Søsteren hans bor på en gård ved fjorden, og hver høst plukker de epler og bær sammen med naboene.',
+    'Łódź leży w środku kraju; żółty autobus jeździ tam codziennie przez most nad rzeką, także w święta.',
+    'Na dvoře stál starý kůň a děti mu nosily řepu, zatímco dědeček opravoval střechu stodoly.',
+  ],
+  greek: [
+    'Η θάλασσα ήταν ήσυχη το πρωί και οι ψαράδες γύρισαν στο λιμάνι με γεμάτα δίχτυα.',
+    'Ο δάσκαλος έγραψε στον πίνακα μια μεγάλη πρόταση, και τα παιδιά την αντέγραψαν προσεκτικά στα τετράδιά τους.',
+    'Στην πλατεία του χωριού υπάρχει ένα παλιό πλατάνι, κάτω από το οποίο κάθονται οι γέροντες το απόγευμα.',
+  ],
+  cyrillic: [
+    'Утром над рекой стоял густой туман, и лодки медленно выходили из гавани одна за другой.',
+    'Старый учитель написал на доске длинное предложение, а ученики аккуратно переписали его в тетради.',
+    'В центре деревни растёт высокий дуб, под которым летом по вечерам собираются соседи.',
+  ],
+};
