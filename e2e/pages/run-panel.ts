@@ -39,6 +39,7 @@ export class RunPanel {
   readonly pasteOpen: Locator;
   readonly pasteTask: Locator;
   readonly pastePrompt: Locator;
+  readonly pasteModel: Locator;
   readonly pasteText: Locator;
   readonly pasteSubmit: Locator;
   readonly pasteError: Locator;
@@ -76,6 +77,7 @@ export class RunPanel {
     this.pasteOpen = this.root.getByTestId('run-paste-open');
     this.pasteTask = this.root.getByTestId('run-paste-task');
     this.pastePrompt = this.root.getByTestId('run-paste-prompt');
+    this.pasteModel = this.root.getByTestId('run-paste-model');
     this.pasteText = this.root.getByTestId('run-paste-text');
     this.pasteSubmit = this.root.getByTestId('run-paste-submit');
     this.pasteError = this.root.getByTestId('run-paste-error');
@@ -84,9 +86,10 @@ export class RunPanel {
 
   /** Pastes a raw output for a task and waits for main's parsed result to show. */
   /** Pastes an output and returns the id of the run it became (the run shown once it is done). */
-  async paste(task: string, text: string, prompt = ''): Promise<string> {
+  async paste(task: string, text: string, prompt = '', model = ''): Promise<string> {
     if (!(await this.pasteText.isVisible())) await this.pasteOpen.click();
     await this.pasteTask.selectOption(task);
+    await this.pasteModel.fill(model);
     await this.pastePrompt.fill(prompt);
     await this.pasteText.fill(text);
     await this.pasteSubmit.click();

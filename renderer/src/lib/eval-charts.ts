@@ -22,9 +22,10 @@ export function modelsChart(task: TaskReport, info: EvalMetricInfo): Chart {
   return {
     description,
     figure: () => Plot.plot({
-      width: 560, height: 50 + rows.length * 44, marginLeft: 170, marginRight: 60,
+      // The axis label sits under the tick labels, not on them (a tall bottom margin, the label pushed down).
+      width: 560, height: 68 + rows.length * 44, marginLeft: 170, marginRight: 60, marginBottom: 48,
       style: { fontSize: '13px', background: 'transparent' },
-      x: { label: `${info.label} (${info.better} is better) →`, domain: [0, Math.max(1, ...rows.map((r) => r.hi ?? r.mean ?? 0))], grid: true },
+      x: { label: `${info.label} (${info.better} is better) →`, labelOffset: 40, domain: [0, Math.max(1, ...rows.map((r) => r.hi ?? r.mean ?? 0))], grid: true },
       y: { label: null },
       color: { range: PALETTE },
       marks: [

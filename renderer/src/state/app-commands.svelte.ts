@@ -76,11 +76,11 @@ export class AppCommands {
     void this.#p.runs.start(at.documentId, at.page);
   }
 
-  /** Parses an output pasted from elsewhere as a run on this page; the reason it could not, or null. */
-  async pasteRun(task: RunTask, promptText: string, text: string): Promise<string | null> {
+  /** Parses an output pasted from elsewhere as a run on this page (of `model`, when named); the reason it could not, or null. */
+  async pasteRun(task: RunTask, promptText: string, text: string, model = ''): Promise<string | null> {
     const at = this.#p.focus.at;
     if (!at) return 'Open a document first';
-    const error = await this.#p.runs.paste(at.documentId, at.page, task, promptText, text);
+    const error = await this.#p.runs.paste(at.documentId, at.page, task, promptText, text, model);
     return error?.message ?? null;
   }
 

@@ -190,10 +190,10 @@ export class RunsState {
     await this.#handle?.cancel();
   }
 
-  /** Output from another runtime, parsed by main and kept in the page's history like a run. */
-  async paste(documentId: string, page: number, task: RunTask, promptText: string, text: string): Promise<AppError | null> {
+  /** Output from another runtime, parsed by main and kept in the page's history like a run (of `model`, when named). */
+  async paste(documentId: string, page: number, task: RunTask, promptText: string, text: string, model = ''): Promise<AppError | null> {
     const region = this.regionFor(documentId, page);
-    const r = await this.#api.call('runs.paste', { documentId, page, task, promptText, text, ...(region ? { region } : {}) });
+    const r = await this.#api.call('runs.paste', { documentId, page, task, promptText, text, ...(model ? { model } : {}), ...(region ? { region } : {}) });
     if (!r.ok) {
       emitAppEvent('paliscope:error', { source: 'runs.paste', code: r.error.code, message: r.error.message });
       return r.error;
