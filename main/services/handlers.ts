@@ -16,6 +16,7 @@ import type { ProjectService } from './project';
 import type { DatasetExportService } from './dataset-export';
 import type { ResultsImporter } from './project-import';
 import type { PrivacyService } from './privacy';
+import { DocumentLayoutService } from './document-layout';
 import { basename } from 'node:path';
 
 export interface HostPlatform {
@@ -48,12 +49,15 @@ export interface HandlerDeps {
   dataset: DatasetExportService;
   resultsImport: ResultsImporter;
   privacy: PrivacyService;
+  /** The Document view's service; made from documents and ocr when not given. */
+  documentLayout?: DocumentLayoutService;
 }
 
 const NO_PROJECT_DIALOG = 'this host has no file dialog: use "Open a project file…" to upload a .paliscope file instead';
 
 export function createHandlers(deps: HandlerDeps): Handlers<Contract> {
   const { documents, ocr, engine, platform, models, runs, importer, modelManager, batches } = deps;
+  const layout = deps.documentLayout ?? new DocumentLayoutService({ documents, ocr });
   return {
     'app.info': () => ({
       name: 'Paliscope',
@@ -100,6 +104,10 @@ export function createHandlers(deps: HandlerDeps): Handlers<Contract> {
       },
     })),
     'ocr.export': ({ documentId, format }) => ocr.export(documentId, format),
+
+    'document.regions': ({ documentId, page }) => layout.regions(documentId, page),
+    'document.assemble': (input) => layout.assemble(input),
+    'document.export': (input) => layout.export(input),
 
     'models.list': () => models.listWithSpace(),
     'models.catalog': () => modelManager.catalog(),

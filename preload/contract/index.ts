@@ -13,6 +13,7 @@ import { ProjectInfo, ProjectSwitch, ProjectOpenBytes, ProjectCopy, RecentProjec
 import { DatasetExportInput, DatasetExportProgress, DatasetExportResult } from './dataset';
 import { ProjectImportInput, ProjectImportProgress, ProjectImportResult } from './project-import';
 import { DicomPage, DicomSummary, PrivacySettings } from './dicom';
+import { DocumentRegionsRequest, DocumentRegionsResult, DocumentExportRequest, DocumentAssembleRequest } from './document';
 import { CatalogModel, ModelDownloadInput, ModelDownloadProgress, ModelDownloadResult, ModelImportResult, ModelList, ModelSettings } from './models';
 
 export * from './define';
@@ -25,6 +26,7 @@ export * from './dataset';
 export * from './project-import';
 export * from './evaluate';
 export * from './dicom';
+export * from './document';
 
 export const DocumentFormat = z.enum(['png', 'jpeg', 'webp', 'bmp', 'gif', 'tiff', 'pdf', 'dicom']);
 export const PageInfo = z.object({ index: z.number().int().nonnegative(), width: z.number().int().positive(), height: z.number().int().positive() });
@@ -212,6 +214,13 @@ export const contract = {
   'projects.importResults': stream(ProjectImportInput, ProjectImportProgress, ProjectImportResult),
   // The project changed (opened, new, default), to every window: the Batch tab and the review workspace reload.
   'projects.changed': event(ProjectInfo),
+
+  // The Document view: a page's regions in reading order (the PDF text layer, or the page's OCR result), the whole
+  // document assembled as Markdown from the regions the person edited, and exported (the renderer saves the file;
+  // Markdown and JSON with pictures come as a zip).
+  'document.regions': invoke(DocumentRegionsRequest, DocumentRegionsResult),
+  'document.assemble': invoke(DocumentAssembleRequest, z.object({ markdown: z.string() })),
+  'document.export': invoke(DocumentExportRequest, z.object({ fileName: z.string(), mime: z.string(), bytes: Bytes })),
 
   // Cancels any running stream this window started.
   'streams.cancel': invoke(z.object({ streamId: Id }).strict(), z.object({ cancelled: z.boolean() })),

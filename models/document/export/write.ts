@@ -4,7 +4,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import sharp from 'sharp';
-import { openDocument } from '../../documents';
+import { openDocument, type LoadedDocument } from '../../documents';
 import { DocumentExport, type DocumentFile } from '../schema';
 import type { Content } from '../assemble';
 import { toDocx } from './docx';
@@ -16,11 +16,20 @@ export type ExportTarget = (typeof EXPORT_TARGETS)[number];
 
 /** The pictures the document's regions carry, cropped from their pages (each page rendered once). */
 export async function regionImages(doc: DocumentFile, path: string, signal?: AbortSignal): Promise<Map<string, Uint8Array>> {
-  const images = new Map<string, Uint8Array>();
-  const wanted = doc.pages.filter((p) => p.regions.some((r) => r.image));
-  if (!wanted.length) return images;
+  if (!doc.pages.some((p) => p.regions.some((r) => r.image))) return new Map();
   const loaded = await openDocument({ path }, { signal });
   try {
+    return await regionImagesOf(doc, loaded, signal);
+  } finally {
+    await loaded.close();
+  }
+}
+
+/** The same from a document already open. */
+export async function regionImagesOf(doc: DocumentFile, loaded: LoadedDocument, signal?: AbortSignal): Promise<Map<string, Uint8Array>> {
+  const images = new Map<string, Uint8Array>();
+  const wanted = doc.pages.filter((p) => p.regions.some((r) => r.image));
+  {
     for (const page of wanted) {
       if (page.index >= loaded.pages.length) continue;
       const px = await loaded.renderPage(page.index, { signal });
@@ -31,8 +40,6 @@ export async function regionImages(doc: DocumentFile, path: string, signal?: Abo
         images.set(r.image, new Uint8Array(png));
       }
     }
-  } finally {
-    await loaded.close();
   }
   return images;
 }

@@ -51,13 +51,13 @@ export function linesFromChars(chars: PdfPageText['chars']): { text: string; edg
 class PdfReader {
   #open: { path: string; docId: number } | null = null;
 
-  async pageText(path: string, index: number, width: number, height: number): Promise<PdfPageText | null> {
+  async pageText(path: string, given: Uint8Array | undefined, index: number, width: number, height: number): Promise<PdfPageText | null> {
     const pdf = await sharedEngine();
     if (this.#open?.path !== path) {
       this.close(pdf);
-      const size = (await stat(path)).size;
+      const size = given ? given.byteLength : (await stat(path)).size;
       if (size > MAX_PDF_BYTES) throw new Error(`${path}: ${size} bytes is more than the ${MAX_PDF_BYTES} a PDF text layer is read from`);
-      const bytes = new Uint8Array(await readFile(path));
+      const bytes = given ?? new Uint8Array(await readFile(path));
       if (sniffFormat(bytes) !== 'pdf') return null;
       this.#open = { path, docId: pdf.open(bytes, undefined).docId };
     }
@@ -83,7 +83,7 @@ function cachedReader() {
       const key = `${page.path}\u0000${page.index}`;
       if (last?.key !== key) {
         // Non-PDF inputs (images) have no text layer: checked by magic bytes, not by the extension.
-        last = { key, value: reader.pageText(page.path, page.index, page.width, page.height) };
+        last = { key, value: reader.pageText(page.path, page.bytes, page.index, page.width, page.height) };
       }
       return last.value;
     },

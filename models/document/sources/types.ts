@@ -7,8 +7,9 @@ import type { Box, RegionSource, RegionType } from '../schema';
 
 /** One page as sources see it; its pixels are rendered only when a source asks for them. */
 export interface PageContext {
-  /** The document file. */
+  /** The document file (for a document opened from bytes: its name, and `bytes` holds it). */
   path: string;
+  bytes?: Uint8Array;
   /** 0-based page index. */
   index: number;
   /** The page's size in pixels as Paliscope renders it. */
