@@ -5,6 +5,7 @@ import { basename, join } from 'node:path';
 import { expect, type Locator, type Page, type TestInfo } from '@playwright/test';
 import { AppEvents } from './app-events';
 import { Dialogs } from './dialogs';
+import { DocumentPanel } from './document-panel';
 import { DocumentTabs } from './document-tabs';
 import { Notices } from './notices';
 import { OcrPanel } from './ocr-panel';
@@ -29,6 +30,7 @@ export class PaliscopeApp {
   readonly viewer: Viewer;
   readonly thumbnails: Thumbnails;
   readonly ocr: OcrPanel;
+  readonly document: DocumentPanel;
   readonly runs: RunPanel;
   readonly notices: Notices;
   readonly status: StatusBar;
@@ -44,6 +46,7 @@ export class PaliscopeApp {
     this.viewer = new Viewer(page);
     this.thumbnails = new Thumbnails(page);
     this.ocr = new OcrPanel(page);
+    this.document = new DocumentPanel(page);
     this.runs = new RunPanel(page);
     this.notices = new Notices(page);
     this.status = new StatusBar(page);

@@ -8,6 +8,7 @@ import { AppCommands } from './app-commands.svelte';
 import { BatchesState } from './batches.svelte';
 import { CheckpointImportState } from './checkpoint-import.svelte';
 import { DocumentsState } from './documents.svelte';
+import { DocumentViewState } from './document-view.svelte';
 import { EngineState } from './engine.svelte';
 import { EvaluateState } from './evaluate.svelte';
 import { NoticesState } from './notices.svelte';
@@ -35,6 +36,8 @@ export interface AppState {
   readonly evaluation: EvaluateState;
   readonly projects: ProjectsState;
   readonly checkpointImport: CheckpointImportState;
+  /** The Document view: the regions of the active document's pages as edited, and its export. */
+  readonly documentView: DocumentViewState;
   /** The page shown and what is selected, hovered and drawn on it. */
   readonly focus: PageFocus;
   readonly commands: AppCommands;
@@ -76,6 +79,7 @@ export function createAppState(api: Api, search: string): AppState {
     projects,
     checkpointImport: new CheckpointImportState(api, notices, () => void runs.loadModels()),
     focus,
+    documentView: new DocumentViewState(api),
     commands: new AppCommands({ api, notices, documents, opener, viewport, ocr, runs, ui, focus }),
     pageUrl: (documentId, index, maxSide) => api.pageUrl({ documentId, index, maxSide }),
   };

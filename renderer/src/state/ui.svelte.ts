@@ -7,7 +7,7 @@ export class UiState {
   dropTarget = $state(false);
   ready = $state(false);
   /** Which view the right-hand panel shows: the recognised text, the prompt box of a model, or batch runs. */
-  rightTab = $state<'text' | 'model' | 'batch'>('text');
+  rightTab = $state<'text' | 'model' | 'batch' | 'document'>('text');
   /** Width of the text panel in CSS pixels, set by dragging its splitter. */
   textPanelWidth = $state(320);
 
