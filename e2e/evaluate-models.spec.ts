@@ -5,8 +5,10 @@
 // arithmetic is short; by the metric functions on the known strings where it is not, e.g. the tiny model's random text),
 // never read back from the app. The chart is kept as a screenshot and `paliscope eval` on the same project file prints
 // the same numbers.
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { test as base, expect } from './support/app';
 import { startHeadlessHost, type RunningHost } from './support/headless-host';
@@ -236,5 +238,36 @@ test('two models on three pages of every task: reviewed truth, the scores in Eva
   const html = await download('html');
   expect(html.text).toContain('<svg role="img" aria-label="CER by model');
   expect(html.text).toContain('Model B (pasted)');
+  await app.expectNoCspViolations();
+});
+
+test('truth from a folder picked in the browser: its truth files uploaded, a broken one named, the rest ignored', async ({ appPage, hostKind, fixtures }, testInfo) => {
+  test.skip(hostKind === 'electron', 'the folder dialog of the desktop app is not driven here; the headless host uploads the folder');
+  const app = await PaliscopeApp.attach(appPage);
+  const evaluate = new EvaluateView(appPage);
+  await app.openFile(join(fixtures, 'page.png'));
+  await app.runs.open();
+  await app.runs.paste('ocr', 'Helo world', '', 'Model C');
+  // The folder: page.png's text (matched by the document's name), a JSON that is not COCO, and a scan (not truth).
+  const dir = mkdtempSync(join(tmpdir(), 'paliscope-truth-'));
+  writeFileSync(join(dir, 'page.txt'), 'Hello world');
+  writeFileSync(join(dir, 'broken.json'), '{"images": 3}');
+  copyFileSync(join(fixtures, 'page.png'), join(dir, 'page.png'));
+
+  await evaluate.open();
+  await expect(evaluate.root.getByTestId('evaluate-truth-imported')).toBeDisabled();
+  await evaluate.root.getByTestId('evaluate-truth-input').setInputFiles(dir);
+  await expect(evaluate.root.getByTestId('evaluate-truth-folder')).toHaveText(`${basename(dir)} (uploaded)`);
+  await expect(evaluate.root.getByTestId('evaluate-truth-imported')).toBeChecked();
+  await expect(evaluate.root.getByTestId('evaluate-truth')).toHaveText(`Truth: files in ${basename(dir)} (uploaded)`);
+  // "Helo world" against "Hello world": 1 edit of 11 characters, 1 word of 2.
+  expect(await evaluate.mean('ocr', 'pasted-model-c', 'cer')).toBeCloseTo(1 / 11, 12);
+  expect(await evaluate.mean('ocr', 'pasted-model-c', 'wer')).toBeCloseTo(1 / 2, 12);
+  await expect(evaluate.root.getByTestId('evaluate-notes')).toContainText('broken.json: not read (not COCO JSON');
+  await app.screenshot(testInfo, 'evaluate-truth-folder');
+  // Back to the reviewed results: Model C's page has no review, so nothing of it is scored.
+  await evaluate.root.getByTestId('evaluate-truth-reviewed').check();
+  await expect(evaluate.root.getByTestId('evaluate-truth')).toHaveText('Truth: reviewed results');
+  await expect(evaluate.task('ocr').locator('[data-testid="evaluate-row"][data-model="pasted-model-c"]')).toHaveCount(0);
   await app.expectNoCspViolations();
 });
