@@ -141,6 +141,8 @@ async function expectView(review: ReviewWorkspace, task: TaskName): Promise<void
     case 'segment':
       await expect(v.getByTestId('review-value-box')).toHaveCount(1);
       await expect(review.boxes).toHaveCount(1);
+      // Its mask, decoded by the CLI with the mask decoder beside the model folder, painted under the box.
+      await expect(review.crop.getByTestId('review-masks')).toHaveAttribute('data-mask-count', '1');
       return;
     case 'ocr-boxes':
       await expect(v.getByTestId('review-value-box').locator('.label')).toHaveText(['EXIT', 'Platform']);
