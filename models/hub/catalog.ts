@@ -8,12 +8,13 @@ import shippedCatalog from './catalog.json';
 import { DTYPES, type Dtype } from '../runtime/plan';
 import { PG2_SIZES } from './architectures';
 import { HubError } from './errors';
+import { MIX_TASK_NAMES } from '../tasks/table';
 
 /** The weight dtypes the converter writes (models/onnx/convert/quant.ts). */
 export const CONVERT_DTYPES = ['q4', 'int8', 'fp16', 'fp32'] as const;
 
 const Bytes = z.number().int().positive().nullable();
-export const CatalogTask = z.enum(['caption', 'describe', 'answer', 'ocr', 'detect', 'segment']);
+export const CatalogTask = z.enum(MIX_TASK_NAMES);
 
 export const CatalogVariant = z.object({
   dtype: z.enum(DTYPES),

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { scanModelDir } from '../paligemma/layout';
 import { loadPaliGemmaConfig } from '../paligemma/model-config';
 import { DOWNLOAD_MANIFEST } from './downloader';
+import { MIX_TASK_NAMES } from '../tasks/table';
 
 export const IMPORT_MANIFEST = '.paliscope-import.json';
 
@@ -34,7 +35,6 @@ export interface InstalledModel {
 /** A stable id for a model folder that reveals nothing and fits the contract's id pattern. */
 export const modelId = (dir: string): string => createHash('sha256').update(dir).digest('hex').slice(0, 16);
 
-const ALL_TASKS = ['caption', 'describe', 'answer', 'ocr', 'detect', 'segment'];
 
 function isDirectory(path: string): boolean {
   try {
@@ -80,7 +80,7 @@ export function describeModelFolder(dir: string, name: string, opts: { managed: 
     id: modelId(dir), name, location: dir, source, managed: opts.managed && !opts.reference,
     catalogId: typeof download?.catalogId === 'string' ? download.catalogId : null,
     // PaliGemma checkpoints answer every task prefix; a catalog entry narrows that (e.g. DOCCI only describes).
-    tasks: recordedTasks ?? ALL_TASKS,
+    tasks: recordedTasks ?? MIX_TASK_NAMES,
     bytes: diskUse(dir),
   };
   let scan: ReturnType<typeof scanModelDir>;

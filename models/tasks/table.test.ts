@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BATCH_TASKS, BUILTIN_OCR, isBatchTask, isTaskName, promptProblem, promptText, RESULT_KINDS, TASK_NAMES, TASKS } from './table';
+import { BATCH_TASKS, BUILTIN_OCR, isBatchTask, isTaskName, MIX_TASK_NAMES, promptProblem, promptText, RESULT_KINDS, TASK_NAMES, TASKS } from './table';
 
 describe('the task table', () => {
   it('has the twelve PaliGemma tasks, and a batch may run every one of them and the built-in OCR', () => {
@@ -9,6 +9,10 @@ describe('the task table', () => {
     expect(isTaskName(BUILTIN_OCR.task)).toBe(false);
     expect(isTaskName('toString')).toBe(false);
     expect(isBatchTask('poem')).toBe(false);
+  });
+
+  it('names the mix tasks once: what a mix or pretrained checkpoint (the catalog, a model folder) can do', () => {
+    expect(MIX_TASK_NAMES).toEqual(['caption', 'describe', 'answer', 'ocr', 'detect', 'segment']);
   });
 
   it('gives every task a kind that has exports, and marks exactly the box tasks as needing the image size', () => {

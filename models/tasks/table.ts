@@ -86,6 +86,9 @@ export const TASKS = {
 export type TaskName = keyof typeof TASKS;
 /** The task names in the table's order (a tuple, so zod can make an enum of it). */
 export const TASK_NAMES = Object.keys(TASKS) as [TaskName, ...TaskName[]];
+/** The tasks a mix or pretrained checkpoint knows (group 'mix'): what such a model is listed as able to do. */
+export type MixTaskName = { [T in TaskName]: (typeof TASKS)[T]['group'] extends 'mix' ? T : never }[TaskName];
+export const MIX_TASK_NAMES = TASK_NAMES.filter((t): t is MixTaskName => TASKS[t].group === 'mix') as [MixTaskName, ...MixTaskName[]];
 /** The tasks whose parsed result is plain text. */
 export type TextTask = { [T in TaskName]: (typeof TASKS)[T]['kind'] extends 'text' ? T : never }[TaskName];
 /** The tasks whose parsed result is boxes on the image. */

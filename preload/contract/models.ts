@@ -1,11 +1,14 @@
 // The model manager's part of the contract: models on disk, the catalog of models to download, downloads with
-// progress, pause and cancel, imports, removal, the models folder and the hub access token. Imports only zod.
+// progress, pause and cancel, imports, removal, the models folder and the hub access token. Imports only zod (and the
+// task table, which is zod-free).
 import { z } from 'zod';
 import { Id } from './common';
+import { MIX_TASK_NAMES } from '../../models/tasks/table';
 
 /** transformers.js dtype names (the engine's list, restated here because the contract imports only zod). */
 export const ModelDtype = z.enum(['fp32', 'fp16', 'int8', 'uint8', 'q8', 'q4', 'q4f16', 'bnb4']);
-export const ModelTask = z.enum(['caption', 'describe', 'answer', 'ocr', 'detect', 'segment']);
+/** What a model can be asked: the task table's mix tasks. */
+export const ModelTask = z.enum(MIX_TASK_NAMES);
 /** Where a model on disk came from. */
 export const ModelSource = z.enum(['download', 'converted', 'import', 'reference', 'folder']);
 const CatalogId = z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9._-]*$/, 'a catalog id (lower-case letters, digits, ".", "_" and "-")');
