@@ -48,3 +48,26 @@ describe('document exports and hostile text', () => {
     expect(html).toContain(`content="default-src 'none'; img-src data:; style-src 'unsafe-inline'"`);
   });
 });
+
+describe('molecules and scores in the exports', () => {
+  const withResults: DocumentFile = {
+    name: 'm.pdf', sha256: 'b'.repeat(64),
+    pages: [{ index: 0, width: 100, height: 100, regions: [
+      { ...region('p1-r1', 1, 'molecule', ''), image: 'p1-r1.png', result: { kind: 'molecule', smiles: 'CC(=O)Oc1ccccc1C(=O)O', valid: true, svg: null } },
+      { ...region('p1-r2', 2, 'music', ''), image: 'p1-r2.png', result: { kind: 'music', kern: '**kern\n4c\n*-', valid: true, svg: null } },
+    ] }],
+  };
+  const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47]);
+
+  it('Markdown: a ```smiles block and a ```kern block, each with its picture', () => {
+    const md = toMarkdown(withResults, { imageDir: 'm.images', hasImage: () => true });
+    expect(md).toBe('```smiles\nCC(=O)Oc1ccccc1C(=O)O\n```\n\n![Molecule CC(=O)Oc1ccccc1C(=O)O](m.images/p1-r1.png)\n\n```kern\n**kern\n4c\n*-\n```\n\n![Score](m.images/p1-r2.png)\n');
+  });
+
+  it('HTML: the SMILES and the kern as text beside their inline pictures', () => {
+    const html = toHtml(withResults, new Map([['p1-r1.png', png], ['p1-r2.png', png]]));
+    expect(html).toContain('SMILES: <code>CC(=O)Oc1ccccc1C(=O)O</code>');
+    expect(html).toContain('<pre class="kern">**kern\n4c\n*-</pre>');
+    expect(html.match(/<img src="data:image\/png;base64,iVBORw==" alt="[^"]+">/g)).toHaveLength(2);
+  });
+});
