@@ -52,6 +52,9 @@ export async function runDocumentPage(
   const ids = proposals.map((_, i) => `p${page.index + 1}-r${i + 1}`);
   const regions: LayoutRegion[] = [];
   const store = (input: Omit<RunInput, 'pageId'>) => deps.store.addRun({ pageId: page.pageId, ...input }).id;
+  // Text a source already read costs nothing to read again: its runs are written together at the end of the page, in
+  // one transaction (one sync to disk instead of one a region). Model runs are written as each one finishes.
+  const readRuns: { region: LayoutRegion; input: Omit<RunInput, 'pageId'> }[] = [];
   for (const [i, r] of proposals.entries()) {
     if (signal.aborted) throw abortError();
     const region: LayoutRegion = {
@@ -63,10 +66,10 @@ export async function runDocumentPage(
     if (route.kind === 'read') {
       const text = regionText(r);
       const model = r.source === 'ocr' ? { id: BUILTIN_OCR.modelId, name: BUILTIN_OCR.modelName } : TEXT_LAYER_MODEL;
-      region.runId = store({
+      readRuns.push({ region, input: {
         modelId: model.id, modelName: model.name, task: REGION_TEXT_TASK, prompt: '', parameters: where, raw: text,
         parsed: { kind: 'text', task: REGION_TEXT_TASK, text, lines: r.lines, warnings: [] }, status: 'done', provider: r.source === 'ocr' ? 'cpu' : null,
-      });
+      } });
     } else if (route.kind === 'ocr') {
       const engine = await deps.ocr();
       const crop = cropPixels(await ctx.pixels(), r.box);
@@ -94,6 +97,10 @@ export async function runDocumentPage(
     }
     regions.push(region);
   }
+  if (signal.aborted) throw abortError();
+  deps.store.db.transaction(() => {
+    for (const { region, input } of readRuns) region.runId = store(input);
+  })();
   const layout: PageLayout = { kind: 'document-page', width: page.width, height: page.height, regions };
   const read = regions.filter((r) => r.order !== null).sort((a, b) => a.order! - b.order!);
   return {
