@@ -100,7 +100,8 @@ export function composeServices(opts: ComposeOptions): Services {
     pickFolder: opts.platform.showFolderDialog, uploadDir: join(opts.userDataDir, 'truth-uploads'),
   });
   // Every final run (model or pasted) is a row of the project store: the Ask-model history, Review and exports read it.
-  const runs = new RunService({ documents, engine, models, reviews, identities, store: () => project.store });
+  const privacy = new PrivacyService(join(opts.userDataDir, 'privacy.json'));
+  const runs = new RunService({ documents, engine, models, reviews, identities, privacy, store: () => project.store });
   // Long jobs (checkpoint conversion) get their own engine host, started on first use, so they
   // never queue in front of OCR or a model run.
   const jobs = new EngineClient(opts.spawnEngine);
@@ -132,7 +133,6 @@ export function composeServices(opts: ComposeOptions): Services {
     project, busy: () => batches.busy(), workDir: join(opts.userDataDir, 'incoming'),
     nativeBinding: opts.sqliteNativeBinding ?? (process.env.PALISCOPE_SQLITE_BINDING || undefined),
   });
-  const privacy = new PrivacyService(join(opts.userDataDir, 'privacy.json'));
   dispatcher = new Dispatcher(contract, createHandlers({ documents, ocr, engine, models, modelManager, runs, importer, reviews, evaluate, batches, project, dataset, resultsImport, privacy, platform: opts.platform }), opts.log);
   void engine.start().catch((err: unknown) => opts.log?.error(`engine host did not start: ${String(err)}`));
   // A batch a crash (or a quit) left running goes on where it stopped.

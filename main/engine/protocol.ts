@@ -58,6 +58,11 @@ const RunOutcome = z.object({
 const ResultSource = z.object({
   documentName: z.string(), page: z.number().int().nonnegative(), task: z.enum(TASK_NAMES), prompt: z.string(), model: z.string(),
   source: z.enum(['model', 'pasted']), raw: z.string(),
+  study: z.object({
+    fields: z.array(z.object({ label: z.string(), value: z.string() })).max(200),
+    window: z.object({ center: z.number(), width: z.number(), invert: z.boolean().optional() }).nullable(),
+    deidentified: z.string().nullable(),
+  }).optional(),
 });
 const ExportedFile = z.object({ fileName: z.string().min(1), extension: z.string(), mime: z.string(), bytes: Bytes });
 const ValidationReport = z.object({

@@ -42,16 +42,35 @@ export interface ResultSource {
   model: string;
   source: RunRecord['source'];
   raw: string;
+  /** DICOM pages: the header fields as the export may carry them (de-identified unless identifiers are kept), the window. */
+  study?: StudyFacts;
+}
+
+export interface StudyFacts {
+  fields: { label: string; value: string }[];
+  window: { center: number; width: number; invert?: boolean } | null;
+  /** The de-identification method applied, or null when the person chose to keep identifiers. */
+  deidentified: string | null;
+}
+
+/** The study facts as Markdown, for a report export. */
+function studyMarkdown(study: StudyFacts): string {
+  const cell = (v: string): string => v.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  const rows = study.fields.filter((f) => f.value !== '').map((f) => `| ${cell(f.label)} | ${cell(f.value)} |`);
+  const lines = ['## Study', '', '| Field | Value |', '|---|---|', ...rows];
+  if (study.window) lines.push('', `Window: width ${study.window.width}, level ${study.window.center}${study.window.invert ? ', inverted' : ''}.`);
+  lines.push('', study.deidentified ? `De-identified: ${study.deidentified}.` : 'Patient identifiers kept at the user\'s request.');
+  return lines.join('\n');
 }
 
 export type ExportParsed = (parsed: NonNullable<RunRecord['parsed']>, from: ResultSource, format: RunExportFormat) => Promise<ExportedFile>;
 
 /** A run's result as a file; `write` is where the writers run (the engine host in the app, in-process in tests). */
-export async function exportRun(run: RunRecord, documentName: string, format: RunExportFormat, write: ExportParsed = exportParsed): Promise<ExportedFile> {
+export async function exportRun(run: RunRecord, documentName: string, format: RunExportFormat, write: ExportParsed = exportParsed, study?: StudyFacts): Promise<ExportedFile> {
   if (!run.parsed) throw new AppFailure('BAD_INPUT', 'this run has no parsed result to export (it produced no output)');
   // Checked here too, so a wrong request is refused without a trip to the engine host.
   checkFormat(run.parsed.kind, run.prompt.task, format);
-  const from: ResultSource = { documentName, page: run.page, task: run.prompt.task, prompt: run.promptText, model: run.model.name, source: run.source, raw: run.text };
+  const from: ResultSource = { documentName, page: run.page, task: run.prompt.task, prompt: run.promptText, model: run.model.name, source: run.source, raw: run.text, ...(study ? { study } : {}) };
   return write(run.parsed, from, format);
 }
 
@@ -60,7 +79,7 @@ export async function exportParsed(parsed: NonNullable<RunRecord['parsed']>, fro
   checkFormat(parsed.kind, from.task, format);
   const file = (extension: string, mime: string, bytes: Uint8Array): ExportedFile => ({ fileName: exportFileName(from.documentName, from.page, from.task, extension), extension, mime, bytes });
   if (format === 'json') {
-    const body = { document: from.documentName, page: from.page + 1, task: from.task, prompt: from.prompt, model: from.model, source: from.source, raw: from.raw, parsed };
+    const body = { document: from.documentName, page: from.page + 1, task: from.task, prompt: from.prompt, model: from.model, source: from.source, raw: from.raw, parsed, ...(from.study ? { study: from.study } : {}) };
     return file('json', 'application/json', utf8(JSON.stringify(body, null, 2) + '\n'));
   }
   switch (parsed.kind) {
@@ -72,7 +91,7 @@ export async function exportParsed(parsed: NonNullable<RunRecord['parsed']>, fro
     case 'report': {
       if (format === 'txt') return file('txt', 'text/plain', utf8(`${parsed.text}\n`));
       const md = parsed.sections.map((s) => (s.heading ? `## ${s.heading}\n\n${s.text}` : s.text)).join('\n\n');
-      return file('md', 'text/markdown', utf8(`${md}\n`));
+      return file('md', 'text/markdown', utf8(`${md}\n${from.study ? `\n${studyMarkdown(from.study)}\n` : ''}`));
     }
     case 'verdict':
       return file('txt', 'text/plain', utf8(`${parsed.answer === null ? 'unparsed' : String(parsed.answer)}\t${parsed.text}\n`));

@@ -4,7 +4,9 @@
 // history, so the panel's history survives a restart and lists the same runs Review and the CLI's projects hold.
 import { randomUUID } from 'node:crypto';
 import type { AppError, RunChunk, RunExportRequest, RunInput, RunPaste, RunParsed, RunRecord, RunTimings } from '../../preload/contract';
-import { exportRun, type ExportedFile } from '../files/run-export';
+import { exportRun, type ExportedFile, type ExportParsed } from '../files/run-export';
+import { studyForExport } from '../files/dicom-export';
+import type { PrivacyService } from './privacy';
 import { AppFailure, toAppError, type StreamContext } from '../ipc/dispatcher';
 import type { EngineClient } from '../engine/client';
 import type { EngineParams, EngineProgress, RunOutcomeMessage } from '../engine/protocol';
@@ -54,6 +56,8 @@ export interface RunServiceDeps {
   /** The project store (null when there is none), and the content hashes runs are filed by. */
   store: () => Store | null;
   identities: DocumentIdentities;
+  /** DICOM metadata in exports: de-identified unless the person keeps identifiers. */
+  privacy?: PrivacyService;
 }
 
 export class RunService {
@@ -173,7 +177,9 @@ export class RunService {
   async export(input: RunExportRequest): Promise<ExportedFile> {
     const doc = this.#deps.documents.get(input.documentId);
     const { record } = await this.#stored(input.documentId, input.runId, doc.name);
-    return exportRun(record, doc.name, input.format, (parsed, from, format) => this.#deps.engine.request('tasks.export', { parsed, from, format }));
+    const dicom = this.#deps.privacy ? await studyForExport(doc, this.#deps.privacy, record.window ?? null) : null;
+    const write: ExportParsed = (parsed, from, format) => this.#deps.engine.request('tasks.export', { parsed, from, format });
+    return exportRun(record, dicom?.documentName ?? doc.name, input.format, write, dicom?.study);
   }
 
   /** Runs of a document (one page, or all) from the project store, newest first: every PaliGemma run on its content. */

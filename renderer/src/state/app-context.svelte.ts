@@ -20,6 +20,8 @@ import { ReviewState } from './review.svelte';
 import { RunsState } from './runs.svelte';
 import { UiState } from './ui.svelte';
 import { ViewportState } from './viewport.svelte';
+import { DicomViewState } from './dicom.svelte';
+import { THUMBNAIL_MAX_SIDE } from '../../../preload/contract/page-image';
 
 export interface AppState {
   readonly api: Api;
@@ -41,6 +43,8 @@ export interface AppState {
   /** The page shown and what is selected, hovered and drawn on it. */
   readonly focus: PageFocus;
   readonly commands: AppCommands;
+  /** DICOM pages: windows, window/level set by the person, and the privacy setting for exports. */
+  readonly dicom: DicomViewState;
   /** The page image URL main serves for a page at most `maxSide` pixels on its longer side. */
   pageUrl(documentId: string, index: number, maxSide: number): string;
 }
@@ -52,7 +56,8 @@ export function createAppState(api: Api, search: string): AppState {
   const viewport = new ViewportState();
   const ocr = new OcrState(api, notices);
   const ui = new UiState();
-  const runs = new RunsState(api, notices);
+  const dicom = new DicomViewState(api);
+  const runs = new RunsState(api, notices, (documentId, page) => dicom.window(documentId, page));
   const batches = new BatchesState(api, notices);
   const review = new ReviewState(api, notices);
   // Another project: the Batch tab and the review workspace show its batches and results.
@@ -81,7 +86,13 @@ export function createAppState(api: Api, search: string): AppState {
     focus,
     documentView: new DocumentViewState(api),
     commands: new AppCommands({ api, notices, documents, opener, viewport, ocr, runs, ui, focus }),
-    pageUrl: (documentId, index, maxSide) => api.pageUrl({ documentId, index, maxSide }),
+    dicom,
+    // A DICOM page is shown through the window whose image has loaded (a smaller image while a drag is under way).
+    pageUrl: (documentId, index, maxSide) => {
+      const shown = dicom.shownImage(documentId, index);
+      if (!shown) return api.pageUrl({ documentId, index, maxSide });
+      return api.pageUrl({ documentId, index, maxSide: maxSide > THUMBNAIL_MAX_SIDE ? Math.min(maxSide, shown.maxSide) : maxSide, window: shown.window });
+    },
   };
 }
 

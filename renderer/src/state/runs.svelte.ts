@@ -2,7 +2,7 @@
 // flight (its streamed output) and the history of runs per page, as main keeps it.
 import { SvelteMap } from 'svelte/reactivity';
 import type { Api, StreamHandle } from '../lib/api';
-import type { AppError, ModelInfo, PageRegion, RunChunk, RunRecord, RunStrategy, RunTask } from '../../../preload/contract';
+import type { AppError, DisplayWindow, ModelInfo, PageRegion, RunChunk, RunRecord, RunStrategy, RunTask } from '../../../preload/contract';
 import { MAX_NEW_TOKENS } from '../lib/run-format';
 import { MAX_UPLOAD_BYTES } from '../../../preload/contract/limits';
 import type { RunExportFormat } from '../../../preload/contract';
@@ -63,9 +63,13 @@ export class RunsState {
   readonly #notices: NoticesState;
   #handle: StreamHandle<RunRecord> | null = null;
 
-  constructor(api: Api, notices: NoticesState) {
+  /** The window/level a DICOM page is shown through (null for other documents): a run sees the page the same way. */
+  readonly #windowOf: (documentId: string, page: number) => DisplayWindow | null;
+
+  constructor(api: Api, notices: NoticesState, windowOf: (documentId: string, page: number) => DisplayWindow | null = () => null) {
     this.#api = api;
     this.#notices = notices;
+    this.#windowOf = windowOf;
   }
 
   async loadModels(): Promise<void> {
@@ -167,6 +171,7 @@ export class RunsState {
         maxNewTokens: this.maxNewTokens,
         strategy: this.strategyValue(),
         ...(this.regionFor(documentId, page) ? { region: this.regionFor(documentId, page)! } : {}),
+        ...(this.#windowOf(documentId, page) ? { window: this.#windowOf(documentId, page)! } : {}),
       },
       (chunk) => this.#onChunk(chunk),
     );
