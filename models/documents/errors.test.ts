@@ -60,8 +60,11 @@ describe('bad input', () => {
     expect(e.message).toContain('does-not-exist.png');
   });
 
-  it('a directory is NOT_FOUND, not a crash', async () => {
-    expect((await failure(loader.openDocument({ path: FIXTURE_DIR }))).code).toBe('NOT_FOUND');
+  it('a folder without a DICOMDIR is refused by name, not a crash', async () => {
+    // Folders open only as DICOM media (a DICOMDIR at their root); any other folder says so.
+    const e = await failure(loader.openDocument({ path: FIXTURE_DIR }));
+    expect(e.code).toBe('UNSUPPORTED_FORMAT');
+    expect(e.message).toMatch(/folder without a DICOMDIR/);
   });
 
   it('a PNG named .pdf opens as PNG', async () => {
