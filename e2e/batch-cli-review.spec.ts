@@ -10,8 +10,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test as base, expect } from './support/app';
-import { startHeadlessHost, type RunningHost } from './support/headless-host';
+import { testWithOwnHost, expect } from './support/app';
 import { MODELS_DIR } from './support/global-setup';
 import { TINY_MODELS } from './support/tiny-models';
 import { PaliscopeApp } from './pages/paliscope-app';
@@ -21,16 +20,7 @@ import { TASKS, TASK_NAMES, type TaskName } from '../models/tasks/table';
 import { PIANO_KERN } from '../models/paligemma/tasks/music/fixtures';
 
 // A host of its own, so switching its project leaves the other specs' host alone.
-const test = base.extend<object, { headlessPool: { get(): Promise<RunningHost> } }>({
-  headlessPool: [
-    async ({}, use) => {
-      const started: { host?: Promise<RunningHost> } = {};
-      await use({ get: () => (started.host ??= startHeadlessHost()) });
-      if (started.host) await (await started.host).stop();
-    },
-    { scope: 'worker' },
-  ],
-});
+const test = testWithOwnHost();
 
 const ROOT = join(import.meta.dirname, '..');
 const CLI = join(ROOT, 'bin', 'paliscope.js');

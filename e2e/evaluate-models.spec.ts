@@ -10,8 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { Writable } from 'node:stream';
-import { test as base, expect } from './support/app';
-import { startHeadlessHost, type RunningHost } from './support/headless-host';
+import { testWithOwnHost, expect } from './support/app';
 import { TINY_MODELS } from './support/tiny-models';
 import { PaliscopeApp } from './pages/paliscope-app';
 import { ReviewWorkspace } from './pages/review';
@@ -22,16 +21,7 @@ import { teds } from '../models/eval/tables';
 import { parseTable } from '../models/paligemma/tasks/table/parse-table';
 
 // A host of this spec's own, so the project holds only what this test does.
-const test = base.extend<object, { headlessPool: { get(): Promise<RunningHost> } }>({
-  headlessPool: [
-    async ({}, use) => {
-      const started: { host?: Promise<RunningHost> } = {};
-      await use({ get: () => (started.host ??= startHeadlessHost()) });
-      if (started.host) await (await started.host).stop();
-    },
-    { scope: 'worker' },
-  ],
-});
+const test = testWithOwnHost();
 
 const loc = (v: number): string => `<loc${String(v).padStart(4, '0')}>`;
 const seg = (codes: number[]): string => codes.map((c) => `<seg${String(c).padStart(3, '0')}>`).join('');

@@ -10,22 +10,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { test as base, expect } from './support/app';
-import { startHeadlessHost, type RunningHost } from './support/headless-host';
+import { testWithOwnHost, expect } from './support/app';
 import { PaliscopeApp } from './pages/paliscope-app';
 import { ReviewWorkspace } from './pages/review';
 import { ProjectMenu } from './pages/projects';
 
-const test = base.extend<object, { headlessPool: { get(): Promise<RunningHost> } }>({
-  headlessPool: [
-    async ({}, use) => {
-      const started: { host?: Promise<RunningHost> } = {};
-      await use({ get: () => (started.host ??= startHeadlessHost()) });
-      if (started.host) await (await started.host).stop();
-    },
-    { scope: 'worker' },
-  ],
-});
+const test = testWithOwnHost();
 test.describe.configure({ mode: 'serial' });
 
 const CLI = join(import.meta.dirname, '..', 'bin', 'paliscope.js');

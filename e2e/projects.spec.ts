@@ -7,23 +7,13 @@
 import { dirname, join } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { test as base, expect } from './support/app';
-import { startHeadlessHost, type RunningHost } from './support/headless-host';
+import { testWithOwnHost, expect } from './support/app';
 import { PaliscopeApp } from './pages/paliscope-app';
 import { ReviewWorkspace } from './pages/review';
 import { ProjectMenu } from './pages/projects';
 import { Store } from '../models/store/store';
 
-const test = base.extend<object, { headlessPool: { get(): Promise<RunningHost> } }>({
-  headlessPool: [
-    async ({}, use) => {
-      const started: { host?: Promise<RunningHost> } = {};
-      await use({ get: () => (started.host ??= startHeadlessHost()) });
-      if (started.host) await (await started.host).stop();
-    },
-    { scope: 'worker' },
-  ],
-});
+const test = testWithOwnHost();
 test.describe.configure({ mode: 'serial' });
 
 let app: PaliscopeApp;

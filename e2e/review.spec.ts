@@ -7,22 +7,12 @@
 // This file runs its own headless host (a worker fixture of its own), so its project store holds only its runs.
 import { strFromU8, unzipSync } from 'fflate';
 import { join } from 'node:path';
-import { test as base, expect } from './support/app';
-import { startHeadlessHost, type RunningHost } from './support/headless-host';
+import { testWithOwnHost, expect } from './support/app';
 import { PaliscopeApp } from './pages/paliscope-app';
 import { ReviewWorkspace } from './pages/review';
 import { MISMATCHED_KERN, PIANO_KERN } from '../models/paligemma/tasks/music/fixtures';
 
-const test = base.extend<object, { headlessPool: { get(): Promise<RunningHost> } }>({
-  headlessPool: [
-    async ({}, use) => {
-      const started: { host?: Promise<RunningHost> } = {};
-      await use({ get: () => (started.host ??= startHeadlessHost()) });
-      if (started.host) await (await started.host).stop();
-    },
-    { scope: 'worker' },
-  ],
-});
+const test = testWithOwnHost();
 test.describe.configure({ mode: 'serial' });
 
 let app: PaliscopeApp;

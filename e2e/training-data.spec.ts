@@ -7,8 +7,7 @@
 // This file runs its own headless host, so its project store holds only its runs.
 import { strFromU8, unzipSync } from 'fflate';
 import { join } from 'node:path';
-import { test as base, expect } from './support/app';
-import { startHeadlessHost, type RunningHost } from './support/headless-host';
+import { testWithOwnHost, expect } from './support/app';
 import { PaliscopeApp } from './pages/paliscope-app';
 import { ReviewWorkspace } from './pages/review';
 import { TrainingDataDialog } from './pages/training-data';
@@ -18,16 +17,7 @@ import { parseBoxes, parseText } from '../models/paligemma/tasks/parse';
 import { parseTable } from '../models/paligemma/tasks/table/parse-table';
 import { bekernToKern } from '../models/paligemma/tasks/music/bekern';
 
-const test = base.extend<object, { headlessPool: { get(): Promise<RunningHost> } }>({
-  headlessPool: [
-    async ({}, use) => {
-      const started: { host?: Promise<RunningHost> } = {};
-      await use({ get: () => (started.host ??= startHeadlessHost()) });
-      if (started.host) await (await started.host).stop();
-    },
-    { scope: 'worker' },
-  ],
-});
+const test = testWithOwnHost();
 
 const loc = (v: number): string => `<loc${String(v).padStart(4, '0')}>`;
 const seg = (v: number): string => `<seg${String(v).padStart(3, '0')}>`;

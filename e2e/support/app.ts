@@ -19,19 +19,27 @@ export interface AppHandle {
   electron: ElectronApplication | null;
 }
 
-export const test = base.extend<{ hostKind: HostKind; app: AppHandle; appPage: Page; fixtures: string }, { headlessPool: { get(): Promise<RunningHost> } }>({
-  hostKind: ['headless', { option: true }],
-  fixtures: FIXTURE_DIR,
+interface HeadlessPool { get(): Promise<RunningHost> }
 
-  // One headless host per worker, started only if a headless test asks for it.
-  headlessPool: [
-    async ({}, use) => {
+/**
+ * One headless host per worker, started only if a headless test asks for it. Each call makes a new fixture function,
+ * and Playwright gives each distinct worker fixture its own worker: see `testWithOwnHost`.
+ */
+function headlessPoolFixture(): [(args: object, use: (pool: HeadlessPool) => Promise<void>) => Promise<void>, { scope: 'worker' }] {
+  return [
+    async ({}, use: (pool: HeadlessPool) => Promise<void>) => {
       const started: { host?: Promise<RunningHost> } = {};
       await use({ get: () => (started.host ??= startHeadlessHost()) });
       if (started.host) await (await started.host).stop();
     },
     { scope: 'worker' },
-  ],
+  ];
+}
+
+export const test = base.extend<{ hostKind: HostKind; app: AppHandle; appPage: Page; fixtures: string }, { headlessPool: HeadlessPool }>({
+  hostKind: ['headless', { option: true }],
+  fixtures: FIXTURE_DIR,
+  headlessPool: headlessPoolFixture(),
 
   app: async ({ hostKind, headlessPool }, use) => {
     if (hostKind === 'electron') {
@@ -80,4 +88,12 @@ export function attachEachTest(set: (app: PaliscopeApp) => void, opts: { slow?: 
     await current.expectNoCspViolations();
     current = null;
   });
+}
+
+/**
+ * The `test` of a spec file that needs a headless host, and so a project store, of its own (its store then holds only
+ * the runs that file makes). Call it once per spec file.
+ */
+export function testWithOwnHost() {
+  return test.extend<object, { headlessPool: HeadlessPool }>({ headlessPool: headlessPoolFixture() });
 }
