@@ -1,7 +1,7 @@
 // `paliscope dataset`: a project's reviewed results as PaliGemma fine-tuning data (README.md beside this file).
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { CliCommand, processIo, type CliIo } from '../cli-command';
 import { Store } from '../store/store';
 import { RESOLUTIONS, buildDataset, type DatasetProgress, type Resolution, type ReviewKind } from './build';
 import { parseSplit } from './split';
@@ -25,55 +25,48 @@ options:
   -h, --help            show this help
 `;
 
-interface Io { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }
-
-export async function run(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
-  let a;
-  try {
-    a = parseArgs({
-      args: argv,
-      options: {
-        project: { type: 'string' }, out: { type: 'string' }, tasks: { type: 'string' }, split: { type: 'string' }, only: { type: 'string' },
-        resolution: { type: 'string' }, seed: { type: 'string' }, vae: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
-  } catch (e) {
-    io.stderr.write(`paliscope dataset: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (a.help) { io.stdout.write(USAGE); return 0; }
-  const usageError = (m: string) => { io.stderr.write(`paliscope dataset: ${m}\n\n${USAGE}`); return 2; };
-  if (!a.project) return usageError('--project is required');
-  if (!a.out) return usageError('--out is required');
+export async function run(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const cmd = new CliCommand('paliscope dataset', USAGE, io);
+  const parsed = cmd.parse({
+    args: argv,
+    options: {
+      project: { type: 'string' }, out: { type: 'string' }, tasks: { type: 'string' }, split: { type: 'string' }, only: { type: 'string' },
+      resolution: { type: 'string' }, seed: { type: 'string' }, vae: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const a = parsed.values;
+  if (!a.project) return cmd.usageError('--project is required');
+  if (!a.out) return cmd.usageError('--out is required');
   let tasks: DatasetTask[] | undefined;
   if (a.tasks !== undefined) {
     const list = a.tasks.split(',').map((t) => t.trim()).filter(Boolean);
     const bad = list.filter((t) => !isDatasetTask(t));
-    if (!list.length || bad.length) return usageError(`--tasks ${a.tasks}: ${bad.length ? `unknown task ${bad.join(', ')}` : 'empty'}; expected some of ${DATASET_TASKS.join(', ')}`);
+    if (!list.length || bad.length) return cmd.usageError(`--tasks ${a.tasks}: ${bad.length ? `unknown task ${bad.join(', ')}` : 'empty'}; expected some of ${DATASET_TASKS.join(', ')}`);
     tasks = list as DatasetTask[];
   }
   let only: ReviewKind[] | undefined;
   if (a.only !== undefined) {
     const list = a.only.split(',').map((t) => t.trim()).filter(Boolean);
-    if (!list.length || list.some((t) => t !== 'accepted' && t !== 'corrected')) return usageError(`--only ${a.only}: expected accepted, corrected or accepted,corrected`);
+    if (!list.length || list.some((t) => t !== 'accepted' && t !== 'corrected')) return cmd.usageError(`--only ${a.only}: expected accepted, corrected or accepted,corrected`);
     only = list as ReviewKind[];
   }
   let split;
-  try { split = a.split !== undefined ? parseSplit(a.split) : undefined; } catch (e) { return usageError((e as Error).message.replace(/^--split [^:]*: /, `--split ${a.split}: `)); }
+  try { split = a.split !== undefined ? parseSplit(a.split) : undefined; } catch (e) { return cmd.usageError((e as Error).message.replace(/^--split [^:]*: /, `--split ${a.split}: `)); }
   let resolution: Resolution | undefined;
   if (a.resolution !== undefined) {
     const n = Number(a.resolution);
-    if (!(RESOLUTIONS as readonly number[]).includes(n)) return usageError(`--resolution ${a.resolution}: expected ${RESOLUTIONS.join(', ')}`);
+    if (!(RESOLUTIONS as readonly number[]).includes(n)) return cmd.usageError(`--resolution ${a.resolution}: expected ${RESOLUTIONS.join(', ')}`);
     resolution = n as Resolution;
   }
   let seed: number | undefined;
   if (a.seed !== undefined) {
-    if (!/^\d{1,9}$/.test(a.seed)) return usageError(`--seed ${a.seed}: expected a whole number`);
+    if (!/^\d{1,9}$/.test(a.seed)) return cmd.usageError(`--seed ${a.seed}: expected a whole number`);
     seed = Number(a.seed);
   }
   const projectPath = resolve(a.project);
-  if (!existsSync(projectPath)) { io.stderr.write(`paliscope dataset: ${a.project}: no such project file\n`); return 1; }
-  if (a.vae && !existsSync(a.vae)) { io.stderr.write(`paliscope dataset: --vae ${a.vae}: no such file\n`); return 1; }
+  if (!existsSync(projectPath)) return cmd.fail(`${a.project}: no such project file`);
+  if (a.vae && !existsSync(a.vae)) return cmd.fail(`--vae ${a.vae}: no such file`);
 
   let store: Store | undefined;
   const stages: Record<DatasetProgress['stage'], string> = { reading: 'reading reviews', images: 'rendering images', writing: 'writing files', done: 'done' };

@@ -1,6 +1,6 @@
 // `paliscope eval`: a project's results scored against reviewed truth (or truth files), as a table, JSON or CSV.
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { CliCommand, processIo, type CliIo } from '../cli-command';
 import { Store } from '../store/store';
 import { evaluate, type EvalReport } from './evaluate';
 import { toCsv, toJson, toMarkdown } from './format';
@@ -28,22 +28,16 @@ Every other finished run on a page and task with a truth is scored; the reviewed
 against its review. Means come with a 95 % bootstrap interval over pages.
 `;
 
-interface Io { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }
-
-export async function run(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
-  let a;
-  try {
-    a = parseArgs({
-      args: argv,
-      options: { project: { type: 'string' }, truth: { type: 'string' }, task: { type: 'string' }, model: { type: 'string', multiple: true }, format: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    }).values;
-  } catch (e) {
-    io.stderr.write(`paliscope eval: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (a.help) { io.stdout.write(USAGE); return 0; }
-  const fail = (m: string, code = 2) => { io.stderr.write(`paliscope eval: ${m}\n`); return code; };
-  if (!a.project) return fail(`--project is required\n\n${USAGE}`);
+export async function run(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const cmd = new CliCommand('paliscope eval', USAGE, io);
+  const parsed = cmd.parse({
+    args: argv,
+    options: { project: { type: 'string' }, truth: { type: 'string' }, task: { type: 'string' }, model: { type: 'string', multiple: true }, format: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const a = parsed.values;
+  const fail = (m: string, code = 2) => cmd.fail(m, code);
+  if (!a.project) return cmd.usageError('--project is required');
   const format = (a.format ?? 'md') as (typeof FORMATS)[number];
   if (!FORMATS.includes(format)) return fail(`--format must be one of ${FORMATS.join(', ')}, not "${a.format}"`);
   if (a.task && !EVAL_TASKS.includes(a.task)) return fail(`--task must be one of ${EVAL_TASKS.join(', ')}, not "${a.task}"`);

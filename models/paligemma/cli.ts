@@ -1,5 +1,5 @@
 // `paliscope run`: caption / detect / OCR / answer with a local PaliGemma model, the same engine the app uses.
-import { parseArgs } from 'node:util';
+import { CliCommand, processIo, type CliIo } from '../cli-command';
 import { EngineError, isEngineError, type EngineErrorCode } from '../runtime/errors';
 import { DTYPES, type Dtype, type ProviderName } from '../runtime/plan';
 import type { Strategy } from '../runtime/decode';
@@ -38,8 +38,6 @@ options:
   -h, --help          show this help
 `;
 
-interface Io { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }
-
 function positiveInt(v: string | undefined, name: string): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
@@ -53,24 +51,20 @@ function num(v: string | undefined, name: string): number | undefined {
   return n;
 }
 
-export async function run(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
-  let a;
-  try {
-    a = parseArgs({
-      args: argv,
-      options: {
-        model: { type: 'string' }, image: { type: 'string' }, prompt: { type: 'string' },
-        'max-new-tokens': { type: 'string' }, 'max-tokens': { type: 'string' }, beams: { type: 'string' }, sample: { type: 'boolean' },
-        temperature: { type: 'string' }, 'top-k': { type: 'string' }, 'top-p': { type: 'string' }, seed: { type: 'string' },
-        dtype: { type: 'string' }, provider: { type: 'string' }, threads: { type: 'string' }, resampler: { type: 'string' },
-        task: { type: 'string' }, vae: { type: 'string' }, json: { type: 'boolean' }, verbose: { type: 'boolean', short: 'v' }, help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
-  } catch (e) {
-    io.stderr.write(`paliscope run: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (a.help) { io.stdout.write(USAGE); return 0; }
+export async function run(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const cmd = new CliCommand('paliscope run', USAGE, io);
+  const parsed = cmd.parse({
+    args: argv,
+    options: {
+      model: { type: 'string' }, image: { type: 'string' }, prompt: { type: 'string' },
+      'max-new-tokens': { type: 'string' }, 'max-tokens': { type: 'string' }, beams: { type: 'string' }, sample: { type: 'boolean' },
+      temperature: { type: 'string' }, 'top-k': { type: 'string' }, 'top-p': { type: 'string' }, seed: { type: 'string' },
+      dtype: { type: 'string' }, provider: { type: 'string' }, threads: { type: 'string' }, resampler: { type: 'string' },
+      task: { type: 'string' }, vae: { type: 'string' }, json: { type: 'boolean' }, verbose: { type: 'boolean', short: 'v' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const a = parsed.values;
   let strategy: Strategy, maxNewTokens: number, threads: number | undefined;
   let task: AnalyzeTask | undefined;
   try {
@@ -90,8 +84,7 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
       : sample ? { kind: 'sample', temperature: num(a.temperature, 'temperature'), topK: num(a['top-k'], 'top-k'), topP: num(a['top-p'], 'top-p'), seed: num(a.seed, 'seed') }
       : { kind: 'greedy' };
   } catch (e) {
-    io.stderr.write(`paliscope run: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
+    return cmd.usageError((e as Error).message);
   }
   const log = (m: string) => { if (a.verbose) io.stderr.write(`${m}\n`); };
   const ac = new AbortController();

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { CliCommand, processIo, type CliIo } from '../cli-command';
 import { onlyReviewed, toCoco, toCsv, toJsonl, toTextFiles } from './export';
 import { Store } from './store';
 import type { ResultRow } from './types';
@@ -32,8 +32,6 @@ COCO and txt take one result per page (a reviewed one first) and leave rejected 
 a correction replaces the model's result everywhere.
 `;
 
-interface Io { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }
-
 /** Written through a temporary name, so an interrupted export never leaves a truncated file under the real name. */
 async function put(path: string, text: string): Promise<void> {
   const tmp = `${path}.${process.pid}.tmp`;
@@ -41,29 +39,24 @@ async function put(path: string, text: string): Promise<void> {
   await rename(tmp, path);
 }
 
-export async function run(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
-  let a;
-  try {
-    a = parseArgs({
-      args: argv,
-      options: {
-        project: { type: 'string' }, format: { type: 'string' }, only: { type: 'string' }, out: { type: 'string' },
-        task: { type: 'string' }, model: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
-  } catch (e) {
-    io.stderr.write(`paliscope export: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (a.help) { io.stdout.write(USAGE); return 0; }
-  const usageError = (m: string) => { io.stderr.write(`paliscope export: ${m}\n\n${USAGE}`); return 2; };
-  if (!a.project) return usageError('--project is required');
-  if (!a.format) return usageError('--format is required');
-  if (!(FORMATS as readonly string[]).includes(a.format)) return usageError(`--format ${a.format}: expected one of ${FORMATS.join(', ')}`);
-  if (a.only !== undefined && a.only !== 'reviewed') return usageError(`--only ${a.only}: the only choice is "reviewed"`);
+export async function run(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const cmd = new CliCommand('paliscope export', USAGE, io);
+  const parsed = cmd.parse({
+    args: argv,
+    options: {
+      project: { type: 'string' }, format: { type: 'string' }, only: { type: 'string' }, out: { type: 'string' },
+      task: { type: 'string' }, model: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const a = parsed.values;
+  if (!a.project) return cmd.usageError('--project is required');
+  if (!a.format) return cmd.usageError('--format is required');
+  if (!(FORMATS as readonly string[]).includes(a.format)) return cmd.usageError(`--format ${a.format}: expected one of ${FORMATS.join(', ')}`);
+  if (a.only !== undefined && a.only !== 'reviewed') return cmd.usageError(`--only ${a.only}: the only choice is "reviewed"`);
   const format = a.format as Format;
   const projectPath = resolve(a.project);
-  if (!existsSync(projectPath)) { io.stderr.write(`paliscope export: ${a.project}: no such project file\n`); return 1; }
+  if (!existsSync(projectPath)) return cmd.fail(`${a.project}: no such project file`);
 
   let store: Store | undefined;
   try {

@@ -2,7 +2,7 @@
 // into one project, idempotently (see merge.ts). Every source is checked before anything is written, so one file of
 // an incompatible schema, or not a project at all, refuses the whole merge by name.
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { CliCommand, processIo, type CliIo } from '../cli-command';
 import { addCounts, describeMerge, emptyMergeCounts, mergeInto, openMergeSource } from './merge';
 import { Store } from './store';
 
@@ -20,24 +20,16 @@ options:
 Exit code: 0 merged, 1 a file was refused (named, with the reason; nothing merged) or failed, 2 bad arguments.
 `;
 
-interface Io { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }
-
-export async function run(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({ args: argv, allowPositionals: true, options: { into: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (e) {
-    io.stderr.write(`paliscope merge: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  const { values: a, positionals } = args;
-  if (a.help) { io.stdout.write(USAGE); return 0; }
-  const usageError = (m: string) => { io.stderr.write(`paliscope merge: ${m}\n\n${USAGE}`); return 2; };
-  if (!a.into) return usageError('--into FILE is required');
-  if (!positionals.length) return usageError('no project files to merge');
+export async function run(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const cmd = new CliCommand('paliscope merge', USAGE, io);
+  const parsed = cmd.parse({ args: argv, allowPositionals: true, options: { into: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  if (typeof parsed === 'number') return parsed;
+  const { values: a, positionals } = parsed;
+  if (!a.into) return cmd.usageError('--into FILE is required');
+  if (!positionals.length) return cmd.usageError('no project files to merge');
   const into = resolve(a.into);
   const sources = [...new Set(positionals.map((p) => resolve(p)))].filter((p) => p !== into);
-  if (!sources.length) return usageError('the only file given is the --into project itself');
+  if (!sources.length) return cmd.usageError('the only file given is the --into project itself');
 
   // Check them all first: refuse everything rather than merge half of a set.
   const refused: string[] = [];

@@ -2,7 +2,7 @@
 // them, while the shards of a cluster batch run. Files are opened read-only (SQLite's WAL lets them be read while a
 // shard writes), never migrated or created.
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { CliCommand, processIo, type CliIo } from '../cli-command';
 import Database from 'better-sqlite3';
 
 const USAGE = `usage: paliscope status <project files...>
@@ -16,8 +16,6 @@ options:
 
 Exit code: 0 every page done, 1 a file could not be read or some page failed, 3 pages still to run.
 `;
-
-interface Io { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }
 
 export interface PageCounts { total: number; done: number; failed: number; running: number; left: number }
 
@@ -59,17 +57,12 @@ export function projectPageCounts(path: string): PageCounts {
 
 const line = (c: PageCounts) => `${c.done} of ${c.total} pages done, ${c.failed} failed, ${c.running} running, ${c.left} left`;
 
-export async function run(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (e) {
-    io.stderr.write(`paliscope status: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  const { values: a, positionals: files } = args;
-  if (a.help) { io.stdout.write(USAGE); return 0; }
-  if (!files.length) { io.stderr.write(`paliscope status: no project files\n\n${USAGE}`); return 2; }
+export async function run(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const cmd = new CliCommand('paliscope status', USAGE, io);
+  const parsed = cmd.parse({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  if (typeof parsed === 'number') return parsed;
+  const { values: a, positionals: files } = parsed;
+  if (!files.length) return cmd.usageError('no project files');
   const total = zero();
   const per: Record<string, PageCounts | { error: string }> = {};
   let unreadable = 0;
