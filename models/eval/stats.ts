@@ -2,18 +2,10 @@
 //
 // The bootstrap resamples pages with replacement (B = 1,000, percentile interval) with a seeded generator, so the app
 // and `paliscope eval` print the same interval for the same pages.
+import { seededRandom } from '../runtime/sampler';
 
-/** mulberry32: a small seeded generator; statistical quality is ample for resampling indices. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator the sampler uses (mulberry32): ample for resampling page indices. */
+export { seededRandom };
 
 export const mean = (xs: readonly number[]): number | null => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 

@@ -4,6 +4,7 @@
 // is exactly the lines as drawn.
 import sharp from 'sharp';
 import type { RawImage } from '../types';
+import { seededRandom } from '../../runtime/sampler';
 
 export interface SynthPageSpec {
   paragraphs: readonly string[];
@@ -63,17 +64,8 @@ function wrap(text: string, maxChars: number): string[] {
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** Mulberry32: small deterministic PRNG so every generated page is reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The sampler's seeded generator (mulberry32), so every generated page is reproducible. */
+export const rng = seededRandom;
 
 export async function synthPage(spec: SynthPageSpec): Promise<SynthPage> {
   const margin = Math.round(spec.width * 0.08);
