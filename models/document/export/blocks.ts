@@ -3,6 +3,7 @@
 // ordered right beside it), regions without content are left out — except figures, whose picture is their content.
 import { inReadingOrder } from '../assemble';
 import type { DocumentFile, Region, RegionResult } from '../schema';
+import { escapeHtml } from '../../paligemma/tasks/table/inline-html';
 
 export type Block =
   | { kind: 'heading'; level: 1 | 2; text: string }
@@ -70,4 +71,19 @@ export function headerRows(t: Extract<RegionResult, { kind: 'table' }>): number 
   let h = 0;
   while (h < t.rows && t.cells.some((c) => c.row === h) && t.cells.filter((c) => c.row === h).every((c) => c.header)) h++;
   return h;
+}
+
+/** A table as HTML rows (`th` for header cells and the header rows on top), spans kept: the HTML export's table and the
+ * Markdown export's table when it has spans a pipe table cannot hold. */
+export function tableHtmlRows(t: Extract<RegionResult, { kind: 'table' }>): string[] {
+  const head = headerRows(t);
+  return tableSlots(t).map((cols, r) => {
+    const cells = cols.flatMap((s) => {
+      if (!s || s === 'covered') return [];
+      const c = s.cell;
+      const tag = c.header || r < head ? 'th' : 'td';
+      return [`<${tag}${c.rowspan > 1 ? ` rowspan="${c.rowspan}"` : ''}${c.colspan > 1 ? ` colspan="${c.colspan}"` : ''}>${escapeHtml(c.text)}</${tag}>`];
+    });
+    return `<tr>${cells.join('')}</tr>`;
+  });
 }

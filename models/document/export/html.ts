@@ -2,7 +2,7 @@
 // Sanitised by construction: every piece of text is escaped, and no markup from a model or a file is passed through.
 import { escapeHtml } from '../../paligemma/tasks/table/inline-html';
 import type { DocumentFile, RegionResult } from '../schema';
-import { documentBlocks, headerRows, tableSlots, type Block } from './blocks';
+import { documentBlocks, tableHtmlRows, type Block } from './blocks';
 
 const STYLE = [
   'body{font-family:Georgia,serif;max-width:46em;margin:2em auto;padding:0 1em;line-height:1.5;color:#111}',
@@ -12,17 +12,7 @@ const STYLE = [
 ].join('');
 
 function tableHtml(t: Extract<RegionResult, { kind: 'table' }>): string {
-  const head = headerRows(t);
-  const rows = tableSlots(t).map((cols, r) => {
-    const cells = cols.flatMap((s) => {
-      if (!s || s === 'covered') return [];
-      const c = s.cell;
-      const tag = c.header || r < head ? 'th' : 'td';
-      return [`<${tag}${c.rowspan > 1 ? ` rowspan="${c.rowspan}"` : ''}${c.colspan > 1 ? ` colspan="${c.colspan}"` : ''}>${escapeHtml(c.text)}</${tag}>`];
-    });
-    return `<tr>${cells.join('')}</tr>`;
-  });
-  return `<table>\n${rows.join('\n')}\n</table>`;
+  return `<table>\n${tableHtmlRows(t).join('\n')}\n</table>`;
 }
 
 function img(name: string | null, alt: string, images: ReadonlyMap<string, Uint8Array>): string {

@@ -1,9 +1,8 @@
 // Markdown export: CommonMark with GFM tables. A table with spans has no pipe-table form, so it is written as an HTML
 // table (GFM renders HTML blocks); molecules are a ```smiles block with the picture, scores a ```kern block with the
 // picture. All text is escaped: model output never becomes markup.
-import { escapeHtml } from '../../paligemma/tasks/table/inline-html';
 import type { DocumentFile, RegionResult } from '../schema';
-import { documentBlocks, headerRows, tableSlots, type Block } from './blocks';
+import { documentBlocks, tableHtmlRows, tableSlots, type Block } from './blocks';
 
 /** Backslash-escapes what CommonMark could read as markup, and the starts of lines that would open a block. */
 export function escapeMarkdown(text: string): string {
@@ -31,17 +30,7 @@ function tableMarkdown(t: Extract<RegionResult, { kind: 'table' }>): string {
     // A pipe table has exactly one header row: the first row is it, whatever the model marked.
     return lines.join('\n');
   }
-  const head = headerRows(t);
-  const rows = slots.map((cols, r) => {
-    const cells = cols.flatMap((s) => {
-      if (!s || s === 'covered') return [];
-      const c = s.cell;
-      const tag = c.header || r < head ? 'th' : 'td';
-      return [`<${tag}${c.rowspan > 1 ? ` rowspan="${c.rowspan}"` : ''}${c.colspan > 1 ? ` colspan="${c.colspan}"` : ''}>${escapeHtml(c.text)}</${tag}>`];
-    });
-    return `<tr>${cells.join('')}</tr>`;
-  });
-  return ['<table>', ...rows, '</table>'].join('\n');
+  return ['<table>', ...tableHtmlRows(t), '</table>'].join('\n');
 }
 
 function image(name: string | null, alt: string, dir: string): string | null {
