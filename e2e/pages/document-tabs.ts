@@ -13,7 +13,7 @@ export class DocumentTabs {
   }
 
   async activate(documentId: string): Promise<void> {
-    await this.tab(documentId).getByRole('tab').click();
+    await this.tab(documentId).getByTestId('document-tab-title').click();
     await expect(this.tab(documentId)).toHaveAttribute('data-active', 'true');
   }
 

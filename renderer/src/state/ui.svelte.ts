@@ -1,4 +1,8 @@
 // Window-level switches that are nobody else's business: panels shown, dialogs open.
+/** The text panel's width bounds in CSS pixels (its splitter reports them to assistive technology). */
+export const TEXT_PANEL_MIN = 220;
+export const TEXT_PANEL_MAX = 720;
+
 export class UiState {
   helpOpen = $state(false);
   showThumbnails = $state(true);
@@ -13,6 +17,6 @@ export class UiState {
 
   resizeTextPanel(dx: number): void {
     // The panel is on the right: dragging left makes it wider.
-    this.textPanelWidth = Math.min(720, Math.max(220, this.textPanelWidth - dx));
+    this.textPanelWidth = Math.min(TEXT_PANEL_MAX, Math.max(TEXT_PANEL_MIN, this.textPanelWidth - dx));
   }
 }
