@@ -98,7 +98,7 @@ test('Review, Batch and Evaluate over two kept results', async ({ fixtures }, te
   await checkAccessibility(app.page, testInfo, 'evaluate');
 });
 
-test('the Models window and the project menu', async ({}, testInfo) => {
+test('the Models window, the project menu and Settings', async ({}, testInfo) => {
   const models = new ModelsWindow(app.page);
   await models.open();
   await checkAccessibility(app.page, testInfo, 'models');
@@ -106,4 +106,8 @@ test('the Models window and the project menu', async ({}, testInfo) => {
   const projects = new ProjectMenu(app.page);
   await projects.open();
   await checkAccessibility(app.page, testInfo, 'projects');
+  await projects.close();
+  await app.page.getByTestId('settings-button').click();
+  await expect(app.page.getByTestId('settings-form')).toBeVisible();
+  await checkAccessibility(app.page, testInfo, 'settings');
 });

@@ -22,6 +22,7 @@ import { BatchSourceGuard } from './services/untrusted-batches';
 import type { SpawnProbe } from './services/project-guard';
 import { EvaluateService } from './services/evaluate';
 import { PrivacyService } from './services/privacy';
+import { SettingsService } from './services/settings';
 
 export interface ComposeOptions {
   userDataDir: string;
@@ -62,6 +63,8 @@ export interface Services {
   resultsImport: ResultsImporter;
   /** DICOM metadata in exports: de-identified unless the person keeps identifiers. */
   privacy: PrivacyService;
+  /** The person's settings: engine preferences for the next run, the PDF DPI, the theme. */
+  settings: SettingsService;
   shutdown(): Promise<void>;
 }
 
@@ -73,9 +76,16 @@ export function composeServices(opts: ComposeOptions): Services {
   const engine = new EngineClient(opts.spawnEngine, { onStatus: (status) => dispatcher?.emit('engine.status', status) });
   // Every opened document's content hash, so runs on it are filed in the store by content.
   const identities = new DocumentIdentities();
-  const documents = new DocumentService({ open: identities.wrap(opts.openDocument), recent: new RecentFiles(join(opts.userDataDir, 'recent-files.json')) });
-  const ocr = new OcrService({ documents, engine });
-  const models = new ModelCatalog(opts.modelFolders ?? defaultModelFolders(opts.userDataDir));
+  const modelFolders = opts.modelFolders ?? defaultModelFolders(opts.userDataDir);
+  const settings = new SettingsService({
+    file: join(opts.userDataDir, 'settings.json'), userDataDir: opts.userDataDir,
+    modelsFolders: () => [models.downloadFolder, ...modelFolders.slice(1)], storePath: () => project.info().path,
+    onChange: (s) => (documents.pdfDpi = s.pdfDpi),
+    ...(opts.log ? { log: opts.log } : {}),
+  });
+  const documents = new DocumentService({ open: identities.wrap(opts.openDocument), recent: new RecentFiles(join(opts.userDataDir, 'recent-files.json')), pdfDpi: settings.current.pdfDpi });
+  const ocr = new OcrService({ documents, engine, threads: () => settings.engineRunPrefs().threads });
+  const models = new ModelCatalog(modelFolders);
   const modelManager = new ModelManager({
     models,
     tokens: new TokenStore(join(opts.userDataDir, 'hub-token.bin'), opts.secretCipher, opts.log),
@@ -101,7 +111,7 @@ export function composeServices(opts: ComposeOptions): Services {
   });
   // Every final run (model or pasted) is a row of the project store: the Ask-model history, Review and exports read it.
   const privacy = new PrivacyService(join(opts.userDataDir, 'privacy.json'));
-  const runs = new RunService({ documents, engine, models, reviews, identities, privacy, store: () => project.store });
+  const runs = new RunService({ documents, engine, models, reviews, identities, privacy, store: () => project.store, enginePrefs: () => settings.engineRunPrefs() });
   // Long jobs (checkpoint conversion) get their own engine host, started on first use, so they
   // never queue in front of OCR or a model run.
   const jobs = new EngineClient(opts.spawnEngine);
@@ -116,6 +126,7 @@ export function composeServices(opts: ComposeOptions): Services {
     project, documents, engine, models, documentsDir,
     sourceGuard: new BatchSourceGuard({ openedPaths: () => documents.openedPaths(), documentsDir }),
     onProgress: (summary) => dispatcher?.emit('batches.progress', summary),
+    enginePrefs: () => settings.engineRunPrefs(),
     ...(opts.log ? { log: opts.log } : {}),
   });
   const dataset = new DatasetExportService({
@@ -133,7 +144,7 @@ export function composeServices(opts: ComposeOptions): Services {
     project, busy: () => batches.busy(), workDir: join(opts.userDataDir, 'incoming'),
     nativeBinding: opts.sqliteNativeBinding ?? (process.env.PALISCOPE_SQLITE_BINDING || undefined),
   });
-  dispatcher = new Dispatcher(contract, createHandlers({ documents, ocr, engine, models, modelManager, runs, importer, reviews, evaluate, batches, project, dataset, resultsImport, privacy, platform: opts.platform }), opts.log);
+  dispatcher = new Dispatcher(contract, createHandlers({ documents, ocr, engine, models, modelManager, runs, importer, reviews, evaluate, batches, project, dataset, resultsImport, privacy, settings, platform: opts.platform }), opts.log);
   void engine.start().catch((err: unknown) => opts.log?.error(`engine host did not start: ${String(err)}`));
   // A batch a crash (or a quit) left running goes on where it stopped.
   batches.resumeInterrupted();
@@ -162,6 +173,7 @@ export function composeServices(opts: ComposeOptions): Services {
     batches,
     dataset,
     resultsImport,
+    settings,
     async shutdown() {
       // Batches first: the page on the model goes back to the queue before the engine host stops under it.
       await batches.close();

@@ -4,6 +4,7 @@
 import { EngineRequest, engineProtocol, isEngineMethod, protocolProblem, type EngineMethod, type EngineParams, type EngineReply, type EngineResult, type RunOutcomeMessage } from './protocol';
 import type { OcrEngine } from '../../models/ocr/types';
 import type { PaliGemmaEngine } from '../../models/paligemma/engine';
+import type { EnginePrefs } from './protocol';
 
 interface Port {
   send(message: EngineReply): void;
@@ -32,17 +33,36 @@ class CancelledError extends Error {
 
 const started = performance.now();
 const running = new Map<number, AbortController>();
-let ocr: Promise<OcrEngine> | null = null;
+let ocr: { threads: number | undefined; engine: Promise<OcrEngine> } | null = null;
+let ocrBusy = 0;
+const ocrIdle: Array<() => void> = [];
 
-function ocrEngine(): Promise<OcrEngine> {
-  // Sessions are created once, on first use, and reused for every page.
-  ocr ??= import('../../models/ocr').then((m) =>
-    m.createOcrEngine({
-      ...(process.env.PALISCOPE_OCR_MODELS ? { modelDir: process.env.PALISCOPE_OCR_MODELS } : {}),
-      ...(process.env.PALISCOPE_THREADS ? { threads: Number(process.env.PALISCOPE_THREADS) } : {}),
-    }),
-  );
-  return ocr;
+/** Threads asked for: the Settings value sent with the request, else PALISCOPE_THREADS, else the engine's default. */
+function threadsFor(prefs: EnginePrefs | undefined): number | undefined {
+  return prefs?.threads ?? (process.env.PALISCOPE_THREADS ? Number(process.env.PALISCOPE_THREADS) : undefined);
+}
+
+function ocrEngine(prefs: Pick<EnginePrefs, 'threads'> | undefined): Promise<OcrEngine> {
+  // Sessions are created once, on first use, and reused for every page — until the threads setting changes.
+  const threads = threadsFor(prefs);
+  if (ocr && ocr.threads !== threads) {
+    // Released once the pages still being read on it are done.
+    const previous = ocr.engine;
+    const release = (): void => void previous.then((e) => e.dispose(), () => undefined);
+    ocr = null;
+    if (ocrBusy === 0) release();
+    else ocrIdle.push(release);
+  }
+  ocr ??= {
+    threads,
+    engine: import('../../models/ocr').then((m) =>
+      m.createOcrEngine({
+        ...(process.env.PALISCOPE_OCR_MODELS ? { modelDir: process.env.PALISCOPE_OCR_MODELS } : {}),
+        ...(threads !== undefined ? { threads } : {}),
+      }),
+    ),
+  };
+  return ocr.engine;
 }
 
 /** Settles with `p`, or rejects as cancelled as soon as `signal` fires (`p` carries on regardless). */
@@ -61,24 +81,43 @@ function untilAborted<T>(p: Promise<T>, signal: AbortSignal, what: string): Prom
 // One PaliGemma model is kept loaded (its sessions are the expensive part); asking for another folder
 // releases it first, since two models' weights may not fit in memory together. Generations run one at
 // a time through `paligemmaQueue`, so a model is never released under a running generation.
-let paligemma: { modelDir: string; engine: Promise<PaliGemmaEngine> } | null = null;
+let paligemma: { key: string; engine: Promise<PaliGemmaEngine> } | null = null;
 let paligemmaQueue: Promise<unknown> = Promise.resolve();
 
-async function paligemmaFor(modelDir: string): Promise<{ engine: Promise<PaliGemmaEngine>; loading: boolean }> {
-  if (paligemma && paligemma.modelDir !== modelDir) {
+/** The engine preferences for a folder: a preferred dtype applies only to the parts that have a file of it. */
+async function planPrefs(modelDir: string, prefs: EnginePrefs | undefined): Promise<import('../../models/runtime/plan').EnginePrefs> {
+  const threads = threadsFor(prefs);
+  let dtype: Record<string, string> | undefined;
+  if (prefs?.dtype) {
+    const { scanModelDir } = await import('../../models/paligemma/layout');
+    const variants = scanModelDir(modelDir).variants;
+    dtype = Object.fromEntries(Object.entries(variants).filter(([, v]) => v.some((x) => x.dtype === prefs.dtype)).map(([name]) => [name, prefs.dtype!]));
+  }
+  return {
+    ...(threads !== undefined ? { threads } : {}),
+    ...(prefs?.providers ? { providers: prefs.providers } : {}),
+    ...(dtype && Object.keys(dtype).length > 0 ? { dtype: dtype as never } : {}),
+  };
+}
+
+async function paligemmaFor(modelDir: string, prefs: EnginePrefs | undefined): Promise<{ engine: Promise<PaliGemmaEngine>; loading: boolean }> {
+  // A model is reloaded when its folder or the person's engine settings changed since it was loaded.
+  const key = JSON.stringify([modelDir, prefs ?? {}, process.env.PALISCOPE_THREADS ?? '']);
+  if (paligemma && paligemma.key !== key) {
     const previous = paligemma.engine;
     paligemma = null;
     await previous.then((e) => e.dispose(), () => undefined);
   }
   if (paligemma) return { engine: paligemma.engine, loading: false };
-  const engine = import('../../models/paligemma/engine').then((m) =>
+  const engine = Promise.all([import('../../models/paligemma/engine'), planPrefs(modelDir, prefs)]).then(([m, planned]) =>
     m.createPaliGemma({
       modelDir,
-      ...(process.env.PALISCOPE_THREADS ? { prefs: { threads: Number(process.env.PALISCOPE_THREADS) } } : {}),
+      prefs: planned,
+      ...(prefs?.imageCacheBytes !== undefined ? { imageCacheBytes: prefs.imageCacheBytes } : {}),
       logger: { info: (m) => console.log(`[engine host] ${m}`), warn: (m) => console.warn(`[engine host] ${m}`) },
     }),
   );
-  const slot = { modelDir, engine };
+  const slot = { key, engine };
   paligemma = slot;
   // A folder that failed to load is tried afresh next time (the person may have fixed it).
   engine.catch(() => {
@@ -98,15 +137,16 @@ async function runNow(p: EngineParams<'runs.run'>, signal: AbortSignal, progress
   let engine: PaliGemmaEngine;
   let modelLoaded = false;
   try {
-    const slot = await paligemmaFor(p.modelDir);
+    const slot = await paligemmaFor(p.modelDir, p.prefs);
     modelLoaded = slot.loading;
     if (modelLoaded) progress({ type: 'stage', stage: 'load' });
     engine = await untilAborted(slot.engine, signal, 'loading the model');
   } catch (err) {
     return unfinishedRun({ code: errorCode(err), message: err instanceof Error ? err.message : String(err) });
   }
-  const { modelDir: _dir, ...run } = p;
-  return runPage(engine, run, { signal, onProgress: progress, load: { ms: performance.now() - t0, loaded: modelLoaded } });
+  const { modelDir: _dir, prefs: _prefs, ...run } = p;
+  const outcome = await runPage(engine, run, { signal, onProgress: progress, load: { ms: performance.now() - t0, loaded: modelLoaded } });
+  return { ...outcome, threads: engine.plan.threads.intraOp };
 }
 
 type Impl = { [M in EngineMethod]: (params: EngineParams<M>, signal: AbortSignal, progress: (p: unknown) => void) => Promise<EngineResult<M>> };
@@ -115,10 +155,15 @@ const methods: Impl = {
   async ping() {
     return { pid: process.pid, uptimeMs: performance.now() - started, rssBytes: process.memoryUsage.rss() };
   },
-  async 'ocr.recognize'({ image }, signal, progress) {
-    const engine = await ocrEngine();
-    if (signal.aborted) throw new CancelledError('cancelled');
-    return engine.recognize(image, { signal, onProgress: progress });
+  async 'ocr.recognize'({ image, prefs }, signal, progress) {
+    ocrBusy++;
+    try {
+      const engine = await ocrEngine(prefs);
+      if (signal.aborted) throw new CancelledError('cancelled');
+      return await engine.recognize(image, { signal, onProgress: progress });
+    } finally {
+      if (--ocrBusy === 0) for (const release of ocrIdle.splice(0)) release();
+    }
   },
   async 'checkpoint.convert'({ checkpointDir, outDir, dtype, graphs }, signal, progress) {
     const { convertCheckpoint } = await import('../../models/onnx/convert/convert');

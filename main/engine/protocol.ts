@@ -19,6 +19,19 @@ const Size = z.object({ width: z.number().positive(), height: z.number().positiv
 const Region = z.object({ x: z.number().int().nonnegative(), y: z.number().int().nonnegative(), width: z.number().int().positive(), height: z.number().int().positive() });
 const Strings = z.record(z.string(), z.string());
 
+/**
+ * The person's engine settings (main/services/settings.ts), sent with every run and OCR page so a change takes effect
+ * on the next one: the host reloads a model (or the OCR sessions) whose preferences differ from the loaded ones.
+ */
+export const EnginePrefs = z.object({
+  providers: z.array(z.enum(['cpu', 'cuda', 'dml', 'coreml', 'webgpu'])).min(1).optional(),
+  threads: z.number().int().min(1).max(256).optional(),
+  /** Preferred weight type: used for each part of the model that has a file of it, the plan's choice otherwise. */
+  dtype: z.enum(['fp32', 'fp16', 'int8', 'uint8', 'q8', 'q4', 'q4f16', 'bnb4']).optional(),
+  imageCacheBytes: z.number().int().nonnegative().optional(),
+}).strict();
+export type EnginePrefs = z.infer<typeof EnginePrefs>;
+
 /** One page (or region) through the run pipeline (models/runs/pipeline.ts): generate and analyze in one call. */
 const RunParams = z.object({
   modelDir: z.string().min(1),
@@ -30,6 +43,7 @@ const RunParams = z.object({
   strategy: RunStrategy,
   region: z.object({ region: Region, page: Size }).nullable(),
   vaePath: z.string().nullable(),
+  prefs: EnginePrefs.optional(),
 });
 const RunProgress = z.union([
   z.object({ type: z.literal('stage'), stage: z.literal('load') }),
@@ -53,6 +67,8 @@ const RunOutcome = z.object({
   timings: RunTimingsOut.nullable(),
   providers: Strings,
   dtypes: Strings,
+  /** The intra-op threads of the model's sessions (absent when no model was loaded). */
+  threads: z.number().int().positive().optional(),
 });
 
 const ResultSource = z.object({
@@ -76,7 +92,7 @@ const method = <P extends z.ZodType, R extends z.ZodType, G extends z.ZodType = 
 export const engineProtocol = {
   ping: method(z.object({}).strict(), z.object({ pid: z.number().int(), uptimeMs: z.number(), rssBytes: z.number() })),
   'ocr.recognize': method(
-    z.object({ image: Pixels }),
+    z.object({ image: Pixels, prefs: EnginePrefs.pick({ threads: true }).optional() }),
     OcrPage,
     z.object({ stage: z.enum(['detect', 'classify', 'recognize']), done: z.number(), total: z.number() }),
   ),

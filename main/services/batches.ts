@@ -21,6 +21,7 @@ import type { RawImage } from '../../models/documents';
 import { ocrPageResult } from '../../models/batch/ocr-result';
 import { AppFailure, toAppError } from '../ipc/dispatcher';
 import type { EngineClient } from '../engine/client';
+import type { EnginePrefs } from '../engine/protocol';
 import type { DocumentService } from './documents';
 import type { ModelCatalog } from './models';
 import type { ProjectService } from './project';
@@ -39,6 +40,8 @@ export interface BatchServiceDeps {
   /** Every change of a batch (state, page started, page kept, progress) goes here: the app sends it to all windows. */
   onProgress?: (summary: BatchSummary) => void;
   log?: { warn(message: string): void; error(message: string): void };
+  /** The person's engine settings, read for each page so a change applies from the next page on (Settings). */
+  enginePrefs?: () => EnginePrefs;
 }
 
 /** A page prepared for the model: its pixels as rendered (no image encoding: the engine host takes them as they are). */
@@ -262,7 +265,7 @@ export class BatchService {
 
   /** The app's runner: pages rendered in main (the next one while the model reads this one), the model in the engine host. */
   #runner(modelDir: string): Runner<Prepared> {
-    const { engine, models, project, sourceGuard } = this.#deps;
+    const { engine, models, project, sourceGuard, enginePrefs } = this.#deps;
     const pages = this.#pages;
     return {
       async preparePage(req: PageRequest, signal: AbortSignal): Promise<Prepared> {
@@ -272,7 +275,8 @@ export class BatchService {
       async runPage(req, signal): Promise<PageResult> {
         const p = req.prepared!;
         if (req.task === BUILTIN_OCR.task) {
-          return ocrPageResult(await engine.request('ocr.recognize', { image: p }, { signal }));
+          const threads = enginePrefs?.().threads;
+          return ocrPageResult(await engine.request('ocr.recognize', { image: p, ...(threads ? { prefs: { threads } } : {}) }, { signal }));
         }
         if (!isTaskName(req.task)) throw new Error(`this batch's task "${req.task}" is not one this Paliscope knows`);
         const maxNewTokens = typeof req.parameters.maxNewTokens === 'number' ? req.parameters.maxNewTokens : 64;
@@ -281,6 +285,7 @@ export class BatchService {
         const outcome = await engine.request('runs.run', {
           modelDir, task: req.task, prompt: req.prompt, image: p, maxNewTokens, strategy: { kind: 'greedy' }, region: null,
           vaePath: req.task === 'segment' ? models.maskDecoder() : null,
+          ...(enginePrefs ? { prefs: enginePrefs() } : {}),
         }, { signal });
         return batchPageResult(outcome);
       },

@@ -23,7 +23,8 @@ function dicomSummary(d: NonNullable<LoadedDocument['dicom']>): NonNullable<Docu
 export class DocumentService {
   readonly #open: OpenDocument;
   readonly #recent: RecentFiles;
-  readonly pdfDpi: number;
+  /** The DPI PDFs opened from now on are rendered at (Settings); documents already open keep theirs. */
+  pdfDpi: number;
   readonly #docs = new Map<string, { summary: DocumentSummary; doc: LoadedDocument; source: DocumentSource }>();
 
   constructor(deps: { open: OpenDocument; recent: RecentFiles; pdfDpi?: number }) {

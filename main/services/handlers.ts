@@ -17,6 +17,7 @@ import type { DatasetExportService } from './dataset-export';
 import type { ResultsImporter } from './project-import';
 import type { PrivacyService } from './privacy';
 import { DocumentLayoutService } from './document-layout';
+import type { SettingsService } from './settings';
 import { basename } from 'node:path';
 
 export interface HostPlatform {
@@ -51,6 +52,7 @@ export interface HandlerDeps {
   privacy: PrivacyService;
   /** The Document view's service; made from documents and ocr when not given. */
   documentLayout?: DocumentLayoutService;
+  settings: SettingsService;
 }
 
 const NO_PROJECT_DIALOG = 'this host has no file dialog: use "Open a project file…" to upload a .paliscope file instead';
@@ -154,6 +156,8 @@ export function createHandlers(deps: HandlerDeps): Handlers<Contract> {
     'evaluate.chooseTruthFolder': () => deps.evaluate.chooseTruthFolder(),
     'evaluate.uploadTruthFolder': (input) => deps.evaluate.uploadTruthFolder(input),
     'evaluate.truthFolder': () => deps.evaluate.truthFolder(),
+    'settings.get': () => deps.settings.view(),
+    'settings.set': (input) => deps.settings.set(input),
 
     'projects.current': () => deps.project.info(),
     'projects.openBytes': ({ name, bytes }) => deps.project.openBytes(name, bytes),

@@ -23,9 +23,13 @@ export class OcrService {
   readonly #engine: EngineClient;
   readonly #results = new Map<string, Map<number, OcrPage>>();
 
-  constructor(deps: { documents: DocumentService; engine: EngineClient }) {
+  readonly #threads: () => number | undefined;
+
+  /** `threads`: the Settings value, read for each page so a change applies from the next page on. */
+  constructor(deps: { documents: DocumentService; engine: EngineClient; threads?: () => number | undefined }) {
     this.#documents = deps.documents;
     this.#engine = deps.engine;
+    this.#threads = deps.threads ?? (() => undefined);
   }
 
   async run(input: { documentId: string; pages?: number[] | undefined }, ctx: StreamContext<OcrChunk>): Promise<{ pages: number }> {
@@ -39,7 +43,8 @@ export class OcrService {
       if (ctx.signal.aborted) throw new AppFailure('CANCELLED', 'OCR was cancelled');
       ctx.send({ type: 'progress', page, stage: 'render', done: 0, total: 1 });
       const image = await doc.renderPage(page, { signal: ctx.signal });
-      const result = await this.#engine.request('ocr.recognize', { image }, {
+      const threads = this.#threads();
+      const result = await this.#engine.request('ocr.recognize', { image, ...(threads ? { prefs: { threads } } : {}) }, {
         signal: ctx.signal,
         onProgress: (p) => {
           const { stage, done: d, total } = p as { stage: string; done: number; total: number };

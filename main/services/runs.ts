@@ -9,7 +9,7 @@ import { studyForExport } from '../files/dicom-export';
 import type { PrivacyService } from './privacy';
 import { AppFailure, toAppError, type StreamContext } from '../ipc/dispatcher';
 import type { EngineClient } from '../engine/client';
-import type { EngineParams, EngineProgress, RunOutcomeMessage } from '../engine/protocol';
+import type { EngineParams, EngineProgress, EnginePrefs, RunOutcomeMessage } from '../engine/protocol';
 import { ErrorCode } from '../../preload/contract/define';
 import type { DocumentService } from './documents';
 import type { ModelCatalog } from './models';
@@ -58,6 +58,8 @@ export interface RunServiceDeps {
   identities: DocumentIdentities;
   /** DICOM metadata in exports: de-identified unless the person keeps identifiers. */
   privacy?: PrivacyService;
+  /** The person's engine settings, read at each run so a change applies to the next one (Settings). */
+  enginePrefs?: () => EnginePrefs;
 }
 
 export class RunService {
@@ -108,6 +110,7 @@ export class RunService {
         strategy: input.strategy,
         region: input.region ? { region: input.region, page } : null,
         vaePath: input.prompt.task === 'segment' ? this.#deps.models.maskDecoder() : null,
+        ...(this.#deps.enginePrefs ? { prefs: this.#deps.enginePrefs() } : {}),
       };
       outcome = await this.#deps.engine.request('runs.run', params, { signal: ctx.signal, onProgress: (p) => this.#onProgress(record, p, ctx) });
     } catch (err) {
@@ -230,6 +233,7 @@ export class RunService {
       providers: Object.keys(o.providers).length ? o.providers : record.providers,
       dtypes: Object.keys(o.dtypes).length ? o.dtypes : record.dtypes,
       error: o.error ? this.#describe(o.error, model.name, model.location, o.status) : null,
+      threads: o.threads ?? null,
     } satisfies Partial<RunRecord>);
     if (o.parsed) record.parsed = o.parsed;
   }

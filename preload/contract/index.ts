@@ -14,6 +14,7 @@ import { DatasetExportInput, DatasetExportProgress, DatasetExportResult } from '
 import { ProjectImportInput, ProjectImportProgress, ProjectImportResult } from './project-import';
 import { DicomPage, DicomSummary, PrivacySettings } from './dicom';
 import { DocumentRegionsRequest, DocumentRegionsResult, DocumentExportRequest, DocumentAssembleRequest } from './document';
+import { SettingsChange, SettingsView } from './settings';
 import { CatalogModel, ModelDownloadInput, ModelDownloadProgress, ModelDownloadResult, ModelImportResult, ModelList, ModelSettings } from './models';
 
 export * from './define';
@@ -27,6 +28,7 @@ export * from './project-import';
 export * from './evaluate';
 export * from './dicom';
 export * from './document';
+export * from './settings';
 
 export const DocumentFormat = z.enum(['png', 'jpeg', 'webp', 'bmp', 'gif', 'tiff', 'pdf', 'dicom']);
 export const PageInfo = z.object({ index: z.number().int().nonnegative(), width: z.number().int().positive(), height: z.number().int().positive() });
@@ -221,6 +223,11 @@ export const contract = {
   'document.regions': invoke(DocumentRegionsRequest, DocumentRegionsResult),
   'document.assemble': invoke(DocumentAssembleRequest, z.object({ markdown: z.string() })),
   'document.export': invoke(DocumentExportRequest, z.object({ fileName: z.string(), mime: z.string(), bytes: Bytes })),
+
+  // Settings (main/services/settings.ts): how models run, how PDFs render, the theme; persisted in the user-data folder.
+  // A change applies to the next run (provider, threads, dtype, cache) or the next PDF opened (DPI).
+  'settings.get': invoke(Empty, SettingsView),
+  'settings.set': invoke(SettingsChange, SettingsView),
 
   // Cancels any running stream this window started.
   'streams.cancel': invoke(z.object({ streamId: Id }).strict(), z.object({ cancelled: z.boolean() })),

@@ -160,6 +160,8 @@ export const RunRecord = z.object({
   providers: z.record(z.string(), z.string()),
   /** Weight dtype per part of the model, from the session plan. */
   dtypes: z.record(z.string(), z.string()),
+  /** onnxruntime's intra-op threads the run used (absent for records from the store made before it was kept). */
+  threads: z.number().int().positive().nullable().optional(),
   error: AppErrorSchema.nullable(),
   /** The part of the page the model saw, when the run was on a region; parsed boxes are in page pixels either way. */
   region: PageRegion.nullable(),

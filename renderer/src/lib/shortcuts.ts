@@ -25,6 +25,7 @@ export type Command =
   | 'prevDocument'
   | 'nextDocument'
   | 'runModel'
+  | 'settings'
   | 'escape'
   | 'help';
 
@@ -70,6 +71,7 @@ export const shortcuts: Shortcut[] = [
   { command: 'prevLine', chords: [{ key: 'k' }], keys: ['K'], description: 'Select the previous text line', group: 'OCR' },
   { command: 'copyLine', chords: [{ key: 'c', mod: true }], keys: ['Ctrl+C'], description: 'Copy the selected line (when no text is selected)', group: 'OCR' },
   { command: 'runModel', chords: [{ key: 'Enter', mod: true }], keys: ['Ctrl+Enter'], description: 'Run the model on this page (Ask model)', group: 'Model' },
+  { command: 'settings', chords: [{ key: ',', mod: true }], keys: ['Ctrl+,'], description: 'Settings…', group: 'General' },
   { command: 'escape', chords: [{ key: 'Escape' }], keys: ['Esc'], description: 'Close dialog, cancel OCR or a model run, clear selection', group: 'General' },
   { command: 'help', chords: [{ key: '?', shift: true }, { key: '?' }], keys: ['?'], description: 'Show this help', group: 'General' },
 ];

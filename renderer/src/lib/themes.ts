@@ -2,8 +2,9 @@
 // setting picks the theme unless the person chose one in Settings), and the WCAG contrast arithmetic the unit test
 // checks them with. The tokens live here rather than in app.css so the test measures the very values the window uses.
 
-export const THEME_CHOICES = ['system', 'light', 'dark', 'contrast-light', 'contrast-dark'] as const;
-export type ThemeChoice = (typeof THEME_CHOICES)[number];
+import { THEME_CHOICES, type ThemeChoice } from '../../../preload/contract/settings';
+
+export { THEME_CHOICES, type ThemeChoice };
 export type ThemeName = Exclude<ThemeChoice, 'system'>;
 
 export const THEME_LABELS: Record<ThemeChoice, string> = {

@@ -1,6 +1,7 @@
 // What the person can ask the window to do, whatever asked (a key, a toolbar button, a panel): open
 // files, close a document, read text, run a model, export, copy. Each command touches several state
 // classes, so it lives here rather than in any one of them or in a component.
+import { settingsState } from './settings.svelte';
 import { tick } from 'svelte';
 import type { RunExportFormat, RunRecord, RunTask } from '../../../preload/contract';
 import type { Api } from '../lib/api';
@@ -121,6 +122,7 @@ export class AppCommands {
     switch (command) {
       case 'open': return this.openFiles();
       case 'help': ui.helpOpen = !ui.helpOpen; return;
+      case 'settings': void settingsState().show(); return;
       case 'escape':
         if (ui.helpOpen) ui.helpOpen = false;
         else if (runs.active) void runs.cancel();

@@ -5,6 +5,7 @@ import { SvelteMap } from 'svelte/reactivity';
 import type { Api, StreamHandle } from '../lib/api';
 import type { OcrChunk, OcrPage } from '../../../preload/contract';
 import type { NoticesState } from './notices.svelte';
+import { announcer } from './announcer.svelte';
 import { emitAppEvent } from '../lib/app-events';
 
 export type OcrPanelState = 'idle' | 'running' | 'done' | 'error';
@@ -73,10 +74,13 @@ export class OcrState {
     this.run = { documentId, pages: targets, finished: 0, page: null, stage: 'starting', stageDone: 0, stageTotal: 0 };
     const handle = this.#api.stream('ocr.run', pages ? { documentId, pages } : { documentId }, (c) => this.#onChunk(documentId, c));
     this.#handle = handle;
+    announcer.say(targets.length === 1 ? `Recognising text on page ${targets[0]! + 1}.` : `Recognising text on ${targets.length} pages.`);
     const r = await handle.result;
     this.#handle = null;
     this.run = null;
     if (r.ok) {
+      const lines = targets.reduce((n, p) => n + (this.results.get(key(documentId, p))?.lines.length ?? 0), 0);
+      announcer.say(`Text recognised: ${lines} ${lines === 1 ? 'line' : 'lines'} on ${targets.length} ${targets.length === 1 ? 'page' : 'pages'}.`);
       emitAppEvent('paliscope:ocr-done', { documentId, pages: targets });
     } else if (r.error.code === 'CANCELLED') {
       this.#notices.info('OCR cancelled', 'Pages already finished keep their results.');
@@ -106,6 +110,8 @@ export class OcrState {
       this.results.set(key(documentId, chunk.page), chunk.result);
       if (run) {
         run.finished++;
+        // A long run says how far it got, page by page (the last page is announced as the run's end).
+        if (run.pages.length > 1 && run.finished < run.pages.length) announcer.say(`Page ${chunk.page + 1} read: ${run.finished} of ${run.pages.length} pages done.`);
         run.stageDone = 0;
         run.stageTotal = 0;
       }

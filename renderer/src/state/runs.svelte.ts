@@ -8,6 +8,8 @@ import { MAX_UPLOAD_BYTES } from '../../../preload/contract/limits';
 import type { RunExportFormat } from '../../../preload/contract';
 import { promptProblem, TASKS } from '../../../models/tasks/table';
 import type { NoticesState } from './notices.svelte';
+import { announcer } from './announcer.svelte';
+import { lastRun } from './last-run.svelte';
 import { emitAppEvent } from '../lib/app-events';
 
 export type StrategyKind = RunStrategy['kind'];
@@ -176,9 +178,12 @@ export class RunsState {
       (chunk) => this.#onChunk(chunk),
     );
     this.#handle = handle;
+    announcer.say(`Model run started on page ${page + 1}.`);
     const r = await handle.result;
     this.#handle = null;
     this.active = null;
+    if (r.ok) lastRun.note(r.value);
+    announcer.say(r.ok ? `Model run finished: ${r.value.text.length} characters of output.` : r.error.code === 'CANCELLED' ? 'Model run cancelled.' : 'Model run failed (the notice says why).');
     await this.loadHistory(documentId, page);
     // A run main refused before starting (bad model folder, page gone) leaves no history entry.
     const recorded = this.historyFor(documentId, page).find((run) => !before.includes(run.id)) ?? null;

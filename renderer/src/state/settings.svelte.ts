@@ -1,0 +1,71 @@
+// The Settings dialog's state: main's settings view, changes sent one field at a time (main checks them and answers
+// the settings as kept), and the theme applied to the window. The chosen theme is also remembered in localStorage so
+// the next start paints in it before main has answered.
+import type { AppError, SettingsChange, SettingsView, ThemeChoice } from '../../../preload/contract';
+import { THEME_CHOICES } from '../../../preload/contract/settings';
+import { createApi, type Api } from '../lib/api';
+import { applyTheme } from '../lib/themes';
+
+const THEME_KEY = 'paliscope.theme';
+
+export class SettingsState {
+  open = $state(false);
+  view = $state<SettingsView | null>(null);
+  error = $state<AppError | null>(null);
+  /** The last change main kept, said in words (the dialog's status line). */
+  saved = $state('');
+  readonly #api: Api;
+
+  constructor(api: Api) {
+    this.#api = api;
+  }
+
+  /** The theme remembered from last time, applied at once (before main answers). */
+  static applyRememberedTheme(): void {
+    const remembered = globalThis.localStorage?.getItem(THEME_KEY);
+    if (remembered && (THEME_CHOICES as readonly string[]).includes(remembered)) applyTheme(remembered as ThemeChoice);
+  }
+
+  async load(): Promise<void> {
+    const r = await this.#api.call('settings.get', {});
+    if (!r.ok) {
+      this.error = r.error;
+      return;
+    }
+    this.#take(r.value);
+  }
+
+  async show(): Promise<void> {
+    this.open = true;
+    this.saved = '';
+    await this.load();
+  }
+
+  /** Sends one change; answers the refusal (and keeps the value shown as it was) when main does not take it. */
+  async set(change: SettingsChange, said: string): Promise<boolean> {
+    const r = await this.#api.call('settings.set', change);
+    if (!r.ok) {
+      this.error = r.error;
+      this.saved = '';
+      return false;
+    }
+    this.error = null;
+    this.saved = said;
+    this.#take(r.value);
+    return true;
+  }
+
+  #take(view: SettingsView): void {
+    this.view = view;
+    applyTheme(view.settings.theme);
+    try {
+      globalThis.localStorage?.setItem(THEME_KEY, view.settings.theme);
+    } catch { /* storage off (private mode): the theme still comes from main at the next start */ }
+  }
+}
+
+let shared: SettingsState | null = null;
+export function settingsState(): SettingsState {
+  shared ??= new SettingsState(createApi());
+  return shared;
+}
