@@ -1,14 +1,14 @@
 // axe-core on every view and dialog, one check per view: the empty window, a document open, the OCR panel with its
 // lines, each task's result view (boxes, table, molecule, music, report), Review, Batch, Models, the project menu,
-// Evaluate, Settings and the keyboard help. A view fails on serious or critical violations; every violation is kept
+// Evaluate, Settings, the keyboard help, the Document tab and the DICOM radiology view. A view fails on serious or critical violations; every violation is kept
 // in test-results/a11y/ (one JSON per view and summary.md). Outputs are pasted (Paste output…), as in tasks.spec.ts,
 // so each result view shows a realistic output without a real model.
 //
 // This file runs its own headless host (a worker fixture of its own), so its project store holds only its runs; each
 // test makes the runs it looks at.
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test as base, expect } from './support/app';
-import { startHeadlessHost, type RunningHost } from './support/headless-host';
+import { testWithOwnHost, expect } from './support/app';
 import { checkAccessibility } from './support/axe';
 import { PaliscopeApp } from './pages/paliscope-app';
 import { ModelsWindow } from './pages/models';
@@ -17,17 +17,14 @@ import { ReviewWorkspace } from './pages/review';
 import { BatchPanel } from './pages/batch-panel';
 import { EvaluateView } from './pages/evaluate';
 import { PIANO_KERN } from '../models/paligemma/tasks/music/fixtures';
+import { generateDocument } from '../models/document/testing/generate';
+import { missingTools } from '../models/dicom/test-helpers';
+import { radiographFixture } from './fixtures/radiograph';
 
-const test = base.extend<object, { headlessPool: { get(): Promise<RunningHost> } }>({
-  headlessPool: [
-    async ({}, use) => {
-      const started: { host?: Promise<RunningHost> } = {};
-      await use({ get: () => (started.host ??= startHeadlessHost()) });
-      if (started.host) await (await started.host).stop();
-    },
-    { scope: 'worker' },
-  ],
-});
+const dicomToolsMissing = missingTools.filter((t) => t === 'dump2dcm' || t === 'dcmcjpls');
+if (dicomToolsMissing.length) console.warn(`accessibility: the DICOM view is not checked: ${dicomToolsMissing.join(', ')} not installed (Debian package dcmtk)`);
+
+const test = testWithOwnHost();
 
 let app: PaliscopeApp;
 test.beforeEach(async ({ appPage, hostKind }) => {
@@ -110,4 +107,21 @@ test('the Models window, the project menu and Settings', async ({}, testInfo) =>
   await app.page.getByTestId('settings-button').click();
   await expect(app.page.getByTestId('settings-form')).toBeVisible();
   await checkAccessibility(app.page, testInfo, 'settings');
+});
+
+test('the Document tab with a born-digital page in reading order', async ({}, testInfo) => {
+  const pdf = testInfo.outputPath('generated.pdf');
+  writeFileSync(pdf, (await generateDocument()).pdf);
+  await app.openFile(pdf);
+  await app.document.open();
+  await expect(app.document.regions).toHaveCount(7);
+  await checkAccessibility(app.page, testInfo, 'document-tab');
+});
+
+test('the DICOM radiology view with its header panel', async ({}, testInfo) => {
+  test.skip(dicomToolsMissing.length > 0, `dcmtk is not installed (${dicomToolsMissing.join(', ')} missing): no DICOM fixture can be made`);
+  await app.openFile(radiographFixture());
+  await expect(app.page.getByTestId('dicom-stage')).toBeVisible();
+  await expect(app.page.getByTestId('dicom-header')).toContainText('CHEST');
+  await checkAccessibility(app.page, testInfo, 'dicom');
 });
