@@ -81,10 +81,15 @@ export function composeServices(opts: ComposeOptions): Services {
     file: join(opts.userDataDir, 'settings.json'), userDataDir: opts.userDataDir,
     modelsFolders: () => [models.downloadFolder, ...modelFolders.slice(1)], storePath: () => project.info().path,
     onChange: (s) => (documents.pdfDpi = s.pdfDpi),
+    pickFolder: opts.platform.showFolderDialog,
+    checkOcrRecognizer: (dir) => engine.request('ocr.checkRecognizer', { dir }),
     ...(opts.log ? { log: opts.log } : {}),
   });
   const documents = new DocumentService({ open: identities.wrap(opts.openDocument), recent: new RecentFiles(join(opts.userDataDir, 'recent-files.json')), pdfDpi: settings.current.pdfDpi });
-  const ocr = new OcrService({ documents, engine, threads: () => settings.engineRunPrefs().threads });
+  const ocr = new OcrService({
+    documents, engine, threads: () => settings.engineRunPrefs().threads,
+    recognizer: () => settings.current.ocrRecognizer, recognizerFailed: (dir, reason) => settings.ocrRecognizerFailed(dir, reason),
+  });
   const models = new ModelCatalog(modelFolders);
   const modelManager = new ModelManager({
     models,

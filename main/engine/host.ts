@@ -33,7 +33,7 @@ class CancelledError extends Error {
 
 const started = performance.now();
 const running = new Map<number, AbortController>();
-let ocr: { threads: number | undefined; engine: Promise<OcrEngine> } | null = null;
+let ocr: { threads: number | undefined; recognizer: string | null; engine: Promise<OcrEngine> } | null = null;
 let ocrBusy = 0;
 const ocrIdle: Array<() => void> = [];
 
@@ -42,10 +42,17 @@ function threadsFor(prefs: EnginePrefs | undefined): number | undefined {
   return prefs?.threads ?? (process.env.PALISCOPE_THREADS ? Number(process.env.PALISCOPE_THREADS) : undefined);
 }
 
-function ocrEngine(prefs: Pick<EnginePrefs, 'threads'> | undefined): Promise<OcrEngine> {
-  // Sessions are created once, on first use, and reused for every page — until the threads setting changes.
+/** The engine options for a recognizer folder the person chose: its files are read and checked here, once per load. */
+async function recognizerOption(dir: string | null): Promise<{ recognizer?: import('../../models/ocr/recognizer-folder').CheckedRecognizer }> {
+  if (dir === null) return {};
+  const { readRecognizerFolder } = await import('../../models/ocr/recognizer-folder');
+  return { recognizer: await readRecognizerFolder(dir) };
+}
+
+function ocrEngine(prefs: Pick<EnginePrefs, 'threads'> | undefined, recognizer: string | null = null): Promise<OcrEngine> {
+  // Sessions are created once, on first use, and reused for every page — until the threads or the recognizer setting changes.
   const threads = threadsFor(prefs);
-  if (ocr && ocr.threads !== threads) {
+  if (ocr && (ocr.threads !== threads || ocr.recognizer !== recognizer)) {
     // Released once the pages still being read on it are done.
     const previous = ocr.engine;
     const release = (): void => void previous.then((e) => e.dispose(), () => undefined);
@@ -53,16 +60,21 @@ function ocrEngine(prefs: Pick<EnginePrefs, 'threads'> | undefined): Promise<Ocr
     if (ocrBusy === 0) release();
     else ocrIdle.push(release);
   }
-  ocr ??= {
-    threads,
-    engine: import('../../models/ocr').then((m) =>
-      m.createOcrEngine({
-        ...(process.env.PALISCOPE_OCR_MODELS ? { modelDir: process.env.PALISCOPE_OCR_MODELS } : {}),
-        ...(threads !== undefined ? { threads } : {}),
-      }),
-    ),
-  };
-  return ocr.engine;
+  if (ocr) return ocr.engine;
+  const engine = Promise.all([import('../../models/ocr'), recognizerOption(recognizer)]).then(([m, chosen]) =>
+    m.createOcrEngine({
+      ...(process.env.PALISCOPE_OCR_MODELS ? { modelDir: process.env.PALISCOPE_OCR_MODELS } : {}),
+      ...(threads !== undefined ? { threads } : {}),
+      ...chosen,
+    }),
+  );
+  const slot = { threads, recognizer, engine };
+  ocr = slot;
+  // A recognizer that failed to load is tried afresh next time (the person may have fixed the folder).
+  engine.catch(() => {
+    if (ocr === slot) ocr = null;
+  });
+  return engine;
 }
 
 /** Settles with `p`, or rejects as cancelled as soon as `signal` fires (`p` carries on regardless). */
@@ -155,12 +167,23 @@ const methods: Impl = {
   async ping() {
     return { pid: process.pid, uptimeMs: performance.now() - started, rssBytes: process.memoryUsage.rss() };
   },
-  async 'ocr.recognize'({ image, prefs }, signal, progress) {
+  async 'ocr.recognize'({ image, prefs, recognizer }, signal, progress) {
     ocrBusy++;
     try {
-      const engine = await ocrEngine(prefs);
+      let engine: OcrEngine;
+      let recognizerProblem: string | undefined;
+      try {
+        engine = await ocrEngine(prefs, recognizer ?? null);
+      } catch (err) {
+        if (!recognizer) throw err;
+        // The chosen folder no longer passes its checks: the page is still read, with the built-in recognizer.
+        recognizerProblem = err instanceof Error ? err.message : String(err);
+        console.warn(`[engine host] OCR recognizer ${recognizer} not used: ${recognizerProblem}`);
+        engine = await ocrEngine(prefs, null);
+      }
       if (signal.aborted) throw new CancelledError('cancelled');
-      return await engine.recognize(image, { signal, onProgress: progress });
+      const page = await engine.recognize(image, { signal, onProgress: progress });
+      return recognizerProblem === undefined ? page : { ...page, recognizerProblem };
     } finally {
       if (--ocrBusy === 0) for (const release of ocrIdle.splice(0)) release();
     }
@@ -169,6 +192,19 @@ const methods: Impl = {
     const { convertCheckpoint } = await import('../../models/onnx/convert/convert');
     const result = await convertCheckpoint({ checkpointDir, outDir, dtype, layout: 'paliscope', graphs, signal, onProgress: progress });
     return { files: result.files };
+  },
+  async 'ocr.checkRecognizer'({ dir }) {
+    const [{ readRecognizerFolder, RecognizerFolderError }, { createOcrEngine }] = await Promise.all([import('../../models/ocr/recognizer-folder'), import('../../models/ocr')]);
+    try {
+      const checked = await readRecognizerFolder(dir);
+      // The engine's own start-up check: the model loads and its class count matches the dictionary.
+      const engine = await createOcrEngine({ ...(process.env.PALISCOPE_OCR_MODELS ? { modelDir: process.env.PALISCOPE_OCR_MODELS } : {}), threads: 1, recognizer: checked });
+      await engine.dispose();
+      return { model: checked.model, dictionary: checked.dictionary, entries: checked.entries };
+    } catch (err) {
+      if (err instanceof RecognizerFolderError) throw err;
+      throw Object.assign(new Error(err instanceof Error ? err.message : String(err)), { code: 'CORRUPT_FILE' });
+    }
   },
   async 'models.validate'({ dir }) {
     const { validateModelFolder } = await import('../../models/hub/local-import');

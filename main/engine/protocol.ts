@@ -92,8 +92,13 @@ const method = <P extends z.ZodType, R extends z.ZodType, G extends z.ZodType = 
 export const engineProtocol = {
   ping: method(z.object({}).strict(), z.object({ pid: z.number().int(), uptimeMs: z.number(), rssBytes: z.number() })),
   'ocr.recognize': method(
-    z.object({ image: Pixels, prefs: EnginePrefs.pick({ threads: true }).optional() }),
-    OcrPage,
+    z.object({
+      image: Pixels, prefs: EnginePrefs.pick({ threads: true }).optional(),
+      /** A recognizer folder the person chose in Settings (checked again when loaded); absent or null: the built-in one. */
+      recognizer: z.string().min(1).max(4096).nullable().optional(),
+    }),
+    // When the chosen recognizer cannot be used the page is read with the built-in one and this says why.
+    OcrPage.extend({ recognizerProblem: z.string().optional() }),
     z.object({ stage: z.enum(['detect', 'classify', 'recognize']), done: z.number(), total: z.number() }),
   ),
   /** The run pipeline: one page generated and analyzed; a failed or cancelled run is a result with its status. */
@@ -122,6 +127,11 @@ export const engineProtocol = {
    * shape checked) and installs it in `modelsDir`. Here so a hostile archive costs the engine host, not main.
    */
   'mask.importDecoder': method(z.object({ name: z.string(), bytes: Bytes, modelsDir: z.string().min(1) }), z.object({ location: z.string() })),
+  /**
+   * Checks a recognizer folder the person picked (models/ocr/recognizer-folder.ts: files, sizes, dictionary text; then
+   * the engine's start-up check of the class count). Here because the folder is untrusted and sessions never open in main.
+   */
+  'ocr.checkRecognizer': method(z.object({ dir: z.string().min(1).max(4096) }), z.object({ model: z.string(), dictionary: z.string(), entries: z.number().int() })),
   /** Opens a model folder's graphs to check them (an import): sessions are never opened in main. */
   'models.validate': method(z.object({ dir: z.string().min(1) }), ValidationReport),
   /** Progress is in weights read. */

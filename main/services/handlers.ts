@@ -158,6 +158,7 @@ export function createHandlers(deps: HandlerDeps): Handlers<Contract> {
     'evaluate.truthFolder': () => deps.evaluate.truthFolder(),
     'settings.get': () => deps.settings.view(),
     'settings.set': (input) => deps.settings.set(input),
+    'settings.chooseOcrRecognizer': () => deps.settings.chooseOcrRecognizer(),
 
     'projects.current': () => deps.project.info(),
     'projects.openBytes': ({ name, bytes }) => deps.project.openBytes(name, bytes),

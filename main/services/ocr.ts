@@ -25,11 +25,23 @@ export class OcrService {
 
   readonly #threads: () => number | undefined;
 
-  /** `threads`: the Settings value, read for each page so a change applies from the next page on. */
-  constructor(deps: { documents: DocumentService; engine: EngineClient; threads?: () => number | undefined }) {
+  readonly #recognizer: () => string | null;
+  readonly #recognizerFailed: (dir: string, reason: string) => void;
+
+  /**
+   * `threads` and `recognizer` (a chosen recognizer folder, null for the built-in one): the Settings values, read for
+   * each page so a change applies from the next page on. `recognizerFailed`: the chosen folder could not be used (the
+   * page was read with the built-in recognizer).
+   */
+  constructor(deps: {
+    documents: DocumentService; engine: EngineClient; threads?: () => number | undefined;
+    recognizer?: () => string | null; recognizerFailed?: (dir: string, reason: string) => void;
+  }) {
     this.#documents = deps.documents;
     this.#engine = deps.engine;
     this.#threads = deps.threads ?? (() => undefined);
+    this.#recognizer = deps.recognizer ?? (() => null);
+    this.#recognizerFailed = deps.recognizerFailed ?? (() => undefined);
   }
 
   async run(input: { documentId: string; pages?: number[] | undefined }, ctx: StreamContext<OcrChunk>): Promise<{ pages: number }> {
@@ -44,13 +56,15 @@ export class OcrService {
       ctx.send({ type: 'progress', page, stage: 'render', done: 0, total: 1 });
       const image = await doc.renderPage(page, { signal: ctx.signal });
       const threads = this.#threads();
-      const result = await this.#engine.request('ocr.recognize', { image, ...(threads ? { prefs: { threads } } : {}) }, {
+      const recognizer = this.#recognizer();
+      const { recognizerProblem, ...result } = await this.#engine.request('ocr.recognize', { image, ...(threads ? { prefs: { threads } } : {}), ...(recognizer ? { recognizer } : {}) }, {
         signal: ctx.signal,
         onProgress: (p) => {
           const { stage, done: d, total } = p as { stage: string; done: number; total: number };
           ctx.send({ type: 'progress', page, stage, done: d, total });
         },
       });
+      if (recognizer && recognizerProblem !== undefined) this.#recognizerFailed(recognizer, recognizerProblem);
       this.#resultsFor(input.documentId).set(page, result);
       ctx.send({ type: 'page', page, result });
       done++;

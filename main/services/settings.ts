@@ -23,6 +23,10 @@ export interface SettingsDeps {
   onChange?: (settings: AppSettings) => void;
   machine?: MachineInfo;
   log?: { warn(message: string): void };
+  /** The host's folder dialog (none in the headless host). */
+  pickFolder?: ((title: string) => Promise<string | null>) | undefined;
+  /** Checks a picked OCR recognizer folder in the engine host; rejects with the file and the reason. */
+  checkOcrRecognizer?: (dir: string) => Promise<unknown>;
 }
 
 export class SettingsService {
@@ -72,6 +76,40 @@ export class SettingsService {
     this.#problem = null;
     this.#deps.onChange?.(next);
     return this.view();
+  }
+
+  /**
+   * Asks for a PP-OCR recognizer folder and keeps it once the engine host has checked it; a folder that fails a check
+   * is refused with the file and the reason, and the recognizer in use stays as it was. Cancelling the dialog changes nothing.
+   */
+  async chooseOcrRecognizer(): Promise<SettingsView> {
+    const { pickFolder, checkOcrRecognizer } = this.#deps;
+    if (!pickFolder || !checkOcrRecognizer) throw new AppFailure('UNSUPPORTED', 'this host has no folder dialog; the command line takes another recognizer with --recognizer and --dictionary');
+    const dir = await pickFolder('Choose a folder with a PP-OCR recognizer (.onnx) and its dictionary (.txt)');
+    if (dir === null) return this.view();
+    try {
+      await checkOcrRecognizer(dir);
+    } catch (err) {
+      const code = err instanceof AppFailure ? err.code : 'CORRUPT_FILE';
+      throw new AppFailure(code, `OCR recognizer not changed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    this.#keep({ ...this.#settings, ocrRecognizer: dir });
+    return this.view();
+  }
+
+  /** The chosen recognizer folder failed its checks when loaded: back to the built-in one, and the dialog says why. */
+  ocrRecognizerFailed(dir: string, reason: string): void {
+    if (this.#settings.ocrRecognizer !== dir) return;
+    this.#keep({ ...this.#settings, ocrRecognizer: null });
+    this.#problem = `The OCR recognizer in ${dir} could not be used (${reason}); the built-in recognizer is in use again.`;
+    this.#deps.log?.warn(this.#problem);
+  }
+
+  #keep(next: AppSettings): void {
+    this.#write(next);
+    this.#settings = next;
+    this.#problem = null;
+    this.#deps.onChange?.(next);
   }
 
   /** The engine preferences of the next model run: only what the person set, so the engine's defaults stay defaults. */

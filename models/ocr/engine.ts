@@ -58,9 +58,9 @@ function checkAbort(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new OcrAbortError();
 }
 
-async function loadSession(file: string, threads: number, spin: boolean, log?: EngineOptions['logger']): Promise<ort.InferenceSession> {
+async function loadSession(file: string, threads: number, spin: boolean, log?: EngineOptions['logger'], contents?: Uint8Array): Promise<ort.InferenceSession> {
   try {
-    const { bytes, fused, folded } = optimizeOcrGraph(await readFile(file));
+    const { bytes, fused, folded } = optimizeOcrGraph(contents ?? (await readFile(file)));
     if (fused || folded) log?.debug?.(`ocr: ${path.basename(file)}: ${fused} hard-swish activations fused, ${folded} affine pairs folded into convolutions`);
     return await ort.InferenceSession.create(bytes, {
       // Spinning worker threads burn CPU while waiting; on a shared 2-core machine turning it off
@@ -124,7 +124,7 @@ export async function createOcrEngine(options: EngineOptions = {}): Promise<OcrE
 
   let dictText: string;
   try {
-    dictText = await readFile(dictFile, 'utf8');
+    dictText = options.recognizer?.dictionaryText ?? (await readFile(dictFile, 'utf8'));
   } catch (err) {
     throw new Error(`cannot read OCR dictionary ${dictFile}: ${(err as Error).message}`);
   }
@@ -132,7 +132,7 @@ export async function createOcrEngine(options: EngineOptions = {}): Promise<OcrE
   const loaded = await Promise.allSettled([
     loadSession(path.join(modelDir, MODEL_FILES.det), threads, spin, log),
     loadSession(path.join(modelDir, MODEL_FILES.cls), threads, spin, log),
-    loadSession(recModel, threads, spin, log),
+    loadSession(recModel, threads, spin, log, options.recognizer?.modelBytes),
   ]);
   const failed = loaded.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
@@ -142,8 +142,14 @@ export async function createOcrEngine(options: EngineOptions = {}): Promise<OcrE
   }
   const [detS, clsS, recS] = loaded.map((r) => (r as PromiseFulfilledResult<ort.InferenceSession>).value) as [ort.InferenceSession, ort.InferenceSession, ort.InferenceSession];
   // Fail at load time, not on the first page, when the recognizer and dictionary do not match.
-  const classes = recognizerClasses(recS);
-  if (classes !== undefined && classes !== dictionary.length + 1) {
+  let classes: number | undefined;
+  try {
+    classes = recognizerClasses(recS) ?? (await probeClasses(recS));
+  } catch (err) {
+    await Promise.all([detS.release(), clsS.release(), recS.release()]);
+    throw new Error(`recognizer ${recModel} does not read a ${REC_H}-px line: ${(err as Error).message}`);
+  }
+  if (classes !== dictionary.length + 1) {
     await Promise.all([detS.release(), clsS.release(), recS.release()]);
     throw new Error(`recognizer ${recModel} has ${classes} classes but dictionary ${dictFile} gives ${dictionary.length + 1} (entries + space + blank)`);
   }
@@ -419,6 +425,15 @@ function isSoftmaxRow(probs: Float32Array, classes: number): boolean {
     sum += p;
   }
   return Math.abs(sum - 1) < 1e-3;
+}
+
+/** Class count of a recognizer that does not declare it: one run on a blank minimum-width line. */
+export async function probeClasses(session: ort.InferenceSession): Promise<number> {
+  const blank = new ort.Tensor('float32', new Float32Array(3 * REC_H * REC_MIN_W), [1, 3, REC_H, REC_MIN_W]);
+  const out = (await session.run({ [session.inputNames[0]!]: blank }))[session.outputNames[0]!]!;
+  const dims = out.dims as number[];
+  if (dims.length !== 3) throw new Error(`its output has shape [${dims.join(', ')}], not [batch, steps, classes]`);
+  return dims[2]!;
 }
 
 /** Static class count of a recognizer's output (last dimension), when the model declares it. */

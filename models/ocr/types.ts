@@ -69,6 +69,9 @@ export interface DetectionOptions {
 export interface RecognizerSpec {
   model: string;
   dictionary: string;
+  /** The files' contents when the caller has read and checked them (recognizer-folder.ts); read from the paths otherwise. */
+  modelBytes?: Uint8Array;
+  dictionaryText?: string;
 }
 
 export interface Logger {

@@ -228,6 +228,8 @@ export const contract = {
   // A change applies to the next run (provider, threads, dtype, cache) or the next PDF opened (DPI).
   'settings.get': invoke(Empty, SettingsView),
   'settings.set': invoke(SettingsChange, SettingsView),
+  // Picks a PP-OCR recognizer folder in main's dialog; main has it checked (sizes, dictionary, class count) before it is kept.
+  'settings.chooseOcrRecognizer': invoke(Empty, SettingsView),
 
   // Cancels any running stream this window started.
   'streams.cancel': invoke(z.object({ streamId: Id }).strict(), z.object({ cancelled: z.boolean() })),

@@ -30,15 +30,21 @@ export const AppSettings = z.object({
   /** Vision-encoder features kept for pages seen again (0 turns the cache off). */
   visionCacheMb: z.number().int().min(VISION_CACHE_MB.min).max(VISION_CACHE_MB.max),
   theme: ThemeChoice,
+  /** The built-in OCR's recognizer: null for the bundled PP-OCRv4 one, else a folder the person picked (.onnx + .txt). */
+  ocrRecognizer: z.string().min(1).max(4096).nullable(),
 }).strict();
 export type AppSettings = z.infer<typeof AppSettings>;
 
 export const DEFAULT_SETTINGS: AppSettings = {
   provider: 'auto', threads: null, dtype: 'auto', pdfDpi: PDF_DPI.default, visionCacheMb: VISION_CACHE_MB.default, theme: 'system',
+  ocrRecognizer: null,
 };
 
-/** A change: only the fields given are set. */
-export const SettingsChange = AppSettings.partial().strict();
+/**
+ * A change: only the fields given are set. A recognizer folder comes only from main's folder dialog
+ * (settings.chooseOcrRecognizer), never as a path from the renderer: a change can only go back to the built-in one.
+ */
+export const SettingsChange = AppSettings.partial().extend({ ocrRecognizer: z.null().optional() }).strict();
 export type SettingsChange = z.infer<typeof SettingsChange>;
 
 export const SettingsView = z.object({

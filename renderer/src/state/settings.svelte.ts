@@ -14,6 +14,8 @@ export class SettingsState {
   error = $state<AppError | null>(null);
   /** The last change main kept, said in words (the dialog's status line). */
   saved = $state('');
+  /** Whether main can show a folder dialog (not in the headless host): the OCR recognizer is picked in one. */
+  canShowDialogs = $state(false);
   readonly #api: Api;
 
   constructor(api: Api) {
@@ -27,6 +29,8 @@ export class SettingsState {
   }
 
   async load(): Promise<void> {
+    const info = await this.#api.call('app.info', {});
+    this.canShowDialogs = info.ok && info.value.canShowDialogs;
     const r = await this.#api.call('settings.get', {});
     if (!r.ok) {
       this.error = r.error;
@@ -53,6 +57,21 @@ export class SettingsState {
     this.saved = said;
     this.#take(r.value);
     return true;
+  }
+
+  /** Main shows its folder dialog and has the recognizer checked; a refusal names the file and the reason. */
+  async chooseOcrRecognizer(): Promise<void> {
+    const before = this.view?.settings.ocrRecognizer ?? null;
+    const r = await this.#api.call('settings.chooseOcrRecognizer', {});
+    if (!r.ok) {
+      this.error = r.error;
+      this.saved = '';
+      return;
+    }
+    this.error = null;
+    const chosen = r.value.settings.ocrRecognizer;
+    this.saved = chosen !== before && chosen !== null ? `OCR recognizer checked and kept: ${chosen}. It reads from the next page on.` : '';
+    this.#take(r.value);
   }
 
   #take(view: SettingsView): void {
