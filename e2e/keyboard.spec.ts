@@ -324,3 +324,43 @@ test('every key the keyboard path uses is listed in the help overlay', async () 
   await page.keyboard.press('Escape');
   await expect(help).toHaveCount(0);
 });
+
+test('single-key shortcuts can be turned off in Settings (WCAG 2.1.4): then R and ? do nothing, PgDn and Ctrl+, still act', async ({ fixtures }) => {
+  const page = app.page;
+  const doc = await app.openFile(join(fixtures, 'multipage.tiff'));
+  const setSingleKeys = async (on: boolean): Promise<void> => {
+    await page.keyboard.press('Control+,');
+    const box = page.getByTestId('settings-single-keys');
+    await tabTo(page, byTestId('settings-single-keys'));
+    if ((await box.isChecked()) !== on) await page.keyboard.press('Space');
+    await expect(box).toBeChecked({ checked: on });
+    await tabTo(page, (f) => f.tag === 'button' && f.name === 'Save');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('settings-dialog')).toContainText('Saved: singleKeyShortcuts');
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('settings-dialog')).toHaveCount(0);
+  };
+  try {
+    await setSingleKeys(false);
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    // ? and R first, then PgDn: keys are handled in order, so once the page has changed, ? and R have had their turn.
+    await page.keyboard.press('?');
+    await page.keyboard.press('r');
+    await page.keyboard.press('PageDown');
+    await app.viewer.expectPage(doc.documentId, 1);
+    await expect(page.getByTestId('help-overlay')).toHaveCount(0);
+    await expect(app.toolbar.ocrProgress).toHaveCount(0);
+    await app.ocr.expectState('idle');
+    // The help says so.
+    await tabTo(page, byTestId('help-button'));
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('help-single-keys-off')).toBeVisible();
+    await page.keyboard.press('Escape');
+  } finally {
+    await setSingleKeys(true);
+  }
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.press('?');
+  await expect(page.getByTestId('help-overlay')).toBeVisible();
+  await expect(page.getByTestId('help-single-keys-off')).toHaveCount(0);
+});

@@ -47,6 +47,14 @@ describe('SettingsService', () => {
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ threads: 3, pdfDpi: 200 });
   });
 
+  it('turns single-key shortcuts off and keeps that; a file from before the setting reads as on', () => {
+    writeFileSync(file, JSON.stringify({ theme: 'dark' }));
+    expect(make().current).toEqual({ ...DEFAULT_SETTINGS, theme: 'dark', singleKeyShortcuts: true });
+    make().set({ singleKeyShortcuts: false });
+    expect(make().current.singleKeyShortcuts).toBe(false);
+    expect(() => make().set({ singleKeyShortcuts: 'no' } as unknown as AppSettings)).toThrow(/setting singleKeyShortcuts: /);
+  });
+
   it('refuses what does not fit, naming the setting, and keeps the old value', () => {
     const s = make();
     expect(() => s.set({ threads: 0 })).toThrow(/setting threads: /);

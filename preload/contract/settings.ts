@@ -30,13 +30,18 @@ export const AppSettings = z.object({
   /** Vision-encoder features kept for pages seen again (0 turns the cache off). */
   visionCacheMb: z.number().int().min(VISION_CACHE_MB.min).max(VISION_CACHE_MB.max),
   theme: ThemeChoice,
+  /**
+   * Shortcuts of one character key without Ctrl (R, J, F, +, ?, …). Off for people whose speech input or screen reader
+   * sends such keys by itself (WCAG 2.1.4); Ctrl combinations, arrows, Page Up/Down, Home, End and Esc stay.
+   */
+  singleKeyShortcuts: z.boolean(),
   /** The built-in OCR's recognizer: null for the bundled PP-OCRv4 one, else a folder the person picked (.onnx + .txt). */
   ocrRecognizer: z.string().min(1).max(4096).nullable(),
 }).strict();
 export type AppSettings = z.infer<typeof AppSettings>;
 
 export const DEFAULT_SETTINGS: AppSettings = {
-  provider: 'auto', threads: null, dtype: 'auto', pdfDpi: PDF_DPI.default, visionCacheMb: VISION_CACHE_MB.default, theme: 'system',
+  provider: 'auto', threads: null, dtype: 'auto', pdfDpi: PDF_DPI.default, visionCacheMb: VISION_CACHE_MB.default, theme: 'system', singleKeyShortcuts: true,
   ocrRecognizer: null,
 };
 

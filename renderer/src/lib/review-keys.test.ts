@@ -25,4 +25,10 @@ describe('reviewCommandFor', () => {
     expect(reviewCommandFor(k('a', { ctrlKey: true }), false, false)).toBeNull();
     expect(reviewCommandFor(k('j', { altKey: true }), false, false)).toBeNull();
   });
+  it('with single-key shortcuts off, the letters do nothing; Ctrl+Shift+Z, Esc and Ctrl+Enter still act', () => {
+    expect(['j', 'k', 'a', 'e', 'r', 'u', 'U'].map((x) => reviewCommandFor(k(x, { shiftKey: x === 'U' }), false, false, false))).toEqual(Array(7).fill(null));
+    expect(reviewCommandFor(k('Z', { shiftKey: true, ctrlKey: true }), false, false, false)).toBe('redo');
+    expect(reviewCommandFor(k('Escape'), true, true, false)).toBe('leaveEdit');
+    expect(reviewCommandFor(k('Enter', { ctrlKey: true }), true, true, false)).toBe('save');
+  });
 });

@@ -26,13 +26,15 @@ interface KeyLike {
 /**
  * The command a key press means. While typing in a field (the editors), only Esc and Ctrl+Enter act, so letters go
  * into the text; while an editor is open but no field has focus (dragging boxes), the letters still do nothing but Esc.
+ * With `singleKeys` off (Settings) the letters do nothing anywhere.
  */
-export function reviewCommandFor(e: KeyLike, typing: boolean, editing: boolean): ReviewCommand | null {
+export function reviewCommandFor(e: KeyLike, typing: boolean, editing: boolean, singleKeys = true): ReviewCommand | null {
   const mod = e.ctrlKey || e.metaKey;
   if (e.key === 'Escape') return editing ? 'leaveEdit' : null;
   if (mod && e.key === 'Enter') return editing ? 'save' : null;
   if (mod && e.shiftKey && e.key.toLowerCase() === 'z') return typing ? null : 'redo';
-  if (typing || editing || mod || e.altKey) return null;
+  // The letters below are single-key shortcuts: Settings can turn them off (the buttons and the list still do it all).
+  if (typing || editing || mod || e.altKey || !singleKeys) return null;
   switch (e.key) {
     case 'j': return 'next';
     case 'k': return 'prev';

@@ -26,6 +26,18 @@ describe('shortcuts', () => {
     expect(commandFor(key('Enter', { metaKey: true }), false)).toBe('runModel');
   });
 
+  it('with single-key shortcuts off, character keys do nothing and the rest still act', () => {
+    for (const k of ['r', 'j', 'f', '+', '0', '?', '[', '/']) expect(commandFor(key(k), false, false), k).toBeNull();
+    expect(commandFor(key('R', { shiftKey: true }), false, false)).toBeNull();
+    expect(commandFor(key('o', { ctrlKey: true }), false, false)).toBe('open');
+    expect(commandFor(key('f', { ctrlKey: true }), false, false)).toBe('search');
+    expect(commandFor(key('PageDown'), false, false)).toBe('nextPage');
+    expect(commandFor(key('ArrowLeft'), false, false)).toBe('prevPage');
+    expect(commandFor(key('Home'), false, false)).toBe('firstPage');
+    expect(commandFor(key('Escape'), false, false)).toBe('escape');
+    expect(commandFor(key('Enter', { ctrlKey: true }), false, false)).toBe('runModel');
+  });
+
   it('gives every command one entry with keys to show', () => {
     const commands = shortcuts.map((s) => s.command);
     expect(new Set(commands).size).toBe(commands.length);

@@ -89,11 +89,17 @@ function matches(chord: Chord, e: KeyboardEvent): boolean {
 /** Commands a key press gives even while typing in a text field (the prompt box is one). */
 const WHILE_TYPING: ReadonlySet<Command> = new Set(['escape', 'runModel']);
 
-/** The command a key press asks for, or null. Typing in a text field only yields Escape and Ctrl+Enter. */
-export function commandFor(e: KeyboardEvent, typing: boolean): Command | null {
+/** A chord of one character key (a letter, digit or symbol) without Ctrl: what WCAG 2.1.4 lets a person turn off. */
+export const isCharacterKey = (chord: Chord): boolean => chord.key.length === 1 && !chord.mod;
+
+/**
+ * The command a key press asks for, or null. Typing in a text field only yields Escape and Ctrl+Enter; with
+ * `singleKeys` off (Settings), chords of one character key yield nothing.
+ */
+export function commandFor(e: KeyboardEvent, typing: boolean, singleKeys = true): Command | null {
   for (const s of shortcuts) {
     if (typing && !WHILE_TYPING.has(s.command)) continue;
-    if (s.chords.some((c) => matches(c, e))) return s.command;
+    if (s.chords.some((c) => (singleKeys || !isCharacterKey(c)) && matches(c, e))) return s.command;
   }
   return null;
 }

@@ -83,6 +83,11 @@ export class SettingsState {
   }
 }
 
+/** Whether one-character shortcuts act (on until main's settings say otherwise). */
+export function singleKeyShortcuts(): boolean {
+  return settingsState().view?.settings.singleKeyShortcuts ?? true;
+}
+
 let shared: SettingsState | null = null;
 export function settingsState(): SettingsState {
   shared ??= new SettingsState(createApi());
