@@ -12,7 +12,7 @@
 //    so each engine's peak RSS is its own. Children run one after another, never concurrently, to keep the shared
 //    cores usable; --repeats rounds round-robin, reported as medians, best round and CPU time (noisy shared cores).
 // 4. Prints markdown tables per resolution (absolute numbers and ratios vs transformers.js, goals met/unmet), a
-//    summary over both, and writes the JSON to bench/vlm/results/<date>-<dtype>-L<layers>-<res>.json.
+//    summary over both, and writes the JSON to bench/vlm/results/<date>-<HHMM UTC>-<dtype>-L<layers>-<res>.json.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -281,7 +281,9 @@ for (const res of resolutions) {
   ];
   process.stdout.write(`${table.join('\n')}\n\n${cpuTable.join('\n')}\n\n${goalTable.join('\n')}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`);
 
-  const outFile = join(a['out-dir'] ?? join(here, 'results'), `${started.toISOString().slice(0, 10)}-${dtype}-L${layers}-${res}.json`);
+  // Date and UTC start time in the name: a second run on the same day must not overwrite a recorded one.
+  const stamp = `${started.toISOString().slice(0, 10)}-${started.toISOString().slice(11, 16).replace(':', '')}`;
+  const outFile = join(a['out-dir'] ?? join(here, 'results'), `${stamp}-${dtype}-L${layers}-${res}.json`);
   mkdirSync(dirname(outFile), { recursive: true });
   writeFileSync(outFile, JSON.stringify({
     date: started.toISOString(), node: process.version, loadAverage: { start: loadStart, end: loadEnd }, preset, layers, dtype, tokens, threads, repeats,
