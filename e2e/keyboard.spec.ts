@@ -202,12 +202,19 @@ test('keyboard only: open, page, zoom, OCR, ask a model, results, boxes, review 
   await page.keyboard.press('Enter');
   await expect(app.runs.view).toHaveAttribute('data-run-id', modelRunId!);
 
-  // Export the result shown: Export ▾, Enter opens the menu, Tab to its first item, Enter saves.
+  // Export the result shown: Export ▾, Enter opens the menu on its first item, ↓ and ↑ move through it, Enter saves.
   await tabTo(page, byTestId('run-export'), { back: true });
   await page.keyboard.press('Enter');
-  await expect(page.getByTestId('run-export-menu')).toBeVisible();
-  await tabTo(page, (f) => f.testid.startsWith('run-export-'));
+  const menuItems = page.getByTestId('run-export-menu').getByRole('menuitem');
+  await expect(menuItems.first()).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(menuItems.nth(1)).toBeFocused();
+  expectVisible((await focused(page))!);
+  await page.keyboard.press('ArrowUp');
+  await expect(menuItems.first()).toBeFocused();
   const exported = await enterForDownload(page);
+  await expect(page.getByTestId('run-export-menu')).toHaveCount(0);
+  await expect(app.runs.exportButton).toBeFocused();
   expect(exported.name).toMatch(/\w/);
   expect(exported.text.length).toBeGreaterThan(0);
 

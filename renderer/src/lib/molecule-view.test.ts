@@ -28,6 +28,8 @@ describe('MoleculeView', () => {
     expect(html).toContain('data-valid="true"');
     const img = /<img[^>]*data-testid="molecule-depiction"[^>]*>/.exec(html)?.[0] ?? '';
     expect(img).toMatch(/src="data:image\/svg\+xml;base64,[A-Za-z0-9+/=]+"/);
+    // Its text alternative says what can be said of the drawing: formula, weight, then the SMILES.
+    expect(img).toContain('alt="2D structure, formula C9H8O4, weight 180.16 g/mol, SMILES CC(=O)Oc1ccccc1C(=O)O"');
     expect(html).not.toContain('<svg'); // the SVG is never part of the page's markup
     expect(html).toMatch(/data-testid="molecule-canonical"[^>]*>CC\(=O\)Oc1ccccc1C\(=O\)O</);
     expect(html).toContain('C<sub>9</sub>H<sub>8</sub>O<sub>4</sub>');

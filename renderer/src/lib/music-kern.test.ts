@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kernListing, positionLabel } from './music-kern';
+import { kernListing, kernSummary, pitchName, positionLabel } from './music-kern';
 
 const KERN = ['**kern\t**kern', '*clefF4\t*clefG2', '*M4/4\t*M4/4', '=1\t=1', '4C\t4e', '4D\t4f', '4E\t4g\t4b', '4F\t4a', '*-\t*-', ''].join('\n');
 
@@ -32,5 +32,28 @@ describe('kernListing', () => {
   it('labels positions', () => {
     expect(positionLabel({ line: 7, column: null })).toBe('line 7');
     expect(positionLabel({ line: 3, column: 2 })).toBe('line 3, spine 2');
+  });
+});
+
+describe('kernSummary', () => {
+  const notes = [60, 64, 62, 65, 64, 67, 65, 69].map((pitch, i) => ({ onMs: Math.floor(i / 2) * 500, offMs: Math.floor(i / 2) * 500 + 500, pitch }));
+
+  it('says parts and clefs, metre, bars, the notes with their range and the length', () => {
+    expect(kernSummary(KERN, notes)).toBe('2 parts (bass clef, treble clef) · 4/4 · 1 bar · 8 notes from C4 to A4 · 2.0 s');
+  });
+
+  it('names the key from its *X: token, minor in lower case, with its accidental', () => {
+    const kern = ['**kern', '*clefG2', '*k[b-]', '*d:', '*M3/4', '=1', '4d', '=2', '4f', '==', '*-'].join('\n');
+    expect(kernSummary(kern, [{ onMs: 0, offMs: 600, pitch: 62 }])).toBe('1 part (treble clef) · D minor · 3/4 · 2 bars · 1 note (D4) · 0.6 s');
+    expect(kernSummary(kern.replace('*d:', '*B-:'), [])).toBe('1 part (treble clef) · B♭ major · 3/4 · 2 bars · no notes');
+  });
+
+  it('takes nothing else of the text into the sentence', () => {
+    const hostile = ['**kern', '*clef<img src=x onerror=alert(1)>', '*M<b>4/4</b>', '=1', '4c', '*-'].join('\n');
+    expect(kernSummary(hostile, [])).toBe('1 part · 1 bar · no notes');
+  });
+
+  it('names pitches with their octave', () => {
+    expect([21, 60, 61, 70, 108].map(pitchName)).toEqual(['A0', 'C4', 'C♯4', 'B♭4', 'C8']);
   });
 });

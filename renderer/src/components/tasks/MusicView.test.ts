@@ -28,6 +28,11 @@ describe('MusicView', () => {
     expect(body).toMatch(/data-testid="music-play"[^>]*>Play</);
     expect(body).toContain('converted from bekern');
     expect(body).not.toContain('data-testid="music-invalid"');
+    // The text alternative: a summary the image is described by, and the kern itself.
+    expect(body).toMatch(/data-testid="music-summary"[^>]*>1 part · 1 note \(C4\) · 0\.5 s</);
+    const described = /<img[^>]*aria-describedby="([^"]+)"/.exec(body)?.[1];
+    expect(body).toContain(`id="${described}" data-testid="music-summary"`);
+    expect(body).toMatch(/data-testid="music-kern-text"[\s\S]*\*\*kern\n4c\n\*-<\/pre>/);
     expect(body).not.toMatch(/style=/);
   });
 
