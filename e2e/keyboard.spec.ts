@@ -143,6 +143,10 @@ test('keyboard only: open, page, zoom, OCR, ask a model, results, boxes, review 
   await app.events.waitFor('paliscope:ocr-done', ocrMark, { documentId: doc.documentId }, 120_000);
   await app.ocr.expectState('done');
   expect(await app.ocr.lines.count()).toBeGreaterThan(2);
+  // Screen readers hear the end of it once, from the polite live region.
+  const announcer = page.getByTestId('announcer');
+  // (The announcer may end a message with a zero-width space, so a repeated message is still a change to announce.)
+  await expect(announcer).toHaveText(new RegExp(`^Text recognised: ${await app.ocr.lines.count()} lines on 1 page\\.\u200b?$`));
   await page.keyboard.press('j');
   await expect(app.ocr.line(0)).toHaveAttribute('aria-pressed', 'true');
   await page.keyboard.press('j');
@@ -182,6 +186,7 @@ test('keyboard only: open, page, zoom, OCR, ask a model, results, boxes, review 
   expect(modelRun).toMatchObject({ status: 'done' });
   await app.runs.expectState('done');
   const modelRunId = await app.runs.view.getAttribute('data-run-id');
+  await expect(announcer).toHaveText(/^Model run finished: \d+ characters of output\.\u200b?$/);
 
   // A second result, pasted: Paste output…, the detect task, the raw text typed, Parse (Enter on the button).
   await tabTo(page, byTestId('run-paste-open'), { back: true });
