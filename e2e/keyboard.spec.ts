@@ -103,6 +103,23 @@ async function enterForDownload(page: Page): Promise<{ name: string; text: strin
   return { name: download.suggestedFilename(), text: await readFile(await download.path(), 'utf8') };
 }
 
+/** The stops of one round of Tab (or Shift+Tab), as descriptions, from the first control after the top of the page. */
+async function tabRound(page: Page, back: boolean): Promise<string[]> {
+  const stops: string[] = [];
+  let first: string | null = null;
+  for (let i = 0; i < 300; i++) {
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+    const f = await focused(page);
+    if (!f) continue; // the browser's own stop between the end and the start of the page
+    expectVisible(f);
+    const d = `${describe(f)} ${JSON.stringify(f.data)}`;
+    if (d === first) return stops;
+    first ??= d;
+    stops.push(d);
+  }
+  throw new Error(`Tab never came back to where it started; the stops were:\n${stops.join('\n')}`);
+}
+
 const loc = (v: number): string => `<loc${String(v).padStart(4, '0')}>`;
 const DETECT = `${loc(100)}${loc(100)}${loc(400)}${loc(500)} stamp ; ${loc(600)}${loc(550)}${loc(900)}${loc(950)} signature`;
 
@@ -275,7 +292,7 @@ test('keyboard only: open, page, zoom, OCR, ask a model, results, boxes, review 
   await expect(app.viewer.root).toBeVisible();
 });
 
-test('Tab goes round the whole window and comes back; Shift+Tab goes round the other way; a dialog keeps Tab until Esc', async ({ fixtures }) => {
+test('Tab goes round the whole window (documents, Review, Evaluate) and comes back; Shift+Tab goes round the other way; a dialog keeps Tab until Esc', async ({ fixtures }) => {
   const page = app.page;
   const doc = await app.openFile(join(fixtures, 'page.png'));
   const ocrMark = await app.events.mark();
@@ -283,29 +300,27 @@ test('Tab goes round the whole window and comes back; Shift+Tab goes round the o
   await app.events.waitFor('paliscope:ocr-done', ocrMark, { documentId: doc.documentId }, 120_000);
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
 
-  /** The stops of one round, as descriptions, starting at the first control after the top of the page. */
-  async function round(back: boolean): Promise<string[]> {
-    const stops: string[] = [];
-    let first: string | null = null;
-    for (let i = 0; i < 300; i++) {
-      await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
-      const f = await focused(page);
-      if (!f) continue; // the browser's own stop between the end and the start of the page
-      expectVisible(f);
-      const d = `${describe(f)} ${JSON.stringify(f.data)}`;
-      if (d === first) return stops;
-      first ??= d;
-      stops.push(d);
-    }
-    throw new Error(`Tab never came back to where it started; the stops were:\n${stops.join('\n')}`);
-  }
-  const forward = await round(false);
+  const forward = await tabRound(page, false);
   // Every part of the window is on the way: toolbar, document tab, page, its boxes, the right panel, the status bar.
   for (const id of ['open-button', 'viewer', 'shape-button', 'tab-text', 'ocr-line', 'splitter']) {
     expect(forward.some((d) => d.includes(`[${id}]`)), `Tab reaches ${id}`).toBe(true);
   }
-  const backward = await round(true);
+  const backward = await tabRound(page, true);
   expect(new Set(backward)).toEqual(new Set(forward));
+
+  // Review and Evaluate, which take the document's place, go round too, and the toolbar's button leaves each.
+  for (const [button, marker] of [['tab-review', 'review-close'], ['tab-evaluate', 'evaluate-close']] as const) {
+    await tabTo(page, byTestId(button));
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId(marker)).toBeVisible();
+    const stops = await tabRound(page, false);
+    expect(stops.some((d) => d.includes(`[${marker}]`)), `Tab reaches ${marker}`).toBe(true);
+    expect(stops.some((d) => d.includes('[open-button]')), `Tab gets back to the toolbar from ${marker}'s view`).toBe(true);
+    await tabTo(page, byTestId(button));
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId(marker)).toHaveCount(0);
+  }
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
 
   // Settings (Ctrl+,) keeps Tab inside itself — the window behind is inert — and Esc gives the focus back.
   await page.keyboard.press('Tab');
