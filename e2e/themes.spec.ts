@@ -6,11 +6,13 @@
 // as <view>-<theme>.png; then the window once at 1280×720 and once at 200 % zoom.
 //
 // The test asserts what a screenshot alone would not prove: that the theme asked for is the one painted (the page
-// background's colour), so a screenshot named "dark" is dark.
+// background's colour), so a screenshot named "dark" is dark; and in the dark and high-contrast themes axe checks each
+// view again (colour contrast above all), recorded in test-results/a11y/ as <view>-<theme>.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page, TestInfo } from '@playwright/test';
 import { testWithOwnHost, expect } from './support/app';
+import { checkAccessibility } from './support/axe';
 import { PaliscopeApp } from './pages/paliscope-app';
 import { ReviewWorkspace } from './pages/review';
 import { BatchPanel } from './pages/batch-panel';
@@ -49,9 +51,15 @@ async function expectPalette(page: Page, palette: ThemeName): Promise<void> {
   expect(chrome, `the window paints the ${palette} palette`).toBe(PALETTES[palette].chrome);
 }
 
+/**
+ * Keeps the screenshot; in the dark and high-contrast themes also runs axe (the light theme's run is accessibility.spec.ts).
+ * Not under forced colours: the browser paints the system's colours there, but axe reads the page's own from the styles
+ * and would measure colours that are never on screen (the screenshot shows what is).
+ */
 async function shot(testInfo: TestInfo, view: string, theme: string): Promise<void> {
   await app.page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   await app.screenshot(testInfo, `${view}-${theme}`);
+  if (theme === 'dark' || theme === 'contrast') await checkAccessibility(app.page, testInfo, `${view}-${theme}`);
 }
 
 for (const theme of THEMES) {
