@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOcrEngine, type OcrEngine, type OcrPage } from './index';
 import { bbox } from './geometry';
 import { normalizeWhitespace, wer } from './metrics';
-import { segmentationErrors } from '../eval/text';
+import { textErrors } from '../eval/text';
 import { PROSE } from './testing/prose';
 import { synthPage, type SynthPageSpec } from './testing/synth';
 
@@ -33,11 +33,10 @@ afterAll(async () => {
 });
 
 const pageText = (page: OcrPage) => page.lines.map((l) => l.text).join('\n');
-const words = (s: string) => normalizeWhitespace(s).split(' ').filter(Boolean);
-/** Truth words run together with a neighbour plus truth words cut in two. */
+/** Truth words run together with a neighbour plus truth words cut in two, as the evaluation counts them. */
 function spaceErrors(truth: string, read: string): number {
-  const { merged, split } = segmentationErrors(words(truth), words(read));
-  return merged + split;
+  const { mergedWords, splitWords } = textErrors(truth, read);
+  return mergedWords + splitWords;
 }
 
 const seen = new Map<string, Promise<{ strip: Awaited<ReturnType<typeof synthPage>>; page: OcrPage; wer: number }>>();
