@@ -7,6 +7,7 @@ import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf
 import sharp from 'sharp';
 import { PdfEngine } from '../../documents/pdf-engine';
 import type { Box, RegionType } from '../schema';
+import { wrapToWidth } from '../../testing/pdf-wrap';
 
 const PT_TO_PX = 150 / 72;
 const W = 612, H = 792, MARGIN = 54, GUTTER = 22;
@@ -37,22 +38,6 @@ const SCAN_PARAGRAPHS = [
   'Echo is printed on a page that was scanned, so no text layer exists and the words must be read from the pixels.',
   'Foxtrot follows on the same scanned page in a single column of plain text set in a large and clear typeface.',
 ];
-
-function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    const next = line ? `${line} ${word}` : word;
-    if (font.widthOfTextAtSize(next, size) > width && line) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = next;
-    }
-  }
-  if (line) lines.push(line);
-  return lines;
-}
 
 /** Draws lines top-down from `top` (points from the page top); returns the text's box in pixels and where it ended. */
 function drawLines(page: PDFPage, lines: string[], font: PDFFont, size: number, leading: number, x: number, top: number): { box: Box; bottom: number } {
@@ -93,7 +78,7 @@ async function twoColumnPage(doc: PDFDocument, pageNumber: number, pageCount: nu
   // Left column: two paragraphs.
   let y = columnTop;
   for (const p of PARAGRAPHS.slice(0, 2)) {
-    const lines = wrap(p, font, BODY, COL_W);
+    const lines = wrapToWidth(p, font, BODY, COL_W);
     const r = drawLines(page, lines, font, BODY, LEADING, MARGIN, y);
     regions.push({ type: 'text', text: lines.join(' '), box: r.box });
     y = r.bottom + PARA_GAP + (LEADING - BODY);
@@ -101,7 +86,7 @@ async function twoColumnPage(doc: PDFDocument, pageNumber: number, pageCount: nu
   // Right column: a paragraph, the figure and its caption, a paragraph.
   const x = MARGIN + COL_W + GUTTER;
   y = columnTop;
-  const p3 = wrap(PARAGRAPHS[2]!, font, BODY, COL_W);
+  const p3 = wrapToWidth(PARAGRAPHS[2]!, font, BODY, COL_W);
   const r3 = drawLines(page, p3, font, BODY, LEADING, x, y);
   regions.push({ type: 'text', text: p3.join(' '), box: r3.box });
   y = r3.bottom + PARA_GAP + 4;
@@ -114,7 +99,7 @@ async function twoColumnPage(doc: PDFDocument, pageNumber: number, pageCount: nu
   const c = drawLines(page, [caption], font, 9, 11, x, y);
   regions.push({ type: 'caption', text: caption, box: c.box });
   y = c.bottom + PARA_GAP + 6;
-  const p4 = wrap(PARAGRAPHS[3]!, font, BODY, COL_W);
+  const p4 = wrapToWidth(PARAGRAPHS[3]!, font, BODY, COL_W);
   const r4 = drawLines(page, p4, font, BODY, LEADING, x, y);
   regions.push({ type: 'text', text: p4.join(' '), box: r4.box });
   regions.push({ type: 'header', text: header, box: h.box }, { type: 'footer', text: footer, box: f.box });
@@ -146,7 +131,7 @@ async function tablePage(doc: PDFDocument): Promise<{ truth: TruthPage; tableBox
   }
   const tableBox = pxBox(MARGIN - 2, top - 2, MARGIN + 3 * colW + 2, top + rows.length * rowH + 2);
   const note = 'The table above lists two parishes and the year of their first census register.';
-  const lines = wrap(note, font, BODY, W - 2 * MARGIN);
+  const lines = wrapToWidth(note, font, BODY, W - 2 * MARGIN);
   const n = drawLines(page, lines, font, BODY, LEADING, MARGIN, top + rows.length * rowH + 30);
   return {
     truth: { scanned: false, regions: [{ type: 'title', text: 'Registers by parish', box: title.box }, { type: 'table', box: tableBox }, { type: 'text', text: lines.join(' '), box: n.box }] },
@@ -165,7 +150,7 @@ async function scannedPage(doc: PDFDocument): Promise<TruthPage> {
   regions.push({ type: 'title', text: 'A scanned page', box: title.box });
   let y = title.bottom + 30;
   for (const p of SCAN_PARAGRAPHS) {
-    const lines = wrap(p, font, 14, W - 2 * MARGIN);
+    const lines = wrapToWidth(p, font, 14, W - 2 * MARGIN);
     const r = drawLines(page, lines, font, 14, 19, MARGIN, y);
     regions.push({ type: 'text', text: lines.join(' '), box: r.box });
     y = r.bottom + 24;
