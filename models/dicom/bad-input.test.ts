@@ -67,6 +67,11 @@ describe.skipIf(missing.length > 0)('bad DICOM input gets a clear reason', () =>
     expect(r).toMatchObject({ failure: 'TOO_LARGE', message: expect.stringContaining('4 frames') });
   });
 
+  it('refuses frames whose decoded total passes the byte limit before decoding any', async () => {
+    const r = await failure(read(fixture(multi, 'explicit-le')), { maxDecodedBytes: 1000 });
+    expect(r).toMatchObject({ failure: 'TOO_LARGE', message: expect.stringContaining('more than the 1000-byte limit') });
+  });
+
   it('refuses frames larger than the pixel limit', async () => {
     expect(await failure(read(fixture(src, 'jpeg-2000')), { maxFramePixels: 1000 })).toMatchObject({ failure: 'TOO_LARGE' });
   });
