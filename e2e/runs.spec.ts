@@ -118,10 +118,9 @@ test('Ctrl+Enter runs, Escape cancels mid-run; the cancelled run keeps its parti
   await app.runs.fill('caption', 'en', 1024);
 
   const mark = await app.events.mark();
-  const threeTokens = app.events.runOutputReaches(3);
+  const escapeAtThree = app.events.interruptRunAt(3, 'Escape');
   await app.runs.text.press('Control+Enter');
-  await threeTokens;
-  await app.pressKey('Escape');
+  await escapeAtThree;
   const ended = await app.events.waitFor('paliscope:run-done', mark, { documentId: doc.documentId });
   expect(ended).toMatchObject({ status: 'cancelled', code: 'CANCELLED' });
   await app.runs.expectState('cancelled');
@@ -140,12 +139,9 @@ test('Ctrl+Enter runs, Escape cancels mid-run; the cancelled run keeps its parti
 
   // The Cancel button works as well as Escape, and the next run starts as usual afterwards.
   const again = await app.events.mark();
-  const firstToken = app.events.runOutputReaches(1);
+  const cancelAtFirst = app.events.interruptRunAt(1, { testId: 'run-cancel' });
   await app.runs.start.click();
-  await firstToken;
-  // The click is sent straight to the button: a pointer click waits for the layout to settle,
-  // and the tiny model can finish all its tokens in that time.
-  await app.runs.cancel.dispatchEvent('click');
+  await cancelAtFirst;
   const second = await app.events.waitFor('paliscope:run-done', again, { documentId: doc.documentId });
   expect(second).toMatchObject({ status: 'cancelled' });
   // The history is the store's: both cancelled runs are in it (with any earlier run on this page's content).

@@ -82,22 +82,31 @@ export class AppEvents {
   }
 
   /**
-   * Resolves the moment a model run has shown `tokens` tokens, pushed from the page rather than
-   * polled: the tiny test model decodes hundreds of tokens a second, so a poll can miss the run.
-   * Call it before starting the run.
+   * Interrupts a streaming run from inside the page the moment its output reaches `tokens`: `'Escape'` sends the
+   * key to the window (where the app's shortcuts listen), a test id clicks that button. Acting in the page's own
+   * event handler removes the round trip to the test process, in which the tiny model can finish all its tokens.
+   * Resolves once the interruption has been sent.
    */
-  runOutputReaches(tokens: number): Promise<void> {
+  interruptRunAt(tokens: number, act: 'Escape' | { testId: string }): Promise<void> {
     return this.page.evaluate(
-      (tokens) =>
-        new Promise<void>((resolve) => {
+      ({ tokens, act }) =>
+        new Promise<void>((resolve, reject) => {
           const on = (e: Event): void => {
             if ((e as CustomEvent<{ tokens: number }>).detail.tokens < tokens) return;
             window.removeEventListener('paliscope:run-output', on);
+            if (act === 'Escape') {
+              (document.activeElement as HTMLElement | null)?.blur();
+              window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', code: 'Escape', bubbles: true, cancelable: true }));
+            } else {
+              const button = document.querySelector<HTMLButtonElement>(`[data-testid="${act.testId}"]`);
+              if (!button) return reject(new Error(`no element with data-testid="${act.testId}" to click at ${tokens} tokens`));
+              button.click();
+            }
             resolve();
           };
           window.addEventListener('paliscope:run-output', on);
         }),
-      tokens,
+      { tokens, act },
     );
   }
 
