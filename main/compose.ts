@@ -128,7 +128,7 @@ export function composeServices(opts: ComposeOptions): Services {
   });
   const documentsDir = join(opts.userDataDir, 'documents');
   const batches = new BatchService({
-    project, documents, engine, models, documentsDir,
+    project, documents, engine, models, documentsDir, ocr,
     sourceGuard: new BatchSourceGuard({ openedPaths: () => documents.openedPaths(), documentsDir }),
     onProgress: (summary) => dispatcher?.emit('batches.progress', summary),
     enginePrefs: () => settings.engineRunPrefs(),

@@ -19,6 +19,7 @@ import type { Store } from '../../models/store/store';
 import type { BatchRecord, BatchStatus } from '../../models/store/types';
 import type { RawImage } from '../../models/documents';
 import { ocrPageResult } from '../../models/batch/ocr-result';
+import type { OcrService } from './ocr';
 import { AppFailure, toAppError } from '../ipc/dispatcher';
 import type { EngineClient } from '../engine/client';
 import type { EnginePrefs } from '../engine/protocol';
@@ -42,6 +43,8 @@ export interface BatchServiceDeps {
   log?: { warn(message: string): void; error(message: string): void };
   /** The person's engine settings, read for each page so a change applies from the next page on (Settings). */
   enginePrefs?: () => EnginePrefs;
+  /** The built-in OCR as the OCR panel reads a page (threads and the recognizer chosen in Settings). */
+  ocr: Pick<OcrService, 'chosenRecognizer' | 'readPage'>;
 }
 
 /** A page prepared for the model: its pixels as rendered (no image encoding: the engine host takes them as they are). */
@@ -84,7 +87,12 @@ export class BatchService {
     const store = this.#deps.project.requireStore('A batch');
     const task = input.task;
     const builtin = task === BUILTIN_OCR.task;
-    const model = builtin ? { id: BUILTIN_OCR.modelId, name: BUILTIN_OCR.modelName } : this.#deps.models.get(input.modelId ?? '');
+    // A built-in OCR batch keeps the recognizer chosen when it starts: its pages are all read with it, its name says
+    // so, and the same documents read with another recognizer are another batch.
+    const recognizer = builtin ? this.#deps.ocr.chosenRecognizer() : null;
+    const model = builtin
+      ? { id: BUILTIN_OCR.modelId, name: recognizer ? `${BUILTIN_OCR.modelName} with the recognizer in ${basename(recognizer)}` : BUILTIN_OCR.modelName }
+      : this.#deps.models.get(input.modelId ?? '');
     const prompt = task === BUILTIN_OCR.task ? '' : promptText(task, input.prompt);
     // Every document must be open; a path is what the store and the queue know it by (bytes are kept first).
     const named = new Map<string, string>();
@@ -98,7 +106,7 @@ export class BatchService {
       inputs.push(path);
       pagesOf.set(path, summary.pages);
     }
-    const parameters = builtin ? {} : { maxNewTokens: input.maxNewTokens };
+    const parameters = builtin ? (recognizer ? { recognizer } : {}) : { maxNewTokens: input.maxNewTokens };
     // The pages as the app opened them (no second decode); a path not open here is inspected from the file.
     const enq = await enqueueBatch(store, { inputs, task: input.task, prompt, modelId: model.id, modelName: model.name, parameters }, async (path) => {
       const pages = pagesOf.get(path);
@@ -265,7 +273,7 @@ export class BatchService {
 
   /** The app's runner: pages rendered in main (the next one while the model reads this one), the model in the engine host. */
   #runner(modelDir: string): Runner<Prepared> {
-    const { engine, models, project, sourceGuard, enginePrefs } = this.#deps;
+    const { engine, models, project, sourceGuard, enginePrefs, ocr } = this.#deps;
     const pages = this.#pages;
     return {
       async preparePage(req: PageRequest, signal: AbortSignal): Promise<Prepared> {
@@ -275,8 +283,8 @@ export class BatchService {
       async runPage(req, signal): Promise<PageResult> {
         const p = req.prepared!;
         if (req.task === BUILTIN_OCR.task) {
-          const threads = enginePrefs?.().threads;
-          return ocrPageResult(await engine.request('ocr.recognize', { image: p, ...(threads ? { prefs: { threads } } : {}) }, { signal }));
+          const recognizer = typeof req.parameters.recognizer === 'string' ? req.parameters.recognizer : null;
+          return ocrPageResult(await ocr.readPage(p, { signal, recognizer, strict: true }));
         }
         if (!isTaskName(req.task)) throw new Error(`this batch's task "${req.task}" is not one this Paliscope knows`);
         const maxNewTokens = typeof req.parameters.maxNewTokens === 'number' ? req.parameters.maxNewTokens : 64;

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, 
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Push, SettingsView, StreamMessage } from '../../preload/contract';
+import type { BatchItem, BatchStartResult, BatchSummary, Push, SettingsView, StreamMessage } from '../../preload/contract';
 import { composeForTests } from '../testing/compose-for-tests';
 import { makeFixtures } from '../../e2e/fixtures/make-fixtures';
 import type { Caller } from '../ipc/dispatcher';
@@ -67,6 +67,22 @@ async function readPage(documentId: string): Promise<string> {
   throw new Error(`ocr.run ${streamId} did not finish`);
 }
 
+/** Runs a built-in OCR batch over the document to its end: its summary and the stored lines of each page (null: failed). */
+async function ocrBatch(documentId: string): Promise<{ summary: BatchSummary; items: BatchItem[]; texts: (string | null)[] }> {
+  const { batch } = await call<BatchStartResult>('batches.start', { documentIds: [documentId], task: 'ocr-builtin' });
+  for (let i = 0; i < 2400; i++) {
+    const summary = (await call<BatchSummary[]>('batches.list', {})).find((b) => b.id === batch.id)!;
+    if (summary.status === 'done' || summary.status === 'cancelled') {
+      const items = await call<BatchItem[]>('batches.items', { batchId: batch.id });
+      // The stored text puts a blank line between paragraphs; the lines are what is compared.
+      const texts = items.map((item) => (item.status === 'done' ? services.project.store!.run(item.runId!)!.raw.split('\n').filter(Boolean).join('\n') : null));
+      return { summary, items, texts };
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`batch ${batch.id} did not finish`);
+}
+
 describe('choosing the OCR recognizer', () => {
   let documentId = '';
   let builtInText = '';
@@ -87,6 +103,34 @@ describe('choosing the OCR recognizer', () => {
     // Kept in settings.json, so it survives a restart.
     expect(JSON.parse(readFileSync(join(services.userDataDir, 'settings.json'), 'utf8'))).toMatchObject({ ocrRecognizer: picked });
   });
+
+  it('a built-in OCR batch reads with the recognizer chosen when it started, names it, and is another batch than the built-in one', async () => {
+    const chosen = (await call<SettingsView>('settings.get', {})).settings.ocrRecognizer!;
+    const withChosen = await ocrBatch(documentId);
+    expect(withChosen.summary).toMatchObject({ status: 'done', counts: { done: 1, failed: 0 }, model: { id: 'builtin-ppocr', name: 'PP-OCRv4 (built-in) with the recognizer in capitals' } });
+    expect(withChosen.texts).toEqual([capitals(builtInText)]);
+
+    // Back to the built-in recognizer: the same document is a new batch, read as the OCR panel reads it.
+    await call<SettingsView>('settings.set', { ocrRecognizer: null });
+    const builtInBatch = await ocrBatch(documentId);
+    expect(builtInBatch.summary.id).not.toBe(withChosen.summary.id);
+    expect(builtInBatch.summary.model.name).toBe('PP-OCRv4 (built-in)');
+    expect(builtInBatch.texts).toEqual([builtInText]);
+
+    // A batch never keeps a page under a recognizer that did not read it: a chosen folder that breaks fails the page,
+    // naming the folder and the reason (the OCR panel falls back instead, below).
+    picked = recognizerFolder('capitals-broken', builtInDict.split('\n').map((l) => (/^[a-z]$/.test(l) ? l.toUpperCase() : l)).join('\n'));
+    expect((await call<SettingsView>('settings.chooseOcrRecognizer', {})).settings.ocrRecognizer).toBe(picked);
+    unlinkSync(join(picked, 'dict.txt'));
+    const broken = await ocrBatch(documentId);
+    expect(broken.summary.counts).toMatchObject({ done: 0, failed: 1 });
+    expect(broken.texts).toEqual([null]);
+    expect(broken.items[0]!.error).toContain(`the OCR recognizer in ${picked} could not be used: ${picked}: no .txt file`);
+
+    // Settings as the next tests expect them.
+    picked = chosen;
+    expect((await call<SettingsView>('settings.chooseOcrRecognizer', {})).settings.ocrRecognizer).toBe(chosen);
+  }, 120_000);
 
   it('refuses a folder whose dictionary does not fit the model, naming both files, and keeps the recognizer in use', async () => {
     const before = (await call<SettingsView>('settings.get', {})).settings.ocrRecognizer;

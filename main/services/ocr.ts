@@ -1,6 +1,7 @@
 // OCR over a document's pages: main renders each page at full resolution, the engine host reads
 // it, results stream back page by page. Results are kept so exports can use them.
 import type { OcrChunk, OcrPage } from '../../preload/contract';
+import type { RawImage } from '../../models/documents';
 import { AppFailure } from '../ipc/dispatcher';
 import type { StreamContext } from '../ipc/dispatcher';
 import type { EngineClient } from '../engine/client';
@@ -55,21 +56,48 @@ export class OcrService {
       if (ctx.signal.aborted) throw new AppFailure('CANCELLED', 'OCR was cancelled');
       ctx.send({ type: 'progress', page, stage: 'render', done: 0, total: 1 });
       const image = await doc.renderPage(page, { signal: ctx.signal });
-      const threads = this.#threads();
-      const recognizer = this.#recognizer();
-      const { recognizerProblem, ...result } = await this.#engine.request('ocr.recognize', { image, ...(threads ? { prefs: { threads } } : {}), ...(recognizer ? { recognizer } : {}) }, {
+      const result = await this.readPage(image, {
         signal: ctx.signal,
-        onProgress: (p) => {
-          const { stage, done: d, total } = p as { stage: string; done: number; total: number };
-          ctx.send({ type: 'progress', page, stage, done: d, total });
-        },
+        onProgress: (stage, d, total) => ctx.send({ type: 'progress', page, stage, done: d, total }),
       });
-      if (recognizer && recognizerProblem !== undefined) this.#recognizerFailed(recognizer, recognizerProblem);
       this.#resultsFor(input.documentId).set(page, result);
       ctx.send({ type: 'page', page, result });
       done++;
     }
     return { pages: done };
+  }
+
+  /** The recognizer folder chosen in Settings now (null: the built-in one). A batch records it when it starts. */
+  chosenRecognizer(): string | null {
+    return this.#recognizer();
+  }
+
+  /**
+   * Reads one rendered page in the engine host with the Settings' threads. `recognizer`: the folder to read with
+   * (default: the one chosen in Settings). When the Settings' folder cannot be used the page is read with the built-in
+   * recognizer and Settings is told; `strict` (a batch that recorded its recognizer) fails the page instead, naming the
+   * folder and the reason, so no result is kept under a recognizer that did not read it.
+   */
+  async readPage(image: RawImage, opts: {
+    signal: AbortSignal; recognizer?: string | null; strict?: boolean;
+    onProgress?: (stage: string, done: number, total: number) => void;
+  }): Promise<OcrPage> {
+    const threads = this.#threads();
+    const recognizer = opts.recognizer === undefined ? this.#recognizer() : opts.recognizer;
+    const { recognizerProblem, ...result } = await this.#engine.request('ocr.recognize', { image, ...(threads ? { prefs: { threads } } : {}), ...(recognizer ? { recognizer } : {}) }, {
+      signal: opts.signal,
+      ...(opts.onProgress ? {
+        onProgress: (p: unknown) => {
+          const { stage, done, total } = p as { stage: string; done: number; total: number };
+          opts.onProgress!(stage, done, total);
+        },
+      } : {}),
+    });
+    if (recognizer && recognizerProblem !== undefined) {
+      if (opts.strict) throw new AppFailure('CORRUPT_FILE', `the OCR recognizer in ${recognizer} could not be used: ${recognizerProblem}`);
+      this.#recognizerFailed(recognizer, recognizerProblem);
+    }
+    return result;
   }
 
   /** The document's OCR results as a file, pages in order; only pages that have been read. */
