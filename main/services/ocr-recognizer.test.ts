@@ -173,6 +173,9 @@ describe('choosing the OCR recognizer', () => {
       messages = pushes.flatMap((p): StreamMessage[] => ('stream' in p && p.stream.streamId === streamId ? [p.stream] : []));
     }
     expect(messages.at(-1)).toMatchObject({ type: 'done', value: { pages: 1 } });
+    // The OCR panel is told on the spot (it shows the message), not only Settings.
+    const fallbacks = messages.flatMap((m) => (m.type === 'chunk' && (m.chunk as { type: string }).type === 'recognizer-fallback' ? [m.chunk] : []));
+    expect(fallbacks).toEqual([{ type: 'recognizer-fallback', page: 0, message: `The OCR recognizer in ${picked} could not be used (${picked}: no .txt file: the folder must hold its character dictionary (one character per line)); the page was read with the built-in recognizer.` }]);
     const page = messages.flatMap((m) => (m.type === 'chunk' ? [m.chunk as { type: string; result?: { lines: { text: string }[] } }] : [])).find((c) => c.type === 'page')!;
     expect(page.result).not.toHaveProperty('recognizerProblem');
     expect(page.result!.lines.map((l) => l.text).join('\n')).toBe(builtInText);

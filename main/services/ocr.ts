@@ -59,6 +59,7 @@ export class OcrService {
       const result = await this.readPage(image, {
         signal: ctx.signal,
         onProgress: (stage, d, total) => ctx.send({ type: 'progress', page, stage, done: d, total }),
+        onFallback: (message) => ctx.send({ type: 'recognizer-fallback', page, message }),
       });
       this.#resultsFor(input.documentId).set(page, result);
       ctx.send({ type: 'page', page, result });
@@ -81,6 +82,8 @@ export class OcrService {
   async readPage(image: RawImage, opts: {
     signal: AbortSignal; recognizer?: string | null; strict?: boolean;
     onProgress?: (stage: string, done: number, total: number) => void;
+    /** Told (with the reason) when the Settings' recognizer failed and the page was read with the built-in one. */
+    onFallback?: (message: string) => void;
   }): Promise<OcrPage> {
     const threads = this.#threads();
     const recognizer = opts.recognizer === undefined ? this.#recognizer() : opts.recognizer;
@@ -96,6 +99,7 @@ export class OcrService {
     if (recognizer && recognizerProblem !== undefined) {
       if (opts.strict) throw new AppFailure('CORRUPT_FILE', `the OCR recognizer in ${recognizer} could not be used: ${recognizerProblem}`);
       this.#recognizerFailed(recognizer, recognizerProblem);
+      opts.onFallback?.(`The OCR recognizer in ${recognizer} could not be used (${recognizerProblem}); the page was read with the built-in recognizer.`);
     }
     return result;
   }

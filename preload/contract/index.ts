@@ -75,6 +75,8 @@ export type OcrPage = z.infer<typeof OcrPage>;
 export const OcrChunk = z.discriminatedUnion('type', [
   z.object({ type: z.literal('progress'), page: z.number().int(), stage: z.string(), done: z.number(), total: z.number() }),
   z.object({ type: z.literal('page'), page: z.number().int(), result: OcrPage }),
+  /** The recognizer chosen in Settings could not be used: this page and the next are read with the built-in one. */
+  z.object({ type: z.literal('recognizer-fallback'), page: z.number().int(), message: z.string() }),
 ]);
 export type OcrChunk = z.infer<typeof OcrChunk>;
 

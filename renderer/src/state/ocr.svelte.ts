@@ -117,6 +117,10 @@ export class OcrState {
       }
       return;
     }
+    if (chunk.type === 'recognizer-fallback') {
+      this.#notices.error('OCR recognizer not used', chunk.message, 'CORRUPT_FILE');
+      return;
+    }
     if (run) {
       run.page = chunk.page;
       run.stage = chunk.stage;
