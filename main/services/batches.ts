@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { BatchItem, BatchStartRequest, BatchStartResult, BatchSummary } from '../../preload/contract';
-import { BUILTIN_OCR, isTaskName, promptText } from '../../models/tasks/table';
+import { BUILTIN_OCR, builtinOcrModelName, isTaskName, promptText } from '../../models/tasks/table';
 import { safeFileName } from '../files/export-names';
 import { BatchQueue, type BatchEvent } from '../../models/batch/queue';
 import { enqueueBatch } from '../../models/batch/enqueue';
@@ -91,7 +91,7 @@ export class BatchService {
     // so, and the same documents read with another recognizer are another batch.
     const recognizer = builtin ? this.#deps.ocr.chosenRecognizer() : null;
     const model = builtin
-      ? { id: BUILTIN_OCR.modelId, name: recognizer ? `${BUILTIN_OCR.modelName} with the recognizer in ${basename(recognizer)}` : BUILTIN_OCR.modelName }
+      ? { id: BUILTIN_OCR.modelId, name: builtinOcrModelName(recognizer) }
       : this.#deps.models.get(input.modelId ?? '');
     const prompt = task === BUILTIN_OCR.task ? '' : promptText(task, input.prompt);
     // Every document must be open; a path is what the store and the queue know it by (bytes are kept first).

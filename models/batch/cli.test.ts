@@ -1,13 +1,14 @@
 // `paliscope batch` and `paliscope export` end to end with the tiny random-weight model: a real child process is
 // SIGKILLed mid-batch, the same command resumes it, and the exports are read back.
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareTinyModel, type TinyModel } from '../paligemma/test-fixture';
+import { defaultOcrModelDir, MODEL_FILES } from '../ocr/model-dir';
 import { run as exportRun } from '../store/export-cli';
 import { Store } from '../store/store';
 import { run } from './cli';
@@ -153,6 +154,40 @@ describe('paliscope batch', () => {
     s.close();
   }, 60_000);
 
+  it('ocr-builtin --recognizer reads with that folder\'s recognizer, names it, and keeps it apart from the built-in batch', async () => {
+    const builtIn = defaultOcrModelDir({});
+    const dictionary = readFileSync(join(builtIn, MODEL_FILES.dict), 'utf8');
+    const folder = join(dir, 'capitals');
+    mkdirSync(folder);
+    symlinkSync(join(builtIn, MODEL_FILES.rec), join(folder, 'rec.onnx'));
+    // The built-in model with every a–z entry spelt in capitals: a page read with it is told apart letter for letter.
+    writeFileSync(join(folder, 'dict.txt'), dictionary.split('\n').map((l) => (/^[a-z]$/.test(l) ? l.toUpperCase() : l)).join('\n'));
+    const page = join(dir, 'words.png');
+    await sharp(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="520" height="90"><rect width="520" height="90" fill="white"/>' +
+      '<text x="20" y="58" font-family="DejaVu Sans" font-size="34">Parish records 1786</text></svg>')).png().toFile(page);
+    const project = join(dir, 'recognizer.paliscope');
+    const read = async (extra: string[]) => {
+      expect(await run([page, '--task', 'ocr-builtin', '--project', project, '--threads', '1', ...extra], { stdout: sink().w, stderr: sink().w })).toBe(0);
+    };
+    await read([]);
+    await read(['--recognizer', folder]);
+    const s = Store.open(project);
+    const batches = [1, 2].map((id) => s.batch(id)!);
+    expect(batches.map((b) => [b.modelName, b.parameters])).toEqual([['PP-OCRv4 (built-in)', {}], ['PP-OCRv4 (built-in) with the recognizer in capitals', { recognizer: folder }]]);
+    const [plain, chosen] = batches.map((b) => s.run(s.batchItems(b.id)[0]!.runId!)!.raw);
+    expect(plain).toMatch(/[a-z]{3}/);
+    expect(chosen).toBe(plain!.toUpperCase());
+    s.close();
+
+    // A folder that is not a recognizer is refused by name before anything is queued or loaded.
+    const err = sink();
+    const empty = join(dir, 'no-recognizer');
+    mkdirSync(empty);
+    expect(await run([page, '--task', 'ocr-builtin', '--project', join(dir, 'refused.paliscope'), '--recognizer', empty], { stdout: sink().w, stderr: err.w })).toBe(1);
+    expect(err.text()).toContain(`--recognizer: ${empty}: no .onnx file`);
+    expect(readdirSync(dir)).not.toContain('refused.paliscope');
+  }, 60_000);
+
   it('exit 2 with the reason on bad arguments', async () => {
     const cases: [string[], RegExp][] = [
       [[], /no input files or folders/],
@@ -164,6 +199,7 @@ describe('paliscope batch', () => {
       [['x.png', '--task', 'caption', '--model', m.modelDir, '--max-new-tokens', '0'], /--max-new-tokens 0: expected a positive integer/],
       [['x.png', '--task', 'ocr-builtin', '--prompt', 'x'], /--task ocr-builtin takes no --prompt/],
       [['x.png', '--task', 'caption', '--model', m.modelDir, '--vae', 'v.npz'], /--vae is for --task segment/],
+      [['x.png', '--task', 'caption', '--model', m.modelDir, '--recognizer', 'r'], /--recognizer is for --task ocr-builtin/],
     ];
     for (const [args, re] of cases) {
       const err = sink();

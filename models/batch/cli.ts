@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultLoader } from '../documents';
 import { defaultOcrModelDir } from '../ocr/model-dir';
+import { readRecognizerFolder, type CheckedRecognizer } from '../ocr/recognizer-folder';
 import { ProgressBar } from '../progress-bar';
 import { isEngineError } from '../runtime/errors';
 import { Store } from '../store/store';
@@ -17,7 +18,7 @@ import { createPaliGemmaRunner } from './paligemma-runner';
 import { BatchQueue, type BatchEvent } from './queue';
 import type { Runner } from './runner';
 import { chooseShard, pageInShard, projectPathFor, type ShardChoice } from './shard';
-import { BATCH_TASKS, BUILTIN_OCR, isBatchTask, promptProblem, promptText, TASKS, type BatchTaskName as BatchTask } from '../tasks/table';
+import { BATCH_TASKS, BUILTIN_OCR, builtinOcrModelName, isBatchTask, promptProblem, promptText, TASKS, type BatchTaskName as BatchTask } from '../tasks/table';
 import { findVae } from '../paligemma/tasks/mask/segment';
 
 export const DEFAULT_PROJECT = 'paliscope.paliscope';
@@ -33,6 +34,8 @@ options:
   --model M           model folder, or the name or id of a model in the app's models folders
   --prompt TEXT       the text after the task's name, or the whole prompt (see below)
   --vae FILE          segment: the mask decoder (vae-oid.npz); default: vae-oid.npz beside the model folder
+  --recognizer DIR    ocr-builtin: read with the PP-OCR recognizer in DIR (one .onnx and its .txt dictionary),
+                      as the app's Settings choose it; the same documents with another recognizer are another batch
   --project FILE      project file (default ./${DEFAULT_PROJECT}; created if missing)
   --max-new-tokens N  maximum new tokens per page (default 64; 256 for ocr)
   --threads N         intra-op threads (default: physical cores)
@@ -71,11 +74,14 @@ function formatDuration(ms: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-interface RunnerOptions { pages: PageSource; threads?: number; vaePath?: string | null }
+interface RunnerOptions { pages: PageSource; threads?: number; vaePath?: string | null; recognizer?: CheckedRecognizer | null }
 
 async function defaultRunner(task: BatchTask, model: ModelRef | null, opts: RunnerOptions): Promise<Runner & { dispose(): Promise<void> }> {
   if (task === BUILTIN_OCR.task) {
-    const r = await createOcrRunner({ pages: opts.pages, threads: opts.threads ?? 2, modelDir: defaultOcrModelDir({ env: process.env }) });
+    const r = await createOcrRunner({
+      pages: opts.pages, threads: opts.threads ?? 2, modelDir: defaultOcrModelDir({ env: process.env }),
+      ...(opts.recognizer ? { recognizer: opts.recognizer } : {}),
+    });
     return Object.assign(r, { dispose: () => r.engine.dispose() });
   }
   const r = await createPaliGemmaRunner({ modelDir: model!.dir, pages: opts.pages, prefs: { threads: opts.threads }, vaePath: opts.vaePath ?? null });
@@ -90,6 +96,7 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
       allowPositionals: true,
       options: {
         task: { type: 'string' }, model: { type: 'string' }, prompt: { type: 'string' }, project: { type: 'string' }, vae: { type: 'string' },
+        recognizer: { type: 'string' },
         'max-new-tokens': { type: 'string' }, threads: { type: 'string' }, 'retry-failed': { type: 'boolean' },
         'inputs-from': { type: 'string' }, shard: { type: 'string' }, shards: { type: 'string' },
         verbose: { type: 'boolean', short: 'v' }, help: { type: 'boolean', short: 'h' },
@@ -115,6 +122,7 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
   if (!isBatchTask(a.task)) return usageError(`--task ${a.task}: expected one of ${BATCH_TASKS.join(', ')}`);
   const task = a.task;
   let prompt = '', model: ModelRef | null = null, maxNewTokens: number, threads: number | undefined, vaePath: string | null = null;
+  let recognizer: CheckedRecognizer | null = null;
   try {
     if (task !== BUILTIN_OCR.task) {
       const problem = promptProblem(task, a.prompt ?? '');
@@ -128,6 +136,7 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
       throw new Error(`--task ${task} takes no --prompt`);
     }
     if (a.vae && task !== 'segment') throw new Error('--vae is for --task segment');
+    if (a.recognizer !== undefined && task !== BUILTIN_OCR.task) throw new Error(`--recognizer is for --task ${BUILTIN_OCR.task}`);
     const int = (v: string | undefined, name: string, dflt: number | undefined) => {
       if (v === undefined) return dflt;
       const n = Number(v);
@@ -139,6 +148,15 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
   } catch (e) {
     return usageError((e as Error).message);
   }
+  if (a.recognizer !== undefined) {
+    // Checked before anything is queued: a folder that fails names the file and the reason, and nothing is started.
+    try {
+      recognizer = await readRecognizerFolder(resolve(a.recognizer));
+    } catch (e) {
+      io.stderr.write(`paliscope batch: --recognizer: ${(e as Error).message}\n`);
+      return EXIT.failed;
+    }
+  }
   let sharding: ShardChoice, projectPath: string;
   try {
     sharding = chooseShard({ shard: a.shard, shards: a.shards }, env);
@@ -148,8 +166,10 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
   }
   const shard = sharding.shard;
   if (shard) io.stderr.write(`paliscope batch: shard ${shard.index}/${shard.count} ${sharding.reason}\n`);
-  const modelRef = model ?? { id: BUILTIN_OCR.modelId, name: BUILTIN_OCR.modelName, dir: '' };
-  const parameters = task === BUILTIN_OCR.task ? {} : { maxNewTokens };
+  const recognizerDir = a.recognizer === undefined ? null : resolve(a.recognizer);
+  const modelRef = model ?? { id: BUILTIN_OCR.modelId, name: builtinOcrModelName(recognizerDir), dir: '' };
+  // The same parameters as the app's built-in OCR batch, so a project made here resumes there and the other way round.
+  const parameters = task === BUILTIN_OCR.task ? (recognizerDir ? { recognizer: recognizerDir } : {}) : { maxNewTokens };
 
   let store: Store | undefined;
   let runner: (Runner & { dispose?(): Promise<void> }) | undefined;
@@ -186,7 +206,7 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
     io.stderr.write(`paliscope batch: ${enq.resumed ? 'resuming' : 'starting'} batch ${batchId} in ${projectPath}: ${before.total} pages, ${pending} to run` +
       `${enq.added && enq.resumed ? ` (${enq.added} new)` : ''}\n`);
     if (interrupted) return stopCode();
-    if (pending) runner = await (deps.createRunner ?? defaultRunner)(task, model, { pages, threads, vaePath });
+    if (pending) runner = await (deps.createRunner ?? defaultRunner)(task, model, { pages, threads, vaePath, recognizer });
     const t0 = performance.now();
     // The bar names the page on the model; it is redrawn when a page starts and when one is kept.
     let current = '';

@@ -101,6 +101,13 @@ export function isTaskName(t: string): t is TaskName {
 /** Paliscope's own OCR (PP-OCRv4, shipped with the app): a batch task of its own, with this model id in the store. */
 export const BUILTIN_OCR = { task: 'ocr-builtin', modelId: 'builtin-ppocr', modelName: 'PP-OCRv4 (built-in)' } as const;
 
+/** The name a built-in OCR batch is listed under: the built-in model, or the recognizer folder the person chose for it. */
+export function builtinOcrModelName(recognizerDir: string | null): string {
+  if (!recognizerDir) return BUILTIN_OCR.modelName;
+  const folder = recognizerDir.replace(/[\\/]+$/, '').split(/[\\/]/).pop() || recognizerDir;
+  return `${BUILTIN_OCR.modelName} with the recognizer in ${folder}`;
+}
+
 /** What a batch may run: every task, and the built-in OCR. */
 export const BATCH_TASKS = [...TASK_NAMES, BUILTIN_OCR.task] as [TaskName | typeof BUILTIN_OCR.task, ...(TaskName | typeof BUILTIN_OCR.task)[]];
 export type BatchTaskName = TaskName | typeof BUILTIN_OCR.task;
