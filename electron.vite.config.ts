@@ -18,6 +18,7 @@ export default defineConfig({
           'engine-host': resolve(root, 'main/engine/host.ts'),
           'pdf-worker': resolve(root, 'models/documents/pdf-worker.ts'),
           'eval-worker': resolve(root, 'models/eval/eval-worker.ts'),
+          'rec-worker': resolve(root, 'models/ocr/rec-worker.ts'),
           'project-probe': resolve(root, 'main/services/project-probe.ts'),
           cli: resolve(root, 'models/cli.ts'),
         },

@@ -66,6 +66,8 @@ function ocrEngine(prefs: Pick<EnginePrefs, 'threads'> | undefined, recognizer: 
       ...(process.env.PALISCOPE_OCR_MODELS ? { modelDir: process.env.PALISCOPE_OCR_MODELS } : {}),
       ...(threads !== undefined ? { threads } : {}),
       ...chosen,
+      // A slower fallback (lines read on one thread when the worker threads cannot start) goes to the host's log.
+      logger: { warn: (m: string) => console.warn(`[engine host] ${m}`) },
     }),
   );
   const slot = { threads, recognizer, engine };

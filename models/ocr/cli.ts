@@ -121,6 +121,7 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
         threads,
         modelDir: values.models ?? defaultOcrModelDir({ env: process.env }),
         ...(values.recognizer && values.dictionary ? { recognizer: { model: values.recognizer, dictionary: values.dictionary } } : {}),
+        logger: { warn: (m) => io.stderr.write(`paliscope ${m}\n`) },
       });
     } catch (err) {
       io.stderr.write(`paliscope ocr: ${(err as Error).message}\n`);

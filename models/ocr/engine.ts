@@ -15,6 +15,9 @@ import { blankColumnRuns, insertSpaces, snapWordEdges, spaceThreshold, type Blan
 import { latinizeFullwidth } from './text-normalize';
 import { warpQuad, writeBgrHalfNorm } from './warp';
 import { optimizeOcrGraph } from './graph-rewrite';
+import { sessionLanes, workerLanes, type RecLanes } from './rec-lanes';
+import { quantizeRecognizer, sha256, type Int8Calibration } from './quantize';
+import int8Calibration from './int8-ranges.json';
 
 const REC_H = 48;
 /** PP-OCR pads recognizer batches to at least 320 px (its training width). */
@@ -46,6 +49,8 @@ const CLS_WINDOWS = 3;
 const CLS_SAMPLE = 12;
 /** Crops this much taller than wide are assumed to be vertical text and turned 90°. */
 const TALL_RATIO = 1.5;
+/** Recognizer lanes for `threads` (EngineOptions.recLanes); see rec-lanes.ts. */
+const DEFAULT_REC_LANES = (threads: number): number => threads;
 
 export class OcrAbortError extends Error {
   constructor() {
@@ -58,10 +63,19 @@ function checkAbort(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new OcrAbortError();
 }
 
-async function loadSession(file: string, threads: number, spin: boolean, log?: EngineOptions['logger'], contents?: Uint8Array): Promise<ort.InferenceSession> {
+/** The model's bytes as this engine runs them: read (unless given) and rewritten (graph-rewrite.ts). */
+async function engineGraph(file: string, log?: EngineOptions['logger'], contents?: Uint8Array): Promise<Uint8Array> {
   try {
     const { bytes, fused, folded } = optimizeOcrGraph(contents ?? (await readFile(file)));
     if (fused || folded) log?.debug?.(`ocr: ${path.basename(file)}: ${fused} hard-swish activations fused, ${folded} affine pairs folded into convolutions`);
+    return bytes;
+  } catch (err) {
+    throw new Error(`cannot load OCR model ${file}: ${(err as Error).message}`);
+  }
+}
+
+async function loadSession(file: string, bytes: Uint8Array, threads: number, spin: boolean): Promise<ort.InferenceSession> {
+  try {
     return await ort.InferenceSession.create(bytes, {
       // Spinning worker threads burn CPU while waiting; on a shared 2-core machine turning it off
       // measured 4.4–5.1 CPU s/page instead of 6.5–7.8 (wall 4.3–5.2 s instead of 7.2–12.7 s).
@@ -74,6 +88,31 @@ async function loadSession(file: string, threads: number, spin: boolean, log?: E
   } catch (err) {
     throw new Error(`cannot load OCR model ${file}: ${(err as Error).message}`);
   }
+}
+
+async function loadModel(file: string, threads: number, spin: boolean, log?: EngineOptions['logger'], contents?: Uint8Array): Promise<{ session: ort.InferenceSession; bytes: Uint8Array }> {
+  const bytes = await engineGraph(file, log, contents);
+  return { session: await loadSession(file, bytes, threads, spin), bytes };
+}
+
+/**
+ * The recognizer: rewritten, then with int8 convolutions when the calibration table was measured on this very file
+ * (quantize.ts). Any other recognizer — one a person chose — runs in float.
+ */
+async function loadRecognizer(file: string, threads: number, spin: boolean, int8: boolean, log?: EngineOptions['logger'], contents?: Uint8Array): Promise<{ session: ort.InferenceSession; bytes: Uint8Array }> {
+  let original: Uint8Array;
+  try {
+    original = contents ?? (await readFile(file));
+  } catch (err) {
+    throw new Error(`cannot load OCR model ${file}: ${(err as Error).message}`);
+  }
+  let bytes = await engineGraph(file, log, original);
+  const table = int8Calibration as Int8Calibration;
+  if (int8 && sha256(original) === table.modelSha256) {
+    bytes = quantizeRecognizer(bytes, table.ranges);
+    log?.debug?.(`ocr: ${path.basename(file)}: int8 convolutions (${Object.keys(table.ranges).length} calibrated activations)`);
+  }
+  return { session: await loadSession(file, bytes, threads, spin), bytes };
 }
 
 interface Region {
@@ -130,17 +169,18 @@ export async function createOcrEngine(options: EngineOptions = {}): Promise<OcrE
   }
   const dictionary = parseDictionary(dictText);
   const loaded = await Promise.allSettled([
-    loadSession(path.join(modelDir, MODEL_FILES.det), threads, spin, log),
-    loadSession(path.join(modelDir, MODEL_FILES.cls), threads, spin, log),
-    loadSession(recModel, threads, spin, log, options.recognizer?.modelBytes),
+    loadModel(path.join(modelDir, MODEL_FILES.det), threads, spin, log),
+    loadModel(path.join(modelDir, MODEL_FILES.cls), threads, spin, log),
+    loadRecognizer(recModel, threads, spin, options.int8 ?? true, log, options.recognizer?.modelBytes),
   ]);
   const failed = loaded.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
     // Release whichever sessions did load before reporting the first failure.
-    await Promise.all(loaded.map((r) => (r.status === 'fulfilled' ? r.value.release() : undefined)));
+    await Promise.all(loaded.map((r) => (r.status === 'fulfilled' ? r.value.session.release() : undefined)));
     throw failed.reason;
   }
-  const [detS, clsS, recS] = loaded.map((r) => (r as PromiseFulfilledResult<ort.InferenceSession>).value) as [ort.InferenceSession, ort.InferenceSession, ort.InferenceSession];
+  const [det_, cls_, rec_] = loaded.map((r) => (r as PromiseFulfilledResult<{ session: ort.InferenceSession; bytes: Uint8Array }>).value);
+  const detS = det_!.session, clsS = cls_!.session, recS = rec_!.session;
   // Fail at load time, not on the first page, when the recognizer and dictionary do not match.
   let classes: number | undefined;
   try {
@@ -152,6 +192,18 @@ export async function createOcrEngine(options: EngineOptions = {}): Promise<OcrE
   if (classes !== dictionary.length + 1) {
     await Promise.all([detS.release(), clsS.release(), recS.release()]);
     throw new Error(`recognizer ${recModel} has ${classes} classes but dictionary ${dictFile} gives ${dictionary.length + 1} (entries + space + blank)`);
+  }
+  // The recognizer on worker threads, one single-threaded session each; this thread's session when there is one lane
+  // or the workers cannot start (the page is then read as before, only not side by side).
+  let rec: RecLanes = sessionLanes(recS, ort.Tensor);
+  const lanes = Math.max(1, Math.floor(options.recLanes ?? DEFAULT_REC_LANES(threads)));
+  if (lanes > 1) {
+    try {
+      rec = await workerLanes(rec_!.bytes, lanes);
+      await recS.release();
+    } catch (err) {
+      log?.warn?.(`ocr: reading lines on one thread: ${(err as Error).message}`);
+    }
   }
   let disposed = false;
 
@@ -290,42 +342,51 @@ export async function createOcrEngine(options: EngineOptions = {}): Promise<OcrE
   async function recognizePieces(pieces: RecPiece[], opts: OcrOptions): Promise<void> {
     // Similar widths share a batch so little compute goes into padding.
     const order = pieces.map((_, i) => i).sort((a, b) => pieces[a]!.width - pieces[b]!.width);
-    const total = pieces.length;
-    let done = 0;
+    const batches: number[][] = [];
     for (let start = 0; start < order.length; ) {
-      checkAbort(opts.signal);
       let end = start + 1;
       // Cap batch size and the padded pixel count, so one very long line does not drag a batch.
       while (end < order.length && end - start < recBatch && pieces[order[end]!]!.width * (end - start + 1) <= 8 * 1600) end++;
-      const idx = order.slice(start, end);
-      const tensorW = Math.max(REC_MIN_W, ...idx.map((i) => pieces[i]!.width));
-      const data = new Float32Array(idx.length * 3 * REC_H * tensorW);
-      idx.forEach((pi, b) => {
-        const p = pieces[pi]!;
-        writeBgrHalfNorm(data, b * 3 * REC_H * tensorW, tensorW, REC_H, p.crop, p.width);
-      });
-      const out = await recS.run({ [recS.inputNames[0]!]: new ort.Tensor('float32', data, [idx.length, 3, REC_H, tensorW]) });
-      const t = out[recS.outputNames[0]!]!;
-      const [, steps, classes] = t.dims as number[];
-      if (classes !== dictionary.length + 1) {
-        throw new Error(`recognizer ${recModel} has ${classes} classes but dictionary ${dictFile} gives ${dictionary.length + 1} (entries + space + blank)`);
-      }
-      const probs = t.data as Float32Array;
-      const softmax = isSoftmaxRow(probs, classes!);
-      idx.forEach((pi, b) => {
-        const p = pieces[pi]!;
-        p.stride = steps! / tensorW;
-        const valid = Math.ceil(p.width * p.stride);
-        p.chars = ctcGreedyDecode(probs, b * steps! * classes!, steps!, classes!, dictionary, valid, softmax, inferSpaces ? { spaceMin: SPACE_PROB } : undefined);
-        if (inferSpaces && p.blanks) {
-          const stride = p.stride;
-          p.chars = insertSpaces(p.chars, p.blanks, p.spaceGap, (step) => step / stride);
-        }
-      });
-      done += idx.length;
-      opts.onProgress?.({ stage: 'recognize', done, total });
+      batches.push(order.slice(start, end));
       start = end;
     }
+    // Widest first, so the lanes finish together instead of one long line running on alone at the end.
+    batches.reverse();
+    const total = pieces.length;
+    let done = 0;
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < batches.length) {
+        checkAbort(opts.signal);
+        const idx = batches[next++]!;
+        const tensorW = Math.max(REC_MIN_W, ...idx.map((i) => pieces[i]!.width));
+        const data = new Float32Array(idx.length * 3 * REC_H * tensorW);
+        idx.forEach((pi, b) => {
+          const p = pieces[pi]!;
+          writeBgrHalfNorm(data, b * 3 * REC_H * tensorW, tensorW, REC_H, p.crop, p.width);
+        });
+        options.onRecognizerInput?.(data, [idx.length, 3, REC_H, tensorW]);
+        const { probs, dims } = await rec.run(data, [idx.length, 3, REC_H, tensorW]);
+        const [, steps, classes] = dims as [number, number, number];
+        if (classes !== dictionary.length + 1) {
+          throw new Error(`recognizer ${recModel} has ${classes} classes but dictionary ${dictFile} gives ${dictionary.length + 1} (entries + space + blank)`);
+        }
+        const softmax = isSoftmaxRow(probs, classes);
+        idx.forEach((pi, b) => {
+          const p = pieces[pi]!;
+          p.stride = steps / tensorW;
+          const valid = Math.ceil(p.width * p.stride);
+          p.chars = ctcGreedyDecode(probs, b * steps * classes, steps, classes, dictionary, valid, softmax, inferSpaces ? { spaceMin: SPACE_PROB } : undefined);
+          if (inferSpaces && p.blanks) {
+            const stride = p.stride;
+            p.chars = insertSpaces(p.chars, p.blanks, p.spaceGap, (step) => step / stride);
+          }
+        });
+        done += idx.length;
+        opts.onProgress?.({ stage: 'recognize', done, total });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(rec.lanes, batches.length) }, lane));
   }
 
   /** Detection + orientation of every text region. */
@@ -398,7 +459,7 @@ export async function createOcrEngine(options: EngineOptions = {}): Promise<OcrE
     async dispose() {
       if (disposed) return;
       disposed = true;
-      await Promise.all([detS.release(), clsS.release(), recS.release()]);
+      await Promise.all([detS.release(), clsS.release(), rec.release()]);
     },
   };
 }

@@ -9,10 +9,10 @@
 // otherwise see b instead of 0.
 import { ModelProtoType } from '../onnx/proto';
 
-interface AttrMsg { name: string; f?: number; i?: number | { toNumber(): number }; s?: Uint8Array; type?: number; t?: TensorMsg }
-interface TensorMsg { data_type?: number; float_data?: number[]; raw_data?: Uint8Array; dims?: unknown[] }
-interface NodeMsg { input: string[]; output: string[]; name?: string; op_type: string; attribute: AttrMsg[]; domain?: string }
-interface ModelMsg { graph: { node: NodeMsg[] } }
+export interface AttrMsg { name: string; f?: number; i?: number | { toNumber(): number }; s?: Uint8Array; type?: number; t?: TensorMsg }
+export interface TensorMsg { data_type?: number; float_data?: number[]; raw_data?: Uint8Array; dims?: unknown[] }
+export interface NodeMsg { input: string[]; output: string[]; name?: string; op_type: string; attribute: AttrMsg[]; domain?: string }
+export interface ModelMsg { graph: { node: NodeMsg[] } }
 
 const FLOAT = 1;
 const ATTR_FLOAT = 1;
@@ -69,7 +69,7 @@ function prune(model: ModelMsg, drop: Set<NodeMsg>): void {
 }
 
 /** Float32 contents of a Constant node (a copy), or undefined. */
-function floatsOf(n: NodeMsg | undefined): { values: Float32Array; dims: number[] } | undefined {
+export function floatsOf(n: NodeMsg | undefined): { values: Float32Array; dims: number[] } | undefined {
   if (!n || n.op_type !== 'Constant') return undefined;
   const t = n.attribute.find((a) => a.name === 'value')?.t;
   if (!t || (t.data_type ?? 0) !== FLOAT) return undefined;
@@ -88,7 +88,7 @@ function setFloats(n: NodeMsg, values: Float32Array): void {
   t.raw_data = new Uint8Array(values.buffer.slice(0));
 }
 
-function constantNode(name: string, values: Float32Array, dims: number[]): NodeMsg {
+export function constantNode(name: string, values: Float32Array, dims: number[]): NodeMsg {
   return { input: [], output: [name], name, op_type: 'Constant', attribute: [{ name: 'value', type: 4, t: { data_type: FLOAT, dims, raw_data: new Uint8Array(values.buffer.slice(0)) } }] };
 }
 
@@ -107,7 +107,7 @@ function affineAt(mul: NodeMsg, g: ReturnType<typeof graphIndex>): { s: number; 
   return b === undefined ? undefined : { s, b, x, add };
 }
 
-function intsAttr(n: NodeMsg, name: string): number[] | undefined {
+export function intsAttr(n: NodeMsg, name: string): number[] | undefined {
   const a = n.attribute.find((x) => x.name === name) as { ints?: unknown[] } | undefined;
   return a?.ints?.map(Number);
 }

@@ -102,6 +102,18 @@ export interface EngineOptions {
   spinThreads?: boolean;
   /** Recognizer batch size (crops per run). */
   recBatch?: number;
+  /**
+   * Recognizer runs in flight at once (default: `threads`). Above 1 each runs on its own worker thread with a
+   * single-threaded session (rec-lanes.ts); 1 runs them in this thread on one session with `threads` threads.
+   */
+  recLanes?: number;
+  /**
+   * int8 convolutions in the recognizer (quantize.ts), when its calibration table fits the recognizer file (default
+   * true; a recognizer without a table runs in float).
+   */
+  int8?: boolean;
+  /** Sees each recognizer input before it runs (int8-calibrate.ts measures activations on them); copy what you keep. */
+  onRecognizerInput?: (input: Float32Array, dims: readonly number[]) => void;
   logger?: Logger;
 }
 

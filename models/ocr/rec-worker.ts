@@ -1,0 +1,39 @@
+// Worker-thread entry: one single-threaded recognizer session, serving runs in order. Several of these read the
+// lines of a page side by side (rec-lanes.ts): onnxruntime-node runs a session on the thread that calls it, so two
+// sessions in one thread only take turns.
+import { parentPort } from 'node:worker_threads';
+import * as ort from 'onnxruntime-node';
+import type { RecLaneReply, RecLaneRequest } from './rec-lanes';
+
+const port = parentPort;
+if (!port) throw new Error('rec-worker must be started as a worker thread');
+const send = (m: RecLaneReply, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+
+let session: ort.InferenceSession | null = null;
+
+port.on('message', (m: RecLaneRequest) => {
+  if (m.type === 'load') {
+    ort.InferenceSession.create(m.model, {
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
+    }).then(
+      (s) => { session = s; send({ type: 'loaded' }); },
+      (err: unknown) => send({ type: 'failed', id: -1, message: err instanceof Error ? err.message : String(err) }),
+    );
+    return;
+  }
+  const s = session;
+  if (!s) return send({ type: 'failed', id: m.id, message: 'the recognizer is not loaded' });
+  s.run({ [s.inputNames[0]!]: new ort.Tensor('float32', m.input, m.dims) }).then(
+    (out) => {
+      const t = out[s.outputNames[0]!]!;
+      // A copy the port can move: the tensor's memory may belong to onnxruntime.
+      const probs = new Float32Array(t.data as Float32Array);
+      send({ type: 'ran', id: m.id, probs, dims: [...t.dims] }, [probs.buffer as ArrayBuffer]);
+    },
+    (err: unknown) => send({ type: 'failed', id: m.id, message: err instanceof Error ? err.message : String(err) }),
+  );
+});
