@@ -25,24 +25,66 @@ export interface SpaceEvidence {
 }
 
 /**
- * Decodes one sequence of `steps` × `classes` probabilities starting at `offset` in `probs`.
- * Class 0 is the CTC blank; class i ≥ 1 is `dictionary[i - 1]`. Only the first `validSteps` steps
- * are read (the rest correspond to batch padding).
+ * What the greedy decoder needs of each time step: the best class and its probability, and the space class's
+ * probability. Summarised where the recognizer ran (a worker thread), so only three numbers per step travel instead of
+ * a row of every class.
  */
-export function ctcGreedyDecode(
-  probs: Float32Array,
-  offset: number,
-  steps: number,
-  classes: number,
-  dictionary: readonly string[],
-  validSteps = steps,
-  /** Rows are softmax outputs (non-negative, summing to 1): allows skipping most of each row. */
-  softmax = false,
-  spaces?: SpaceEvidence,
-): DecodedChar[] {
+export interface StepSummary {
+  best: Int32Array;
+  bestP: Float32Array;
+  /** Probability of the space class (0 when there is none). */
+  spaceP: Float32Array;
+}
+
+/** Whether the first output row looks like a softmax (PP-OCR recognizers end in one; custom ones may not). */
+export function isSoftmaxRow(probs: Float32Array, classes: number): boolean {
+  if (probs.length < classes) return false;
+  let sum = 0;
+  for (let c = 0; c < classes; c++) {
+    const p = probs[c]!;
+    if (!(p >= 0)) return false;
+    sum += p;
+  }
+  return Math.abs(sum - 1) < 1e-3;
+}
+
+/**
+ * Summarises `steps` rows of `classes` probabilities starting at `offset` (see StepSummary). `spaceClass` < 0: none.
+ * `softmax`: the rows are softmax outputs (non-negative, summing to 1), which allows skipping most of each row.
+ */
+export function summarizeSteps(probs: Float32Array, offset: number, steps: number, classes: number, spaceClass: number, softmax: boolean): StepSummary {
+  const best = new Int32Array(steps), bestP = new Float32Array(steps), spaceP = new Float32Array(steps);
+  for (let t = 0; t < steps; t++) {
+    const base = offset + t * classes;
+    let k = 0;
+    let kp = probs[base]!;
+    if (spaceClass > 0) spaceP[t] = probs[base + spaceClass]!;
+    // Probabilities sum to 1, so a class above one half is the maximum: most steps are blanks well
+    // above it, which skips scanning the other 6 624 classes (the margin covers float rounding).
+    if (!softmax || kp <= SURE) {
+      for (let c = 1; c < classes; c++) {
+        const p = probs[base + c]!;
+        if (p > kp) {
+          kp = p;
+          k = c;
+          if (softmax && p > SURE) break;
+        }
+      }
+    }
+    best[t] = k;
+    bestP[t] = kp;
+  }
+  return { best, bestP, spaceP };
+}
+
+/**
+ * Greedy CTC decoding of summarised steps. Class 0 is the CTC blank; class i ≥ 1 is `dictionary[i - 1]`. Only the
+ * first `validSteps` steps are read (the rest correspond to batch padding).
+ */
+export function decodeSteps(steps: StepSummary, dictionary: readonly string[], validSteps = steps.best.length, spaces?: SpaceEvidence): DecodedChar[] {
   const out: DecodedChar[] = [];
   let prev = -1;
-  const n = Math.min(steps, validSteps);
+  const n = Math.min(steps.best.length, validSteps);
   // The dictionary ends with the space (parseDictionary), i.e. class dictionary.length.
   const spaceClass = dictionary[dictionary.length - 1] === ' ' ? dictionary.length : -1;
   const spaceMin = spaces && spaceClass > 0 ? spaces.spaceMin : Infinity;
@@ -50,27 +92,11 @@ export function ctcGreedyDecode(
   let spaceP = 0;
   let spaceT = 0;
   for (let t = 0; t < n; t++) {
-    const base = offset + t * classes;
-    let best = 0;
-    let bestP = probs[base]!;
-    if (spaceMin <= 1) {
-      const p = probs[base + spaceClass]!;
-      if (p > spaceP) {
-        spaceP = p;
-        spaceT = t;
-      }
-    }
-    // Probabilities sum to 1, so a class above one half is the maximum: most steps are blanks well
-    // above it, which skips scanning the other 6 624 classes (the margin covers float rounding).
-    if (!softmax || bestP <= SURE) {
-      for (let c = 1; c < classes; c++) {
-        const p = probs[base + c]!;
-        if (p > bestP) {
-          bestP = p;
-          best = c;
-          if (softmax && p > SURE) break;
-        }
-      }
+    const best = steps.best[t]!;
+    const bestP = steps.bestP[t]!;
+    if (spaceMin <= 1 && steps.spaceP[t]! > spaceP) {
+      spaceP = steps.spaceP[t]!;
+      spaceT = t;
     }
     if (best !== 0 && best === prev) {
       const last = out[out.length - 1]!;
@@ -93,6 +119,25 @@ export function ctcGreedyDecode(
     prev = best;
   }
   return out;
+}
+
+/**
+ * Decodes one sequence of `steps` × `classes` probabilities starting at `offset` in `probs`
+ * (summarizeSteps, then decodeSteps).
+ */
+export function ctcGreedyDecode(
+  probs: Float32Array,
+  offset: number,
+  steps: number,
+  classes: number,
+  dictionary: readonly string[],
+  validSteps = steps,
+  softmax = false,
+  spaces?: SpaceEvidence,
+): DecodedChar[] {
+  const spaceClass = dictionary[dictionary.length - 1] === ' ' ? dictionary.length : -1;
+  const n = Math.min(steps, validSteps);
+  return decodeSteps(summarizeSteps(probs, offset, n, classes, spaceClass, softmax), dictionary, n, spaces);
 }
 
 /** Loads a PP-OCR dictionary: one character per line, then a space appended (as use_space_char does). */

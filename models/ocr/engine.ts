@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
-import { ctcGreedyDecode, parseDictionary, type DecodedChar } from './ctc';
+import { decodeSteps, parseDictionary, type DecodedChar } from './ctc';
 import { DEFAULT_DETECTION, dbPostprocess } from './db-postprocess';
 import { detectionInput, detectionSize } from './detect-input';
 import { quadSides, rotateQuadLabels, subQuad } from './geometry';
@@ -168,6 +168,8 @@ export async function createOcrEngine(options: EngineOptions = {}): Promise<OcrE
     throw new Error(`cannot read OCR dictionary ${dictFile}: ${(err as Error).message}`);
   }
   const dictionary = parseDictionary(dictText);
+  /** The space class (parseDictionary ends the dictionary with one). */
+  const spaceClass = dictionary[dictionary.length - 1] === ' ' ? dictionary.length : -1;
   const loaded = await Promise.allSettled([
     loadModel(path.join(modelDir, MODEL_FILES.det), threads, spin, log),
     loadModel(path.join(modelDir, MODEL_FILES.cls), threads, spin, log),
@@ -366,17 +368,15 @@ export async function createOcrEngine(options: EngineOptions = {}): Promise<OcrE
           writeBgrHalfNorm(data, b * 3 * REC_H * tensorW, tensorW, REC_H, p.crop, p.width);
         });
         options.onRecognizerInput?.(data, [idx.length, 3, REC_H, tensorW]);
-        const { probs, dims } = await rec.run(data, [idx.length, 3, REC_H, tensorW]);
-        const [, steps, classes] = dims as [number, number, number];
+        const { lines, steps, classes } = await rec.run(data, [idx.length, 3, REC_H, tensorW], spaceClass);
         if (classes !== dictionary.length + 1) {
           throw new Error(`recognizer ${recModel} has ${classes} classes but dictionary ${dictFile} gives ${dictionary.length + 1} (entries + space + blank)`);
         }
-        const softmax = isSoftmaxRow(probs, classes);
         idx.forEach((pi, b) => {
           const p = pieces[pi]!;
           p.stride = steps / tensorW;
           const valid = Math.ceil(p.width * p.stride);
-          p.chars = ctcGreedyDecode(probs, b * steps * classes, steps, classes, dictionary, valid, softmax, inferSpaces ? { spaceMin: SPACE_PROB } : undefined);
+          p.chars = decodeSteps(lines[b]!, dictionary, valid, inferSpaces ? { spaceMin: SPACE_PROB } : undefined);
           if (inferSpaces && p.blanks) {
             const stride = p.stride;
             p.chars = insertSpaces(p.chars, p.blanks, p.spaceGap, (step) => step / stride);
@@ -474,18 +474,6 @@ export function stretchFor(blanks: readonly BlankRun[] | null): number {
   const span = blanks[blanks.length - 1]!.start - blanks[0]!.end;
   const pitch = span / (blanks.length - 1);
   return pitch >= MIN_PITCH ? 1 : Math.min(MAX_STRETCH, MIN_PITCH / pitch);
-}
-
-/** Whether the first output row looks like a softmax (PP-OCR recognizers end in one; custom ones may not). */
-function isSoftmaxRow(probs: Float32Array, classes: number): boolean {
-  if (probs.length < classes) return false;
-  let sum = 0;
-  for (let c = 0; c < classes; c++) {
-    const p = probs[c]!;
-    if (!(p >= 0)) return false;
-    sum += p;
-  }
-  return Math.abs(sum - 1) < 1e-3;
 }
 
 /** Class count of a recognizer that does not declare it: one run on a blank minimum-width line. */

@@ -4,35 +4,48 @@
 import type { Worker } from 'node:worker_threads';
 import type * as ort from 'onnxruntime-node';
 import { siblingWorkerUrl, startWorker } from '../worker-thread';
+import { isSoftmaxRow, summarizeSteps, type StepSummary } from './ctc';
 
+/** A recognizer run's output, summarised per line where it ran (ctc.ts): three numbers per time step travel back. */
 export interface RecOutput {
-  probs: Float32Array;
-  dims: number[];
+  /** One per line of the batch. */
+  lines: StepSummary[];
+  /** Time steps per line, and classes per step (the recognizer's output shape). */
+  steps: number;
+  classes: number;
+}
+
+/** Summarises a recognizer output tensor [lines, steps, classes]; `spaceClass` < 0: the dictionary has no space. */
+export function summarizeOutput(probs: Float32Array, dims: readonly number[], spaceClass: number): RecOutput {
+  const [batch, steps, classes] = dims as [number, number, number];
+  const softmax = isSoftmaxRow(probs, classes);
+  const lines = Array.from({ length: batch }, (_, b) => summarizeSteps(probs, b * steps * classes, steps, classes, spaceClass, softmax));
+  return { lines, steps, classes };
 }
 
 export interface RecLanes {
   /** How many runs can be in flight at once. */
   readonly lanes: number;
-  run(input: Float32Array, dims: number[]): Promise<RecOutput>;
+  run(input: Float32Array, dims: number[], spaceClass: number): Promise<RecOutput>;
   release(): Promise<void>;
 }
 
 export type RecLaneRequest =
   | { type: 'load'; model: Uint8Array }
-  | { type: 'run'; id: number; input: Float32Array; dims: number[] };
+  | { type: 'run'; id: number; input: Float32Array; dims: number[]; spaceClass: number };
 export type RecLaneReply =
   | { type: 'loaded' }
-  | { type: 'ran'; id: number; probs: Float32Array; dims: number[] }
+  | { type: 'ran'; id: number; output: RecOutput }
   | { type: 'failed'; id: number; message: string };
 
 /** One session in this thread. */
 export function sessionLanes(session: ort.InferenceSession, Tensor: typeof ort.Tensor): RecLanes {
   return {
     lanes: 1,
-    async run(input, dims) {
+    async run(input, dims, spaceClass) {
       const out = await session.run({ [session.inputNames[0]!]: new Tensor('float32', input, dims) });
       const t = out[session.outputNames[0]!]!;
-      return { probs: t.data as Float32Array, dims: [...t.dims] };
+      return summarizeOutput(t.data as Float32Array, t.dims, spaceClass);
     },
     release: () => session.release(),
   };
@@ -67,7 +80,7 @@ export async function workerLanes(model: Uint8Array, count: number): Promise<Rec
         if (m.type === 'loaded') return;
         const p = pending.get(m.id);
         pending.delete(m.id);
-        if (m.type === 'ran') p?.resolve({ probs: m.probs, dims: m.dims });
+        if (m.type === 'ran') p?.resolve(m.output);
         else p?.reject(new Error(m.message));
         const next = waiting.shift();
         if (next) next.resolve(worker);
@@ -83,13 +96,13 @@ export async function workerLanes(model: Uint8Array, count: number): Promise<Rec
   }
   return {
     lanes: count,
-    async run(input, dims) {
+    async run(input, dims, spaceClass) {
       if (broken) throw broken;
       const worker = idle.pop() ?? (await new Promise<Worker>((resolve, reject) => waiting.push({ resolve, reject })));
       const id = nextId++;
       return new Promise<RecOutput>((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        worker.postMessage({ type: 'run', id, input, dims } satisfies RecLaneRequest, [input.buffer as ArrayBuffer]);
+        worker.postMessage({ type: 'run', id, input, dims, spaceClass } satisfies RecLaneRequest, [input.buffer as ArrayBuffer]);
       });
     },
     async release() {

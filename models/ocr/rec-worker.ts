@@ -3,7 +3,7 @@
 // sessions in one thread only take turns.
 import { parentPort } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
-import type { RecLaneReply, RecLaneRequest } from './rec-lanes';
+import { summarizeOutput, type RecLaneReply, type RecLaneRequest } from './rec-lanes';
 
 const port = parentPort;
 if (!port) throw new Error('rec-worker must be started as a worker thread');
@@ -30,9 +30,8 @@ port.on('message', (m: RecLaneRequest) => {
   s.run({ [s.inputNames[0]!]: new ort.Tensor('float32', m.input, m.dims) }).then(
     (out) => {
       const t = out[s.outputNames[0]!]!;
-      // A copy the port can move: the tensor's memory may belong to onnxruntime.
-      const probs = new Float32Array(t.data as Float32Array);
-      send({ type: 'ran', id: m.id, probs, dims: [...t.dims] }, [probs.buffer as ArrayBuffer]);
+      const output = summarizeOutput(t.data as Float32Array, t.dims, m.spaceClass);
+      send({ type: 'ran', id: m.id, output }, output.lines.flatMap((l) => [l.best.buffer, l.bestP.buffer, l.spaceP.buffer] as ArrayBuffer[]));
     },
     (err: unknown) => send({ type: 'failed', id: m.id, message: err instanceof Error ? err.message : String(err) }),
   );
