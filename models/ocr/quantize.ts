@@ -8,9 +8,9 @@
 // format is the standard ONNX QDQ one, so onnxruntime's own fusion does the rest.
 //
 // Weights are symmetric int8 per output channel; activations are uint8 per tensor from the calibrated range. The
-// graph's opset goes from 9 to 13 (per-channel DequantizeLinear needs 13): the ops whose form changed on the way —
+// graph's opset goes from 9 to 14 (per-channel DequantizeLinear needs 13, HardSwish 14): the ops whose form changed —
 // Slice and Squeeze take their attributes as inputs — are rewritten; the recognizer's Softmax is on the last axis, where
-// opset 13's meaning equals opset 9's, and anything else the upgrade would change makes it refuse.
+// opset 13's (and 14's) meaning equals opset 9's, and anything else the upgrade would change makes it refuse.
 import { createHash } from 'node:crypto';
 import { ModelProtoType } from '../onnx/proto';
 import { floatsOf, intsAttr, type AttrMsg, type NodeMsg, type TensorMsg } from './graph-rewrite';
@@ -34,8 +34,8 @@ interface FullModelMsg { graph: GraphMsg; opset_import: { domain?: string; versi
 
 const FLOAT = 1, UINT8 = 2, INT8 = 3, INT32 = 6, INT64 = 7;
 const ATTR_TENSOR = 4;
-/** Ops of the recognizer whose opset-9 form is also their opset-13 form (or is rewritten below). */
-const UNCHANGED_UP_TO_13 = new Set([
+/** Ops of the recognizer whose opset-9 form is also their opset-14 form (or is rewritten below). */
+const UNCHANGED_UP_TO_14 = new Set([
   'Constant', 'Conv', 'BatchNormalization', 'HardSigmoid', 'Mul', 'Add', 'Sub', 'Div', 'Pow', 'Sqrt', 'Relu', 'Sigmoid',
   'GlobalAveragePool', 'AveragePool', 'Shape', 'Cast', 'Concat', 'Reshape', 'Transpose', 'ReduceMean', 'MatMul', 'Softmax',
   'Slice', 'Squeeze',
@@ -98,16 +98,40 @@ function tensorNode(name: string, dataType: number, dims: number[], raw: ArrayBu
 const int64Node = (name: string, values: number[]) => tensorNode(name, INT64, [values.length], BigInt64Array.from(values.map(BigInt)));
 
 /**
+ * x · HardSigmoid(x) (graph-rewrite.ts's form of hard-swish for opset 9) becomes one HardSwish (opset 14): one pass
+ * over the feature map instead of two. The op changes of opset 14 for this graph are new types only.
+ */
+function fuseHardSwish(nodes: NodeMsg[]): void {
+  const producer = new Map(nodes.flatMap((n) => n.output.map((o) => [o, n] as const)));
+  const readers = new Map<string, number>();
+  for (const n of nodes) for (const i of n.input) readers.set(i, (readers.get(i) ?? 0) + 1);
+  const attr = (n: NodeMsg, name: string) => n.attribute.find((a) => a.name === name)?.f;
+  const gone = new Set<NodeMsg>();
+  for (const mul of nodes) {
+    if (mul.op_type !== 'Mul' || mul.input.length !== 2) continue;
+    const [a, b] = mul.input as [string, string];
+    const hs = [producer.get(a), producer.get(b)].find((p, k) => p?.op_type === 'HardSigmoid' && p.input[0] === mul.input[1 - k]);
+    if (!hs || readers.get(hs.output[0]!) !== 1) continue;
+    if (Math.abs((attr(hs, 'alpha') ?? 0.2) - 1 / 6) > 1e-6 || Math.abs((attr(hs, 'beta') ?? 0.5) - 0.5) > 1e-6) continue;
+    gone.add(hs);
+    mul.op_type = 'HardSwish';
+    mul.input = [hs.input[0]!];
+    mul.attribute = [];
+  }
+  for (let i = nodes.length - 1; i >= 0; i--) if (gone.has(nodes[i]!)) nodes.splice(i, 1);
+}
+
+/**
  * The int8 recognizer: `floatGraph` (opset 9, rewritten) with its full and pointwise convolutions in QDQ form and its
- * opset raised to 13. Throws when a quantized convolution has no calibrated range or the graph holds an op this
+ * opset raised to 14. Throws when a quantized convolution has no calibrated range or the graph holds an op this
  * upgrade does not know to be unchanged.
  */
 export function quantizeRecognizer(floatGraph: Uint8Array, ranges: Record<string, ActivationRange>): Uint8Array {
   const model = ModelProtoType.decode(floatGraph) as unknown as FullModelMsg;
   const opset = Number(model.opset_import.find((o) => !o.domain)?.version ?? 0);
-  if (opset > 13) throw new Error(`the recognizer is opset ${opset}; int8 expects 13 or below`);
+  if (opset > 14) throw new Error(`the recognizer is opset ${opset}; int8 expects 14 or below`);
   const nodes = model.graph.node;
-  const unknown = [...new Set(nodes.map((n) => n.op_type).filter((op) => !UNCHANGED_UP_TO_13.has(op)))];
+  const unknown = [...new Set(nodes.map((n) => n.op_type).filter((op) => !UNCHANGED_UP_TO_14.has(op)))];
   if (unknown.length) throw new Error(`the recognizer has ops the int8 rewrite does not handle: ${unknown.join(', ')}`);
   const producer = new Map(nodes.flatMap((n) => n.output.map((o) => [o, n] as const)));
   const targets = new Set(quantizable(nodes));
@@ -178,9 +202,10 @@ export function quantizeRecognizer(floatGraph: Uint8Array, ranges: Record<string
       { input: [`${k}_yq`, `${k}_sy`, `${k}_zy`], output: [y], name: `${k}_dqy`, op_type: 'DequantizeLinear', attribute: [] },
     );
   }
+  fuseHardSwish(out);
   // The float weights and biases of the quantized convolutions are read by nothing now.
   const used = new Set(out.flatMap((n) => n.input));
   model.graph.node = out.filter((n) => n.op_type !== 'Constant' || n.output.some((o) => used.has(o)));
-  model.opset_import = [...model.opset_import.filter((o) => o.domain), { domain: '', version: 13 }];
+  model.opset_import = [...model.opset_import.filter((o) => o.domain), { domain: '', version: 14 }];
   return ModelProtoType.encode(model as never).finish();
 }
