@@ -34,15 +34,18 @@ beforeAll(async () => {
 });
 afterAll(() => m?.cleanup());
 
-/** Runs `paliscope batch …` in a child; SIGKILLs it when a stderr line matches `killOn`. */
-function batchChild(args: string[], killOn?: RegExp): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+/** Runs `paliscope batch …` in a child; sends it `signal` (SIGKILL) the first time a stderr line matches `killOn`. */
+function batchChild(args: string[], killOn?: RegExp, signal: NodeJS.Signals = 'SIGKILL'): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD, 'batch', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '', stderr = '';
     child.stdout.on('data', (d) => { stdout += String(d); });
     createInterface({ input: child.stderr }).on('line', (line) => {
       stderr += `${line}\n`;
-      if (killOn?.test(line)) child.kill('SIGKILL');
+      if (killOn?.test(line)) {
+        killOn = undefined;
+        child.kill(signal);
+      }
     });
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
@@ -141,6 +144,33 @@ describe('paliscope batch', () => {
     rmSync(join(dir, 'docs', 'later.png'));
     rmSync(join(dir, 'docs', 'copy.png'));
   }, 60_000);
+
+  it('SIGTERM (a scheduler stopping the task) exits 75 and SIGINT 130, the page in progress back in the queue; the same command resumes', async () => {
+    const project = join(dir, 'signals.paliscope');
+    const args = [docs.tiff, '--task', 'ocr', '--model', m.modelDir, '--project', project, '--max-new-tokens', '48', '--threads', '1', '-v'];
+    const counts = () => {
+      const s = Store.open(project);
+      const c = s.batchCounts(s.batches()[0]!.id);
+      s.close();
+      return c;
+    };
+    const termed = await batchChild(args, /letters\.tiff page 1: done/, 'SIGTERM');
+    expect(termed.code).toBe(75);
+    expect(termed.stderr).toContain('paliscope batch: stopped by SIGTERM; run the same command again to resume');
+    const afterTerm = counts();
+    expect(afterTerm).toMatchObject({ total: 3, running: 0 });
+    expect(afterTerm.done).toBeGreaterThanOrEqual(1);
+    expect(afterTerm.done).toBeLessThan(3);
+
+    const interrupted = await batchChild(args, /resuming batch/, 'SIGINT');
+    expect(interrupted.code).toBe(130);
+    expect(interrupted.stderr).toContain('paliscope batch: interrupted; run the same command again to resume');
+    expect(counts()).toMatchObject({ running: 0 });
+
+    const last = await batchChild(args);
+    expect(last.code).toBe(0);
+    expect(counts()).toMatchObject({ total: 3, done: 3, running: 0, failed: 0 });
+  }, 120_000);
 
   it('ocr-builtin runs Paliscope\'s own OCR, no --model needed', async () => {
     const project = join(dir, 'builtin.paliscope');

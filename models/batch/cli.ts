@@ -10,6 +10,7 @@ import { isEngineError } from '../runtime/errors';
 import { Store } from '../store/store';
 import { enqueueBatch } from './enqueue';
 import { EXIT, isTransient } from './exit-codes';
+import { StopSignals } from './stop-signals';
 import { readInputList } from './manifest';
 import { resolveModel, type ModelRef } from './model-ref';
 import { createOcrRunner } from './ocr-runner';
@@ -175,13 +176,7 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
   let runner: (Runner & { dispose?(): Promise<void> }) | undefined;
   const pages = new PageSource();
   let queue: BatchQueue | undefined;
-  // SIGINT: Ctrl-C. SIGTERM: a scheduler stopping the task (preemption, eviction, time limit): the page in progress
-  // goes back to the queue and the exit code asks for a requeue.
-  let interrupted: NodeJS.Signals | null = null;
-  const onSignal = (signal: NodeJS.Signals) => { interrupted = signal; queue?.pause({ abandonCurrent: true }); };
-  const stopCode = () => (interrupted === 'SIGTERM' ? EXIT.transient : EXIT.interrupted);
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const stop = new StopSignals(() => queue?.pause({ abandonCurrent: true }));
   const bar = new ProgressBar(io.stderr, 'batch');
   let failures = 0;
   try {
@@ -205,7 +200,10 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
     const pending = before.queued + before.running + before.cancelled;
     io.stderr.write(`paliscope batch: ${enq.resumed ? 'resuming' : 'starting'} batch ${batchId} in ${projectPath}: ${before.total} pages, ${pending} to run` +
       `${enq.added && enq.resumed ? ` (${enq.added} new)` : ''}\n`);
-    if (interrupted) return stopCode();
+    if (stop.received) {
+      io.stderr.write(stop.message('batch'));
+      return stop.exitCode;
+    }
     if (pending) runner = await (deps.createRunner ?? defaultRunner)(task, model, { pages, threads, vaePath, recognizer });
     const t0 = performance.now();
     // The bar names the page on the model; it is redrawn when a page starts and when one is kept.
@@ -233,7 +231,8 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
       }
     };
     queue = new BatchQueue(store, batchId, runner ?? { runPage: () => Promise.reject(new Error('no runner')) }, { onEvent });
-    const counts = pending ? await queue.run() : store.batchCounts(batchId);
+    // A signal while the model loaded has no queue to pause yet: then nothing more runs.
+    const counts = pending && !stop.received ? await queue.run() : store.batchCounts(batchId);
     bar.clear();
     for (const item of store.batchItems(batchId)) {
       if (item.status === 'failed') io.stderr.write(`paliscope batch: ${item.documentPath} page ${item.page + 1}: ${item.error}\n`);
@@ -241,9 +240,9 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
     failures += counts.failed;
     io.stdout.write(`batch ${batchId}: ${counts.done} of ${counts.total} pages done, ${counts.failed} failed` +
       `${counts.queued ? `, ${counts.queued} left` : ''} in ${formatDuration(performance.now() - t0)} → ${projectPath}\n`);
-    if (interrupted) {
-      io.stderr.write(`paliscope batch: ${interrupted === 'SIGTERM' ? 'stopped by SIGTERM' : 'interrupted'}; run the same command again to resume\n`);
-      return stopCode();
+    if (stop.received) {
+      io.stderr.write(stop.message('batch'));
+      return stop.exitCode;
     }
     return failures ? EXIT.failed : EXIT.ok;
   } catch (e) {
@@ -253,8 +252,7 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
     io.stderr.write(`paliscope batch${code}: ${(e as Error).message}${transient ? ' (transient: exit 75, run it again)' : ''}\n`);
     return transient ? EXIT.transient : EXIT.failed;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stop.dispose();
     await pages.close();
     await runner?.dispose?.().catch(() => undefined);
     store?.close();

@@ -6,6 +6,7 @@ import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultLoader } from '../documents';
 import { EXIT, isTransient } from '../batch/exit-codes';
+import { StopSignals } from '../batch/stop-signals';
 import { enqueueBatch } from '../batch/enqueue';
 import { resolveModel, type ModelRef } from '../batch/model-ref';
 import { PageSource } from '../batch/page-source';
@@ -169,10 +170,7 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
   };
   let store: Store | undefined;
   let queue: BatchQueue | undefined;
-  let interrupted: NodeJS.Signals | null = null;
-  const onSignal = (signal: NodeJS.Signals) => { interrupted = signal; queue?.pause({ abandonCurrent: true }); };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const stop = new StopSignals(() => queue?.pause({ abandonCurrent: true }));
   const bar = new ProgressBar(io.stderr, 'document');
   let failures = 0;
   try {
@@ -234,16 +232,16 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
         }
       },
     });
-    const counts = pending && !interrupted ? await queue.run() : st.batchCounts(batchId);
+    const counts = pending && !stop.received ? await queue.run() : st.batchCounts(batchId);
     const seconds = (performance.now() - t0) / 1000;
     bar.clear();
     for (const item of st.batchItems(batchId)) {
       if (item.status === 'failed') io.stderr.write(`paliscope document: ${item.documentPath} page ${item.page + 1}: ${item.error}\n`);
     }
     failures += counts.failed;
-    if (interrupted) {
-      io.stderr.write(`paliscope document: ${interrupted === 'SIGTERM' ? 'stopped by SIGTERM' : 'interrupted'}; run the same command again to resume\n`);
-      return interrupted === 'SIGTERM' ? EXIT.transient : EXIT.interrupted;
+    if (stop.received) {
+      io.stderr.write(stop.message('document'));
+      return stop.exitCode;
     }
     const ran = pending ? counts.done - (before.done) : 0;
     io.stdout.write(`document batch ${batchId}: ${counts.done} of ${counts.total} pages read, ${counts.failed} failed` +
@@ -263,8 +261,7 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
     io.stderr.write(`paliscope document: ${(e as Error).message}${transient ? ' (transient: exit 75, run it again)' : ''}\n`);
     return transient ? EXIT.transient : EXIT.failed;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stop.dispose();
     await pages.close();
     await reader.close();
     const ocrEngine = ocr as Promise<OcrEngine> | null;
