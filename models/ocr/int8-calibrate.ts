@@ -15,7 +15,7 @@ import { rng, synthPage, type SynthPageSpec } from './testing/synth';
 
 export const INT8_RANGES_FILE = path.join(import.meta.dirname, 'int8-ranges.json');
 
-const PAGES: Omit<SynthPageSpec, 'paragraphs' | 'width' | 'height'>[] = [
+const PAGES: (Omit<SynthPageSpec, 'paragraphs' | 'width' | 'height'> & { seed: number })[] = [
   { font: 'DejaVu Sans', size: 20, columns: 1, seed: 51 },
   { font: 'Liberation Serif', size: 23, columns: 2, seed: 52 },
   { font: 'DejaVu Serif Condensed', size: 18, columns: 1, seed: 53, blur: 0.8, noise: 9 },

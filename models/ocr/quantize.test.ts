@@ -72,7 +72,7 @@ describe('int8 recognizer', () => {
     const chars = a.reduce((n, l) => n + l.length, 0);
     expect(chars).toBeGreaterThan(300);
     // Characters that differ between the float and the int8 reading of the same lines: under 1 %.
-    const edits = a.reduce((n, l, i) => n + editDistance(l, b[i]!), 0);
+    const edits = a.reduce((n, l, i) => n + editDistance(l.map(String), b[i]!.map(String)), 0);
     expect(edits / chars).toBeLessThan(0.01);
   });
 
