@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync, mkdirSync, writeFileSync, symlinkSync, openSync, f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readRecognizerFolder, checkSelfContained, RECOGNIZER_LIMITS, RecognizerFolderError } from './recognizer-folder';
-import { createOcrEngine, probeClasses } from './engine';
+import { createOcrEngine } from './engine';
+import { probeClasses } from './sessions';
 import { defaultOcrModelDir, MODEL_FILES } from './model-dir';
 import type * as ort from 'onnxruntime-node';
 import { ModelProtoType } from '../onnx/proto';
