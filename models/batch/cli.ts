@@ -149,10 +149,11 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
   } catch (e) {
     return usageError((e as Error).message);
   }
-  if (a.recognizer !== undefined) {
+  const recognizerDir = a.recognizer === undefined ? null : resolve(a.recognizer);
+  if (recognizerDir) {
     // Checked before anything is queued: a folder that fails names the file and the reason, and nothing is started.
     try {
-      recognizer = await readRecognizerFolder(resolve(a.recognizer));
+      recognizer = await readRecognizerFolder(recognizerDir);
     } catch (e) {
       io.stderr.write(`paliscope batch: --recognizer: ${(e as Error).message}\n`);
       return EXIT.failed;
@@ -167,7 +168,6 @@ export async function run(argv: string[], io: Io = { stdout: process.stdout, std
   }
   const shard = sharding.shard;
   if (shard) io.stderr.write(`paliscope batch: shard ${shard.index}/${shard.count} ${sharding.reason}\n`);
-  const recognizerDir = a.recognizer === undefined ? null : resolve(a.recognizer);
   const modelRef = model ?? { id: BUILTIN_OCR.modelId, name: builtinOcrModelName(recognizerDir), dir: '' };
   // The same parameters as the app's built-in OCR batch, so a project made here resumes there and the other way round.
   const parameters = task === BUILTIN_OCR.task ? (recognizerDir ? { recognizer: recognizerDir } : {}) : { maxNewTokens };

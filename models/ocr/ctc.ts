@@ -85,8 +85,7 @@ export function decodeSteps(steps: StepSummary, dictionary: readonly string[], v
   const out: DecodedChar[] = [];
   let prev = -1;
   const n = Math.min(steps.best.length, validSteps);
-  // The dictionary ends with the space (parseDictionary), i.e. class dictionary.length.
-  const spaceClass = dictionary[dictionary.length - 1] === ' ' ? dictionary.length : -1;
+  const spaceClass = spaceClassOf(dictionary);
   const spaceMin = spaces && spaceClass > 0 ? spaces.spaceMin : Infinity;
   /** Highest space probability since the last character, and the step where it was. */
   let spaceP = 0;
@@ -135,9 +134,13 @@ export function ctcGreedyDecode(
   softmax = false,
   spaces?: SpaceEvidence,
 ): DecodedChar[] {
-  const spaceClass = dictionary[dictionary.length - 1] === ' ' ? dictionary.length : -1;
   const n = Math.min(steps, validSteps);
-  return decodeSteps(summarizeSteps(probs, offset, n, classes, spaceClass, softmax), dictionary, n, spaces);
+  return decodeSteps(summarizeSteps(probs, offset, n, classes, spaceClassOf(dictionary), softmax), dictionary, n, spaces);
+}
+
+/** The space's class index: parseDictionary ends the dictionary with a space, class dictionary.length; -1 if none. */
+export function spaceClassOf(dictionary: readonly string[]): number {
+  return dictionary[dictionary.length - 1] === ' ' ? dictionary.length : -1;
 }
 
 /** Loads a PP-OCR dictionary: one character per line, then a space appended (as use_space_char does). */

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
-import { decodeSteps, parseDictionary, type DecodedChar } from './ctc';
+import { decodeSteps, parseDictionary, spaceClassOf, type DecodedChar } from './ctc';
 import { DEFAULT_DETECTION, dbPostprocess } from './db-postprocess';
 import { detectionInput, detectionSize } from './detect-input';
 import { quadSides, rotateQuadLabels, subQuad } from './geometry';
@@ -44,8 +44,6 @@ const CLS_WINDOWS = 3;
 const CLS_SAMPLE = 12;
 /** Crops this much taller than wide are assumed to be vertical text and turned 90°. */
 const TALL_RATIO = 1.5;
-/** Recognizer lanes for `threads` (EngineOptions.recLanes); see rec-lanes.ts. */
-const DEFAULT_REC_LANES = (threads: number): number => threads;
 
 export class OcrAbortError extends Error {
   constructor() {
@@ -111,8 +109,7 @@ export async function createOcrEngine(options: EngineOptions = {}): Promise<OcrE
     throw new Error(`cannot read OCR dictionary ${dictFile}: ${(err as Error).message}`);
   }
   const dictionary = parseDictionary(dictText);
-  /** The space class (parseDictionary ends the dictionary with one). */
-  const spaceClass = dictionary[dictionary.length - 1] === ' ' ? dictionary.length : -1;
+  const spaceClass = spaceClassOf(dictionary);
   const loaded = await Promise.allSettled([
     loadModel(path.join(modelDir, MODEL_FILES.det), threads, spin, log),
     loadModel(path.join(modelDir, MODEL_FILES.cls), threads, spin, log),
@@ -141,7 +138,8 @@ export async function createOcrEngine(options: EngineOptions = {}): Promise<OcrE
   // The recognizer on worker threads, one single-threaded session each; this thread's session when there is one lane
   // or the workers cannot start (the page is then read as before, only not side by side).
   let rec: RecLanes = sessionLanes(recS, ort.Tensor);
-  const lanes = Math.max(1, Math.floor(options.recLanes ?? DEFAULT_REC_LANES(threads)));
+  // One lane per thread by default (EngineOptions.recLanes).
+  const lanes = Math.max(1, Math.floor(options.recLanes ?? threads));
   if (lanes > 1) {
     try {
       rec = await workerLanes(rec_!.bytes, lanes);

@@ -4,6 +4,7 @@
 import { parentPort } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import { summarizeOutput, type RecLaneReply, type RecLaneRequest } from './rec-lanes';
+import { ocrSessionOptions } from './session-options';
 
 const port = parentPort;
 if (!port) throw new Error('rec-worker must be started as a worker thread');
@@ -13,13 +14,7 @@ let session: ort.InferenceSession | null = null;
 
 port.on('message', (m: RecLaneRequest) => {
   if (m.type === 'load') {
-    ort.InferenceSession.create(m.model, {
-      intraOpNumThreads: 1,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-      extra: { session: { intra_op: { allow_spinning: '0' } } },
-    }).then(
+    ort.InferenceSession.create(m.model, ocrSessionOptions(1, false)).then(
       (s) => { session = s; send({ type: 'loaded' }); },
       (err: unknown) => send({ type: 'failed', id: -1, message: err instanceof Error ? err.message : String(err) }),
     );

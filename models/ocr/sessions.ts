@@ -7,6 +7,7 @@ import * as ort from 'onnxruntime-node';
 import { optimizeOcrGraph } from './graph-rewrite';
 import int8Calibration from './int8-ranges.json';
 import { quantizeRecognizer, sha256, type Int8Calibration } from './quantize';
+import { ocrSessionOptions } from './session-options';
 import type { EngineOptions } from './types';
 
 /** The recognizer's input height, and PP-OCR's minimum batch width (its training width). */
@@ -26,15 +27,7 @@ async function engineGraph(file: string, log?: EngineOptions['logger'], contents
 
 async function loadSession(file: string, bytes: Uint8Array, threads: number, spin: boolean): Promise<ort.InferenceSession> {
   try {
-    return await ort.InferenceSession.create(bytes, {
-      // Spinning worker threads burn CPU while waiting; on a shared 2-core machine turning it off
-      // measured 4.4–5.1 CPU s/page instead of 6.5–7.8 (wall 4.3–5.2 s instead of 7.2–12.7 s).
-      ...(spin ? {} : { extra: { session: { intra_op: { allow_spinning: '0' } } } }),
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-    });
+    return await ort.InferenceSession.create(bytes, ocrSessionOptions(threads, spin));
   } catch (err) {
     throw new Error(`cannot load OCR model ${file}: ${(err as Error).message}`);
   }
